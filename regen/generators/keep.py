@@ -1,0 +1,21 @@
+"""`keep`: leave the region's body exactly as the page has it.
+
+For a region whose generator is not written yet: the uuid is known (so it is not an error),
+and nothing in it is ever changed.
+"""
+
+from __future__ import annotations
+
+from regen.generators import Context
+
+
+class KeepGenerator:
+    summary = "leaves the region's body exactly as it is (a placeholder for a future generator)"
+
+    def inputs(self, context: Context) -> tuple[str, ...]:
+        context.options.only()
+        return ()
+
+    def render(self, context: Context) -> str | None:
+        context.options.only()
+        return None

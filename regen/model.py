@@ -1,0 +1,124 @@
+"""Small frozen values passed between the stages of the pipeline."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from regen.textfile import TextFile
+
+
+class RegionKind(enum.Enum):
+    GENERATED = "generated"
+    BLURB = "blurb"
+
+
+class Status(enum.Enum):
+    FRESH = "fresh"
+    STALE = "stale"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A marked region: its BEGIN line, body and END line exactly as they are in the page."""
+
+    kind: RegionKind
+    uuid: str
+    line: int  # 1-based line of the BEGIN marker
+    begin: str  # the BEGIN line, with its line ending
+    body: str  # everything between the two marker lines, verbatim
+    end: str  # the END line, with its line ending (none if it is the file's last line)
+
+    @property
+    def newline(self) -> str:
+        """The newline style used inside the region: the one ending its BEGIN line."""
+        return "\r\n" if self.begin.endswith("\r\n") else "\n"
+
+    @property
+    def body_line(self) -> int:
+        return self.line + 1
+
+    def with_body(self, body: str) -> Region:
+        return Region(self.kind, self.uuid, self.line, self.begin, body, self.end)
+
+    def join(self) -> str:
+        return self.begin + self.body + self.end
+
+
+Part = str | Region
+
+
+@dataclass(frozen=True)
+class Document:
+    """A scanned page: text outside regions and the regions, in order; join() gives the input."""
+
+    path: str  # as shown to the user: relative to the repository root, '/'-separated
+    parts: tuple[Part, ...]
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Region))
+
+    def join(self) -> str:
+        return "".join(p if isinstance(p, str) else p.join() for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page on disk: where it is, how it was encoded, and what it holds."""
+
+    file: Path
+    source: TextFile
+    document: Document
+
+
+@dataclass(frozen=True)
+class RegionSpec:
+    """The configuration entry for one uuid: which generator builds it, with which options."""
+
+    uuid: str
+    generator: str
+    options: Mapping[str, Any]
+    line: int | None = None  # where the entry starts in the configuration file
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    """One region of a page after planning: what is there and what should be there."""
+
+    path: str
+    region: Region
+    spec: RegionSpec | None
+    new_body: str | None  # None when it could not be built (see the run's problems)
+    sources: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        if self.new_body is None:
+            return Status.ERROR
+        return Status.FRESH if self.new_body == self.region.body else Status.STALE
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A page and the text it should have; `changed` tells whether it must be written."""
+
+    page: Page
+    new_text: str
+    results: tuple[RegionResult, ...] = field(default=())
+
+    @property
+    def path(self) -> str:
+        return self.page.document.path
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.page.source.text
+
+    @property
+    def stale(self) -> tuple[RegionResult, ...]:
+        return tuple(r for r in self.results if r.status is Status.STALE)

@@ -1,0 +1,195 @@
+"""Load CSV and JSON sources as tables of text, each file once per run.
+
+Every cell is kept as the text the maintainer wrote ("01" stays "01", "B404" never becomes a
+number), since generated tables must show exactly what the source holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from regen.errors import Problem, RegenError
+from regen.textfile import decode
+
+if TYPE_CHECKING:  # pandas costs ~0.35 s to import: only the code paths that build tables pay it
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class SourceKey:
+    path: str  # relative to the repository root, '/'-separated
+    records: tuple[str, ...] = ()  # JSON only: the keys leading to the list of records
+
+
+@dataclass
+class SourceCache:
+    """Loads each source once per run, however many regions use it; failures are kept too."""
+
+    root: Path
+    _tables: dict[SourceKey, pd.DataFrame] = field(default_factory=dict)
+    _failures: dict[SourceKey, RegenError] = field(default_factory=dict)
+
+    def table(self, key: SourceKey) -> pd.DataFrame:
+        if key in self._failures:
+            raise self._failures[key]
+        if key not in self._tables:
+            try:
+                self._tables[key] = load_source(self.root, key)
+            except RegenError as exc:
+                self._failures[key] = exc
+                raise
+        return self._tables[key]
+
+    def text(self, path: str) -> str:
+        """A text file under the root (a blurb master), with newlines made '\n'."""
+        file = resolve_inside(self.root, path)
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise RegenError.at(path, None, "file not found") from None
+        except OSError as exc:
+            raise RegenError.at(path, None, f"cannot read: {exc.strerror}") from None
+        return decode(data, path).text.replace("\r\n", "\n")
+
+
+def resolve_inside(root: Path, path: str) -> Path:
+    """`root / path`, refused when it leads out of the repository (by '..' or a symlink)."""
+    file = root / path
+    if not file.resolve().is_relative_to(root.resolve()):
+        raise RegenError.at(path, None, "path leads outside the repository",
+                            "keep sources and blurbs inside the repository")
+    return file
+
+
+def load_source(root: Path, key: SourceKey) -> pd.DataFrame:
+    file = resolve_inside(root, key.path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise RegenError.at(key.path, None, "source file not found",
+                            "create it, or fix the source path in the configuration") from None
+    except OSError as exc:
+        raise RegenError.at(key.path, None, f"cannot read source: {exc.strerror}") from None
+    text = decode(data, key.path).text
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        if key.records:
+            raise RegenError.at(key.path, None, "'records' applies only to JSON sources",
+                                "remove 'records' from the region's configuration")
+        return parse_csv(text, key.path)
+    if suffix == ".json":
+        return parse_json(text, key.path, key.records)
+    raise RegenError.at(key.path, None, f"unknown source type '{suffix or file.name}'",
+                        "sources are .csv or .json files")
+
+
+def parse_csv(text: str, path: str) -> pd.DataFrame:
+    """A CSV text as a table of strings.
+
+    The stdlib reader tokenises: unlike pandas' reader it reports ragged rows instead of padding
+    them with empty cells, and it knows the line of each record. pandas then holds the table.
+    """
+    import pandas as pd
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []  # the line each record starts on, for errors about its cells
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    line = 1
+    try:
+        for record in reader:
+            if header is None:
+                header = record
+                _check_header(header, path)
+            elif record == []:
+                pass  # a blank line
+            elif len(record) != len(header):
+                problems.append(
+                    Problem(path, line, f"row has {len(record)} fields, the header has {len(header)}",
+                            "add or remove fields, or quote values that hold a comma")
+                )
+            else:
+                rows.append(record)
+                lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise RegenError.at(path, reader.line_num, f"malformed CSV: {exc}",
+                            "check the quoting on this line") from None
+    if header is None:
+        raise RegenError.at(path, 1, "empty CSV file", "add a header row naming the columns")
+    if problems:
+        raise RegenError(problems)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame.attrs["lines"] = lines
+    return frame
+
+
+def _check_header(header: Sequence[str], path: str) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(header):
+        if not name.strip():
+            raise RegenError.at(path, 1, f"column {index + 1} has no name", "name every column")
+        if name in seen:
+            raise RegenError.at(path, 1, f"column '{name}' appears twice in the header",
+                                "give each column its own name")
+        seen.add(name)
+
+
+def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.DataFrame:
+    """A JSON list of records (objects), found at `records_path` in the document."""
+    import pandas as pd
+
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RegenError.at(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})",
+                            "fix the JSON syntax") from None
+    node: Any = document
+    walked: list[str] = []
+    for step in records_path:
+        walked.append(step)
+        if not isinstance(node, dict) or step not in node:
+            raise RegenError.at(path, None, f"no key '{'.'.join(walked)}' in the document",
+                                "fix 'records' in the region's configuration")
+        node = node[step]
+    where = ".".join(records_path) or "the top level"
+    if not isinstance(node, list) or not all(isinstance(item, dict) for item in node):
+        raise RegenError.at(path, None, f"expected a list of objects at {where}",
+                            "point 'records' at the list of records")
+    flat = [_flatten(item) for item in node]
+    columns: dict[str, None] = {}
+    for item in flat:
+        columns.update(dict.fromkeys(item))
+    rows = [[item.get(column, "") for column in columns] for item in flat]
+    return pd.DataFrame(rows, columns=list(columns), dtype=object)
+
+
+def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Nested objects become dotted columns; values become the text a CSV cell would hold."""
+    flat: dict[str, str] = {}
+    for name, value in record.items():
+        column = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, column + "."))
+        else:
+            flat[column] = _cell_text(value)
+    return flat
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_cell_text(v) for v in value)
+    return json.dumps(value)

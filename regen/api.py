@@ -1,9 +1,9 @@
 """The library: what the command line runs, importable by other tools.
 
-    import regen
-    report = regen.check()            # nothing written
-    report = regen.update(["docs"])   # writes the stale pages, unless a problem was found
-    text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
+import regen
+report = regen.check()            # nothing written
+report = regen.update(["docs"])   # writes the stale pages, unless a problem was found
+text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
 """
 
 from __future__ import annotations

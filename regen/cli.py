@@ -32,9 +32,7 @@ def _report_problems(problems: Sequence[Problem], wrote_nothing: bool = True) ->
     return ExitCode.INPUT_ERROR
 
 
-paths_argument = click.argument(
-    "paths", nargs=-1, type=click.Path(path_type=Path, exists=False)
-)
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=False))
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,7 +52,8 @@ def cli(ctx: click.Context, config_file: Path | None) -> int:
     """
     ctx.obj = config_file
     if ctx.invoked_subcommand is None:
-        return ctx.invoke(update_command, paths=())
+        code: int = ctx.invoke(update_command, paths=())
+        return code
     return ExitCode.OK
 
 
@@ -75,10 +74,14 @@ def update_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
     regions = len(report.results)
     pages = len(report.changes)
     if report.written:
-        click.echo(f"regen: {_plural(len(report.written), 'page')} updated; "
-                   f"{_plural(regions, 'region')} in {_plural(pages, 'page')}")
+        click.echo(
+            f"regen: {_plural(len(report.written), 'page')} updated; "
+            f"{_plural(regions, 'region')} in {_plural(pages, 'page')}"
+        )
     else:
-        click.echo(f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date")
+        click.echo(
+            f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date"
+        )
     return ExitCode.OK
 
 
@@ -92,8 +95,10 @@ def check_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
         return _report_problems(report.problems)
     for change in report.stale:
         for result, lines in change_diff(change.results):
-            click.echo(f"{result.path}:{result.region.line}: region {result.region.uuid} is stale "
-                       "(run 'regen update' to rebuild it)")
+            click.echo(
+                f"{result.path}:{result.region.line}: region {result.region.uuid} is stale "
+                "(run 'regen update' to rebuild it)"
+            )
             for line in lines:
                 click.echo(line)
     regions = len(report.results)
@@ -104,8 +109,10 @@ def check_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
             f"{_plural(len(report.stale), 'page')} (run 'make regen' or 'regen update')"
         )
         return ExitCode.STALE
-    click.echo(f"regen: all {_plural(regions, 'region')} in "
-               f"{_plural(len(report.changes), 'page')} up to date")
+    click.echo(
+        f"regen: all {_plural(regions, 'region')} in "
+        f"{_plural(len(report.changes), 'page')} up to date"
+    )
     return ExitCode.OK
 
 
@@ -143,16 +150,21 @@ def list_command(config_file: Path | None, paths: tuple[Path, ...], as_json: boo
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
-    return {"path": problem.path, "line": problem.line, "message": problem.message,
-            "hint": problem.hint}
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "message": problem.message,
+        "hint": problem.hint,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (never raise, but on REGEN_DEBUG=1)."""
     debug = os.environ.get("REGEN_DEBUG") == "1"
     try:
-        code = cli.main(args=list(argv) if argv is not None else None, prog_name="regen",
-                        standalone_mode=False)
+        code = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="regen", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:  # --help, --version
         return int(exc.exit_code)
     except click.ClickException as exc:

@@ -122,6 +122,8 @@ def _inside(node: Options, root: Path) -> str:
 
 def _line_of(text: str, needle: str) -> int | None:
     """The first line mentioning `needle` as a key: good enough to point at a table or key."""
-    pattern = re.compile(rf"^\s*(?:\[[^\]]*)?[\"']?{re.escape(needle)}\b", re.MULTILINE | re.IGNORECASE)
+    pattern = re.compile(
+        rf"^\s*(?:\[[^\]]*)?[\"']?{re.escape(needle)}\b", re.MULTILINE | re.IGNORECASE
+    )
     match = pattern.search(text) or re.search(re.escape(needle), text, re.IGNORECASE)
     return text.count("\n", 0, match.start()) + 1 if match else None

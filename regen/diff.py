@@ -40,7 +40,9 @@ def region_diff(result: RegionResult, shift: int = 0, context: int = 3) -> Itera
             yield from ("+" + line for line in new[b1:b2])
 
 
-def change_diff(results: Sequence[RegionResult], context: int = 3) -> Iterator[tuple[RegionResult, list[str]]]:
+def change_diff(
+    results: Sequence[RegionResult], context: int = 3
+) -> Iterator[tuple[RegionResult, list[str]]]:
     """Each stale region of one page with its diff, numbered as the page is and will be."""
     shift = 0
     for result in results:

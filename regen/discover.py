@@ -56,17 +56,17 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     problems: list[Problem] = []
     found: set[Path] = set()
     for path in paths:
-        absolute = Path(os.path.abspath(path))
+        absolute = Path.cwd() / path  # kept unresolved: a symlink is judged by its target
         if not absolute.resolve().is_relative_to(root):
-            problems.append(Problem(str(path), None, "outside the repository",
-                                    f"name pages below {root}"))
+            problems.append(
+                Problem(str(path), None, "outside the repository", f"name pages below {root}")
+            )
         elif absolute.is_dir():
             found.update(_walk(root, absolute, config))
         elif absolute.is_file():
             found.add(absolute)
         else:
-            problems.append(Problem(str(path), None, "no such file or folder",
-                                    "check the path"))
+            problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
         raise RegenError(problems)
     return sorted(found)
@@ -77,8 +77,10 @@ def _walk(root: Path, start: Path, config: Config) -> Iterable[Path]:
         base = Path(folder)
         rel_base = "" if base == root else relative(root, base) + "/"
         dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and d not in _SKIPPED_DIRS
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in _SKIPPED_DIRS
             and not matches(rel_base + d, config.exclude)
         )
         for name in files:

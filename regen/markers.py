@@ -90,9 +90,7 @@ def parse_marker(line: str) -> Marker | None:
             raise MalformedMarker(_diagnose(line))
         return None
     if _CLOSE_FOR[match["open"]] != match["close"]:
-        raise MalformedMarker(
-            f"marker opens with {match['open']} but closes with {match['close']}"
-        )
+        raise MalformedMarker(f"marker opens with {match['open']} but closes with {match['close']}")
     text = match["text"]
     role = Role.BEGIN if text.startswith("BEGIN") else Role.END
     kind = RegionKind.BLURB if "shared-blurb" in text else RegionKind.GENERATED
@@ -103,7 +101,9 @@ def parse_marker(line: str) -> Marker | None:
 def _diagnose(line: str) -> str:
     stripped = line.strip()
     if "BEGIN do not edit" in stripped and GENERATED_BEGIN not in stripped:
-        return f"malformed marker; a generated BEGIN reads '{{{{!-- {GENERATED_BEGIN} <uuid> --}}}}'"
+        return (
+            f"malformed marker; a generated BEGIN reads '{{{{!-- {GENERATED_BEGIN} <uuid> --}}}}'"
+        )
     if "END do not edit" in stripped and GENERATED_END not in stripped:
         return f"malformed marker; a generated END reads '{{{{!-- {GENERATED_END} <uuid> --}}}}'"
     return "malformed marker; expected a uuid such as 0f8fad5b-d9cb-469f-a165-70867728950e"

@@ -69,7 +69,7 @@ class Planner:
                 Problem(
                     self.config.file,
                     spec.line,
-                    f'regions."{spec.uuid}".generator: unknown generator \'{spec.generator}\'',
+                    f"regions.\"{spec.uuid}\".generator: unknown generator '{spec.generator}'",
                     "known generators: " + ", ".join(sorted(self.registry)),
                 )
             )

@@ -82,8 +82,12 @@ def scan_text(text: str, path: str) -> Document:
         if marker.role is Role.BEGIN:
             if marker.uuid is None:
                 problems.append(
-                    Problem(path, number, f"{marker.describe()} marker has no uuid",
-                            "add the region's uuid before the closing --}}")
+                    Problem(
+                        path,
+                        number,
+                        f"{marker.describe()} marker has no uuid",
+                        "add the region's uuid before the closing --}}",
+                    )
                 )
                 continue
             if current is not None:
@@ -101,8 +105,12 @@ def scan_text(text: str, path: str) -> Document:
         # An END marker.
         if current is None:
             problems.append(
-                Problem(path, number, f"{marker.describe()} marker has no BEGIN",
-                        "add the BEGIN line above it or delete this one")
+                Problem(
+                    path,
+                    number,
+                    f"{marker.describe()} marker has no BEGIN",
+                    "add the BEGIN line above it or delete this one",
+                )
             )
             continue
         opened_by = current
@@ -147,9 +155,17 @@ def scan_text(text: str, path: str) -> Document:
     if current is not None:
         hint = "add its END line where the region stops"
         if fence is not None:
-            hint += f"; the code fence opened at line {fence.line} is never closed, so any END after it is ignored"
+            hint += (
+                f"; the code fence opened at line {fence.line} is never closed,"
+                " so an END after it is not seen"
+            )
         problems.append(
-            Problem(path, current.line, f"{current.marker.describe()} marker {current.marker.uuid} has no END", hint)
+            Problem(
+                path,
+                current.line,
+                f"{current.marker.describe()} marker {current.marker.uuid} has no END",
+                hint,
+            )
         )
     if problems:
         raise RegenError(problems)
@@ -165,4 +181,3 @@ def has_markers(text: str) -> bool:
     except RegenError:
         return True
     return bool(document.regions)
-

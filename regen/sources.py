@@ -62,8 +62,12 @@ def resolve_inside(root: Path, path: str) -> Path:
     """`root / path`, refused when it leads out of the repository (by '..' or a symlink)."""
     file = root / path
     if not file.resolve().is_relative_to(root.resolve()):
-        raise RegenError.at(path, None, "path leads outside the repository",
-                            "keep sources and blurbs inside the repository")
+        raise RegenError.at(
+            path,
+            None,
+            "path leads outside the repository",
+            "keep sources and blurbs inside the repository",
+        )
     return file
 
 
@@ -72,21 +76,33 @@ def load_source(root: Path, key: SourceKey) -> pd.DataFrame:
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        raise RegenError.at(key.path, None, "source file not found",
-                            "create it, or fix the source path in the configuration") from None
+        raise RegenError.at(
+            key.path,
+            None,
+            "source file not found",
+            "create it, or fix the source path in the configuration",
+        ) from None
     except OSError as exc:
         raise RegenError.at(key.path, None, f"cannot read source: {exc.strerror}") from None
     text = decode(data, key.path).text
     suffix = file.suffix.lower()
     if suffix == ".csv":
         if key.records:
-            raise RegenError.at(key.path, None, "'records' applies only to JSON sources",
-                                "remove 'records' from the region's configuration")
+            raise RegenError.at(
+                key.path,
+                None,
+                "'records' applies only to JSON sources",
+                "remove 'records' from the region's configuration",
+            )
         return parse_csv(text, key.path)
     if suffix == ".json":
         return parse_json(text, key.path, key.records)
-    raise RegenError.at(key.path, None, f"unknown source type '{suffix or file.name}'",
-                        "sources are .csv or .json files")
+    raise RegenError.at(
+        key.path,
+        None,
+        f"unknown source type '{suffix or file.name}'",
+        "sources are .csv or .json files",
+    )
 
 
 def parse_csv(text: str, path: str) -> pd.DataFrame:
@@ -112,16 +128,21 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
                 pass  # a blank line
             elif len(record) != len(header):
                 problems.append(
-                    Problem(path, line, f"row has {len(record)} fields, the header has {len(header)}",
-                            "add or remove fields, or quote values that hold a comma")
+                    Problem(
+                        path,
+                        line,
+                        f"row has {len(record)} fields, the header has {len(header)}",
+                        "add or remove fields, or quote values that hold a comma",
+                    )
                 )
             else:
                 rows.append(record)
                 lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise RegenError.at(path, reader.line_num, f"malformed CSV: {exc}",
-                            "check the quoting on this line") from None
+        raise RegenError.at(
+            path, reader.line_num, f"malformed CSV: {exc}", "check the quoting on this line"
+        ) from None
     if header is None:
         raise RegenError.at(path, 1, "empty CSV file", "add a header row naming the columns")
     if problems:
@@ -137,8 +158,12 @@ def _check_header(header: Sequence[str], path: str) -> None:
         if not name.strip():
             raise RegenError.at(path, 1, f"column {index + 1} has no name", "name every column")
         if name in seen:
-            raise RegenError.at(path, 1, f"column '{name}' appears twice in the header",
-                                "give each column its own name")
+            raise RegenError.at(
+                path,
+                1,
+                f"column '{name}' appears twice in the header",
+                "give each column its own name",
+            )
         seen.add(name)
 
 
@@ -149,20 +174,32 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RegenError.at(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})",
-                            "fix the JSON syntax") from None
+        raise RegenError.at(
+            path,
+            exc.lineno,
+            f"malformed JSON: {exc.msg} (column {exc.colno})",
+            "fix the JSON syntax",
+        ) from None
     node: Any = document
     walked: list[str] = []
     for step in records_path:
         walked.append(step)
         if not isinstance(node, dict) or step not in node:
-            raise RegenError.at(path, None, f"no key '{'.'.join(walked)}' in the document",
-                                "fix 'records' in the region's configuration")
+            raise RegenError.at(
+                path,
+                None,
+                f"no key '{'.'.join(walked)}' in the document",
+                "fix 'records' in the region's configuration",
+            )
         node = node[step]
     where = ".".join(records_path) or "the top level"
     if not isinstance(node, list) or not all(isinstance(item, dict) for item in node):
-        raise RegenError.at(path, None, f"expected a list of objects at {where}",
-                            "point 'records' at the list of records")
+        raise RegenError.at(
+            path,
+            None,
+            f"expected a list of objects at {where}",
+            "point 'records' at the list of records",
+        )
     flat = [_flatten(item) for item in node]
     columns: dict[str, None] = {}
     for item in flat:

@@ -25,12 +25,12 @@ def write_atomic(file: Path, data: bytes, shown: str) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, file)
+        Path(temp).chmod(mode)
+        Path(temp).replace(file)
     except OSError as exc:
         if temp is not None:
             with contextlib.suppress(OSError):
-                os.unlink(temp)
+                Path(temp).unlink()
         raise RegenError.at(
             shown,
             None,

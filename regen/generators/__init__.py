@@ -73,7 +73,9 @@ def default_registry() -> dict[str, Generator]:
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         if entry.name in registry:
             raise RegenError.at(
-                entry.value, None, f"plugin generator '{entry.name}' clashes with a built-in",
+                entry.value,
+                None,
+                f"plugin generator '{entry.name}' clashes with a built-in",
                 "rename the plugin's entry point",
             )
         try:
@@ -81,12 +83,16 @@ def default_registry() -> dict[str, Generator]:
             generator = factory()
         except Exception as exc:  # a broken plugin must not look like a bug in regen
             raise RegenError.at(
-                entry.value, None, f"cannot load plugin generator '{entry.name}': {exc}",
+                entry.value,
+                None,
+                f"cannot load plugin generator '{entry.name}': {exc}",
                 "fix or uninstall the plugin",
             ) from None
         if not isinstance(generator, Generator):
             raise RegenError.at(
-                entry.value, None, f"plugin '{entry.name}' is not a generator",
+                entry.value,
+                None,
+                f"plugin '{entry.name}' is not a generator",
                 "it must provide summary, inputs() and render()",
             )
         registry[entry.name] = generator

@@ -6,7 +6,7 @@ from regen.generators import Context
 
 
 class BlurbGenerator:
-    summary = "copies the master text <blurbs>/<uuid>.md into every region with that uuid"
+    summary = "copies the master text `<blurbs>/<uuid>.md` into every region with that uuid"
 
     def _path(self, context: Context) -> str:
         context.options.only("file")

@@ -16,7 +16,7 @@ distinct values, in row order (so `sort` decides their order too).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -183,16 +183,16 @@ def _sort(frame: pd.DataFrame, keys: Sequence[SortKey], path: str) -> pd.DataFra
     # One stable sort per key, last key first, gives the same order as a multi-key sort while
     # letting each key have its own direction and type.
     for key in reversed(keys):
+        values = frame[key.column]
         if key.numeric:
-            frame = frame.sort_values(
-                key.column,
-                ascending=not key.descending,
-                kind="stable",
-                key=lambda s, k=key: s.map(lambda v: _number(v, k, path)),
-            )
-        else:
-            frame = frame.sort_values(key.column, ascending=not key.descending, kind="stable")
+            values = values.map(_to_number(key, path))
+        order = values.sort_values(ascending=not key.descending, kind="stable").index
+        frame = frame.loc[order]
     return frame
+
+
+def _to_number(key: SortKey, path: str) -> Callable[[str], float]:
+    return lambda value: _number(value, key, path)
 
 
 def _number(value: str, key: SortKey, path: str) -> float:

@@ -1,0 +1,34 @@
+# Every target bootstraps .venv on first use; `make help` lists them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help regen check test lint clean
+
+help:  ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+regen: $(STAMP)  ## Rebuild every generated region of the embedded default and the README
+	$(BIN)/regen update
+
+check: $(STAMP)  ## Fail with a diff when any region of this repository is stale
+	$(BIN)/regen check
+
+test: $(STAMP)  ## Run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff and mypy --strict
+	$(BIN)/ruff check regen tests
+	$(BIN)/ruff format --check regen tests
+	$(BIN)/mypy
+
+clean:  ## Remove the virtual environment and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .regen-cache

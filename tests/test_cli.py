@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from regen.errors import ExitCode
+from tests.conftest import (
+    BEGIN,
+    BLURB,
+    BLURB_BEGIN,
+    BLURB_END,
+    END,
+    TABLE,
+    UUID_A,
+    UUID_BLURB,
+    Repo,
+    Runner,
+    blurb,
+    region,
+)
+
+STALE_PAGE = "# Carriers\n\n" + region(UUID_A, "\nold table\n\n\n") + "\nThe end.\n"
+FRESH_PAGE = "# Carriers\n\n" + region(UUID_A, TABLE) + "\nThe end.\n"
+
+
+def test_update_rewrites_stale_region_then_changes_nothing(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    first = run("update")
+    assert (first.code, first.err) == (0, "")
+    assert first.out == (
+        "updated docs/a.md (1 region)\nregen: 1 page updated; 1 region in 1 page\n"
+    )
+    assert repo.read("docs/a.md") == FRESH_PAGE
+    before = repo.snapshot()
+    second = run()
+    assert (second.code, second.out) == (0, "regen: all 1 region in 1 page up to date\n")
+    assert repo.snapshot() == before  # same bytes, same mtimes
+
+
+def test_unchanged_pages_keep_their_mtime(repo: Repo, run: Runner) -> None:
+    fresh = repo.write("docs/fresh.md", FRESH_PAGE)
+    os.utime(fresh, ns=(1_000_000_000, 1_000_000_000))
+    repo.write("docs/stale.md", STALE_PAGE)
+    assert run("update").code == 0
+    assert fresh.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_update_keeps_file_mode(repo: Repo, run: Runner) -> None:
+    page = repo.write("docs/a.md", STALE_PAGE)
+    page.chmod(0o640)
+    assert run("update").code == 0
+    assert page.stat().st_mode & 0o777 == 0o640
+    assert not list(page.parent.glob("*.regen-tmp"))
+
+
+def test_check_prints_a_diff_per_stale_region(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    before = repo.snapshot()
+    result = run("check")
+    assert result.code == ExitCode.STALE
+    assert result.out == (
+        f"docs/a.md:3: region {UUID_A} is stale (run 'regen update' to rebuild it)\n"
+        "--- docs/a.md\n"
+        "+++ docs/a.md (regenerated)\n"
+        "@@ -4,4 +4,7 @@\n"
+        " \n"
+        "-old table\n"
+        "+| Country | Carriers |\n"
+        "+| :--- | :--- |\n"
+        "+| Canada | Bell Mobility, Telus |\n"
+        "+| Mexico | AT&T |\n"
+        " \n"
+        " \n"
+        "regen: 1 of 1 region stale in 1 page (run 'make regen' or 'regen update')\n"
+    )
+    assert repo.snapshot() == before
+
+
+def test_check_after_a_source_edit_names_file_line_and_uuid(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH_PAGE)
+    assert run("check").code == ExitCode.OK
+    repo.write(
+        "sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "Telus Mobility")
+    )
+    result = run("check")
+    assert result.code == ExitCode.STALE
+    assert f"docs/a.md:3: region {UUID_A} is stale" in result.out
+    assert (
+        "-| Canada | Bell Mobility, Telus |\n+| Canada | Bell Mobility, Telus Mobility |\n"
+        in result.out
+    )
+
+
+def test_diff_numbers_new_side_after_earlier_regions_grow(repo: Repo, run: Runner) -> None:
+    page = region(UUID_A, "") + "\n" + blurb(UUID_BLURB, "old\n")
+    repo.write("docs/a.md", page)
+    out = run("check").out
+    # The blurb's body starts at line 5 of the page; the table above it adds 7 lines.
+    assert "@@ -5 +12,3 @@\n-old\n+Shared text.\n+\n+Second paragraph.\n" in out
+
+
+def test_unbalanced_marker_exits_3_and_writes_nothing(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    repo.write("docs/b.md", f"intro\n{BEGIN % UUID_A}\nthe rest of the page\n")
+    before = repo.snapshot()
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.out == ""
+    assert result.err == (
+        f"docs/b.md:2: generated BEGIN marker {UUID_A} has no END "
+        "(add its END line where the region stops)\n"
+        "regen: 1 problem found; nothing was written\n"
+    )
+    assert repo.snapshot() == before
+
+
+def test_unknown_uuid_is_an_error_not_an_emptied_region(repo: Repo, run: Runner) -> None:
+    unknown = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    repo.write("docs/a.md", region(unknown, "precious\n"))
+    before = repo.snapshot()
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"docs/a.md:1: unknown region uuid {unknown} "
+        f'(add [regions."{unknown}"] to regen.toml, or remove the region\'s markers)'
+    )
+    assert repo.snapshot() == before
+
+
+def test_every_problem_in_every_file_in_one_run(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", f"{END % UUID_A}\n")
+    repo.write("docs/b.md", blurb("0f8fad5b-d9cb-469f-a165-70867728950e", "x\n"))
+    repo.write("docs/c.md", b"caf\xe9\n")
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines() == [
+        "docs/a.md:1: generated END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+        "docs/c.md:1: not valid UTF-8 (byte 0xe9 at offset 3) (re-save the file as UTF-8)",
+        "sources/blurbs/0f8fad5b-d9cb-469f-a165-70867728950e.md: file not found",
+        "regen: 3 problems found; nothing was written",
+    ]
+
+
+def test_crlf_page_with_bom_is_identical_outside_regions(repo: Repo, run: Runner) -> None:
+    head = "\ufeff# Title  \r\n\r\nkeep\ttrailing   \r\n"
+    tail = "\r\nno final newline"
+    page = (
+        head
+        + f"{BEGIN % UUID_A}\r\nold\r\n{END % UUID_A}\r\n"
+        + f"{BLURB_BEGIN % UUID_BLURB}\r\n{BLURB_END}\r\n"
+        + tail
+    )
+    repo.write("docs/a.md", page.encode("utf-8"))
+    assert run("update").code == 0
+    data = repo.data("docs/a.md")
+    expected = (
+        head
+        + f"{BEGIN % UUID_A}\r\n"
+        + TABLE.replace("\n", "\r\n")
+        + f"{END % UUID_A}\r\n"
+        + f"{BLURB_BEGIN % UUID_BLURB}\r\n"
+        + BLURB.replace("\n", "\r\n")
+        + f"{BLURB_END}\r\n"
+        + tail
+    )
+    assert data == expected.encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf# Title")
+    assert run("check").code == 0
+
+
+def test_paths_limit_the_run(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    repo.write("docs/b.md", STALE_PAGE)
+    assert run("update", "docs/b.md").code == 0
+    assert repo.read("docs/a.md") == STALE_PAGE
+    assert repo.read("docs/b.md") == FRESH_PAGE
+
+
+def test_path_outside_the_repository_is_refused(repo: Repo, run: Runner) -> None:
+    result = run("check", str(repo.root.parent))
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"{repo.root.parent}: outside the repository (name pages below {repo.root.resolve()})"
+    )
+
+
+def test_missing_path_is_an_input_error(run: Runner) -> None:
+    result = run("check", "docs/nope.md")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == "docs/nope.md: no such file or folder (check the path)"
+
+
+def test_list_shows_every_region(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE + blurb(UUID_BLURB, BLURB))
+    result = run("list")
+    assert result.code == 0
+    assert result.out == (
+        f"docs/a.md:3\tgenerated\t{UUID_A}\ttable\tsources/carriers.csv\tstale\n"
+        f"docs/a.md:11\tblurb\t{UUID_BLURB}\tblurb\tsources/blurbs/{UUID_BLURB}.md\tfresh\n"
+    )
+
+
+def test_list_json(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH_PAGE)
+    result = run("list", "--json")
+    assert json.loads(result.out) == {
+        "regions": [
+            {
+                "path": "docs/a.md",
+                "line": 3,
+                "kind": "generated",
+                "uuid": UUID_A,
+                "generator": "table",
+                "sources": ["sources/carriers.csv"],
+                "status": "fresh",
+            }
+        ],
+        "problems": [],
+    }
+
+
+def test_list_marks_regions_that_cannot_be_built(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", repo.read("regen.toml").replace("carriers.csv", "gone.csv"))
+    repo.write("docs/a.md", FRESH_PAGE)
+    result = run("list", "--json")
+    assert result.code == ExitCode.INPUT_ERROR
+    document = json.loads(result.out)
+    assert document["regions"][0]["status"] == "error"
+    assert document["problems"] == [
+        {
+            "path": "sources/gone.csv",
+            "line": None,
+            "message": "source file not found",
+            "hint": "create it, or fix the source path in the configuration",
+        }
+    ]
+
+
+def test_usage_error_exits_2(repo: Repo, run: Runner) -> None:
+    del repo
+    result = run("frobnicate")
+    assert result.code == ExitCode.USAGE
+    assert "No such command 'frobnicate'" in result.err
+
+
+def test_help_exits_0(run: Runner) -> None:
+    result = run("--help")
+    assert result.code == 0
+    assert "Keep generated regions" in result.out
+
+
+def test_no_configuration(
+    tmp_path_factory: pytest.TempPathFactory, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = tmp_path_factory.mktemp("bare")
+    monkeypatch.chdir(bare)
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0].startswith(f"{bare}: no regen.toml")
+
+
+def test_bug_is_one_line_without_traceback(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("docs/a.md", FRESH_PAGE)
+
+    def broken(*_args: object, **_kwargs: object) -> str:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("regen.generators.table.TableGenerator.render", broken)
+    result = run("check")
+    assert result.code == ExitCode.INTERNAL_ERROR
+    assert result.err == (
+        "regen: internal error: ZeroDivisionError: boom (this is a bug in regen; please report "
+        "it at https://github.com/regen-docs/regen/issues with the output of REGEN_DEBUG=1 "
+        "regen ...)\n"
+    )
+    monkeypatch.setenv("REGEN_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        run("check")
+
+
+def test_python_dash_m_regen(repo: Repo) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    result = subprocess.run(
+        [sys.executable, "-m", "regen", "check"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == ExitCode.STALE
+    assert f"docs/a.md:3: region {UUID_A} is stale" in result.stdout
+
+
+def test_config_option(repo: Repo, run: Runner, tmp_path: Path) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    elsewhere = tmp_path.parent
+    os.chdir(elsewhere)
+    result = run("--config", str(repo.root / "regen.toml"), "check")
+    assert result.code == ExitCode.STALE

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import pytest
+
+from regen.errors import RegenError
+from regen.model import Region, RegionKind
+from regen.scan import has_markers, scan_text
+from tests.conftest import BEGIN, BLURB_BEGIN, BLURB_END, END, UUID_A, UUID_B, UUID_BLURB
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(RegenError) as caught:
+        scan_text(text, "docs/p.md")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_text_without_markers_is_one_part() -> None:
+    doc = scan_text("# Title\n\nProse.\n", "p.md")
+    assert doc.parts == ("# Title\n\nProse.\n",)
+    assert doc.regions == ()
+
+
+def test_empty_text_has_no_parts() -> None:
+    assert scan_text("", "p.md").parts == ()
+
+
+def test_region_keeps_its_lines_verbatim() -> None:
+    text = f"intro\n{BEGIN % UUID_A}\n\nold\n\n{END % UUID_A}\noutro"
+    doc = scan_text(text, "p.md")
+    assert doc.parts == (
+        "intro\n",
+        Region(
+            RegionKind.GENERATED,
+            UUID_A,
+            2,
+            f"{BEGIN % UUID_A}\n",
+            "\nold\n\n",
+            f"{END % UUID_A}\n",
+        ),
+        "outro",
+    )
+    assert doc.join() == text
+
+
+def test_crlf_region_and_end_without_newline() -> None:
+    text = f"{BLURB_BEGIN % UUID_BLURB}\r\nbody\r\n{BLURB_END}"
+    (region,) = scan_text(text, "p.md").regions
+    assert region.newline == "\r\n"
+    assert region.body == "body\r\n"
+    assert region.end == BLURB_END
+    assert region.line == 1
+
+
+def test_seed_variants_pair_up() -> None:
+    # The vendor's page: no blank before --}} on the BEGIN, an END without its uuid.
+    text = (
+        "x\n"
+        "{{!-- BEGIN do not edit content below, it is automatically generated "
+        "09a7da10-a5d0-11ec-b909-0242ac120002--}}\n\n\n\n"
+        "{{!-- END do not edit content above, it is automatically generated  --}}\n"
+    )
+    (region,) = scan_text(text, "p.md").regions
+    assert region.uuid == "09a7da10-a5d0-11ec-b909-0242ac120002"
+    assert region.body == "\n\n\n"
+
+
+def test_two_regions_and_blurb() -> None:
+    text = (
+        f"{BEGIN % UUID_A}\na\n{END % UUID_A}\n"
+        f"between\n"
+        f"{BLURB_BEGIN % UUID_BLURB}\nb\n{BLURB_END}\n"
+        f"{BEGIN % UUID_B}\n{END % UUID_B}\n"
+    )
+    doc = scan_text(text, "p.md")
+    assert [(r.kind, r.uuid, r.line) for r in doc.regions] == [
+        (RegionKind.GENERATED, UUID_A, 1),
+        (RegionKind.BLURB, UUID_BLURB, 5),
+        (RegionKind.GENERATED, UUID_B, 8),
+    ]
+    assert doc.regions[2].body == ""
+    assert doc.join() == text
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "````markdown", "  ```text"])
+def test_markers_inside_fences_are_text(fence: str) -> None:
+    closing = fence.strip().rstrip("abcdefghijklmnopqrstuvwxyz")  # the fence without its info
+    text = f"{fence}\n{BEGIN % UUID_A}\n{closing}\n"
+    assert scan_text(text, "p.md").regions == ()
+    assert not has_markers(text)
+
+
+def test_fence_needs_same_character_and_length_to_close() -> None:
+    # ~~~ does not close ```; ``` does not close ````; so the markers stay inside the fence.
+    text = f"````\n~~~\n```\n{BEGIN % UUID_A}\n````\nafter\n"
+    assert scan_text(text, "p.md").regions == ()
+
+
+def test_fence_inside_region_body_is_kept() -> None:
+    body = "```\n{{!-- END shared-blurb --}}\n```\n"
+    text = f"{BLURB_BEGIN % UUID_BLURB}\n{body}{BLURB_END}\n"
+    (region,) = scan_text(text, "p.md").regions
+    assert region.body == body
+
+
+def test_begin_without_end_never_swallows_the_page() -> None:
+    assert problems(f"a\n{BEGIN % UUID_A}\nrest of the page\n") == [
+        f"docs/p.md:2: generated BEGIN marker {UUID_A} has no END "
+        "(add its END line where the region stops)"
+    ]
+
+
+def test_begin_without_end_names_an_unclosed_fence() -> None:
+    text = f"{BEGIN % UUID_A}\n```\n{END % UUID_A}\n"
+    assert problems(text) == [
+        f"docs/p.md:1: generated BEGIN marker {UUID_A} has no END "
+        "(add its END line where the region stops; the code fence opened at line 2 is never "
+        "closed, so an END after it is not seen)"
+    ]
+
+
+def test_end_without_begin() -> None:
+    assert problems(f"a\n\n{END % UUID_A}\n") == [
+        "docs/p.md:3: generated END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)"
+    ]
+
+
+def test_begin_inside_open_region() -> None:
+    text = f"{BEGIN % UUID_A}\n{BEGIN % UUID_B}\n{END % UUID_B}\n"
+    assert problems(text) == [
+        f"docs/p.md:2: generated BEGIN marker inside the region {UUID_A} opened at line 1 "
+        "(add that region's END line above line 2)"
+    ]
+
+
+def test_end_uuid_must_match_begin() -> None:
+    assert problems(f"{BEGIN % UUID_A}\n{END % UUID_B}\n") == [
+        f"docs/p.md:2: END marker names {UUID_B} but the BEGIN at line 1 names {UUID_A} "
+        "(make the two uuids the same)"
+    ]
+
+
+def test_blurb_end_cannot_close_generated_begin() -> None:
+    assert problems(f"{BEGIN % UUID_A}\n{BLURB_END}\n") == [
+        "docs/p.md:2: shared-blurb END marker closes the generated BEGIN marker at line 1 "
+        "(use the generated END marker here)"
+    ]
+
+
+def test_generated_end_cannot_close_blurb_begin() -> None:
+    assert problems(f"{BLURB_BEGIN % UUID_BLURB}\n{END % UUID_BLURB}\n") == [
+        "docs/p.md:2: generated END marker closes the shared-blurb BEGIN marker at line 1 "
+        "(use the blurb END marker here)"
+    ]
+
+
+def test_begin_needs_a_uuid() -> None:
+    assert problems("{{!-- BEGIN shared-blurb --}}\nx\n{{!-- END shared-blurb --}}\n") == [
+        "docs/p.md:1: shared-blurb BEGIN marker has no uuid "
+        "(add the region's uuid before the closing --}})",
+        "docs/p.md:3: shared-blurb END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+    ]
+
+
+def test_every_problem_in_a_page_is_reported() -> None:
+    text = (
+        f"{END % UUID_A}\n"
+        "{{!-- BEGIN do not edit content below, it is automatically generated c924 --}}\n"
+        f"{BEGIN % UUID_B}\n"
+    )
+    assert problems(text) == [
+        "docs/p.md:1: generated END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+        "docs/p.md:2: malformed marker; expected a uuid such as "
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        f"docs/p.md:3: generated BEGIN marker {UUID_B} has no END "
+        "(add its END line where the region stops)",
+    ]
+
+
+def test_unicode_line_separators_do_not_split_lines() -> None:
+    # str.splitlines() would split at \u2028 and \x0c and find a marker on the second half.
+    text = f"text\u2028{BEGIN % UUID_A}\nx\x0c{END % UUID_A}\n"
+    assert scan_text(text, "p.md").regions == ()

@@ -64,9 +64,8 @@ class Options:
         """Reject keys that are not in `allowed`: a typo must never be silently ignored."""
         for name in self.table():
             if name not in allowed:
-                raise self._child(None, f"{self.key}.{name}").error(
-                    "unknown key", "known keys: " + ", ".join(allowed)
-                )
+                hint = "known keys: " + ", ".join(allowed) if allowed else "it takes no options"
+                raise self._child(None, f"{self.key}.{name}").error("unknown key", hint)
 
     def entries(self) -> Iterator[tuple[str, Options]]:
         for name, value in self.table().items():

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from regen.config import parse_config
+from regen.discover import discover, glob_regex
+from regen.errors import RegenError
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("**/*.md", "a.md", True),
+        ("**/*.md", "docs/deep/a.md", True),
+        ("docs/*.md", "docs/a.md", True),
+        ("docs/*.md", "docs/sub/a.md", False),
+        ("docs/**", "docs/sub/a.md", True),
+        ("docs/**/*.md", "docs/a.md", True),
+        ("README.md", "README.md", True),
+        ("README.md", "docs/README.md", False),
+        ("a?.md", "ab.md", True),
+        ("a?.md", "a/.md", False),
+        ("*.md", "a.mdx", False),
+        ("docs/(x).md", "docs/(x).md", True),
+    ],
+)
+def test_globs(pattern: str, path: str, matches: bool) -> None:
+    assert bool(glob_regex(pattern).match(path)) is matches
+
+
+def make(root: Path, *paths: str) -> None:
+    for path in paths:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("x\n")
+
+
+def names(root: Path, files: list[Path]) -> list[str]:
+    return [f.relative_to(root).as_posix() for f in files]
+
+
+def test_configured_globs_and_excludes(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "README.md",
+        "docs/a.md",
+        "docs/b.txt",
+        "docs/drafts/c.md",
+        "docs/sub/d.md",
+        "other/e.md",
+        ".venv/lib/f.md",
+        "docs/.hidden/g.md",
+        "node_modules/pkg/h.md",
+    )
+    config = parse_config(
+        {"pages": ["docs/**/*.md", "README.md"], "exclude": ["docs/drafts/**"]},
+        root=tmp_path,
+        file="regen.toml",
+    )
+    assert names(tmp_path, discover(config)) == ["README.md", "docs/a.md", "docs/sub/d.md"]
+
+
+def test_default_globs_skip_hidden_and_dependency_folders(tmp_path: Path) -> None:
+    make(tmp_path, "a.md", ".git/b.md", ".venv/c.md", "node_modules/d.md", "x/__pycache__/e.md")
+    config = parse_config({}, root=tmp_path, file="regen.toml")
+    assert names(tmp_path, discover(config)) == ["a.md"]
+
+
+def test_named_folder_is_filtered_and_named_file_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(tmp_path, "docs/a.md", "docs/b.txt", "notes.txt")
+    monkeypatch.chdir(tmp_path)
+    config = parse_config({}, root=tmp_path, file="regen.toml")
+    found = discover(config, [Path("docs"), Path("notes.txt"), Path("docs/a.md")])
+    assert names(tmp_path, found) == ["docs/a.md", "notes.txt"]
+
+
+def test_symlink_out_of_the_tree_is_skipped_and_refused(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text("x\n")
+    make(tmp_path, "docs/a.md")
+    (tmp_path / "docs/link.md").symlink_to(outside)
+    monkeypatch.chdir(tmp_path)
+    config = parse_config({}, root=tmp_path, file="regen.toml")
+    assert names(tmp_path, discover(config)) == ["docs/a.md"]
+    with pytest.raises(RegenError) as caught:
+        discover(config, [Path("docs/link.md")])
+    assert str(caught.value) == (
+        f"docs/link.md: outside the repository (name pages below {tmp_path.resolve()})"
+    )

@@ -1,0 +1,153 @@
+"""The registry: built-ins, plugins found through the `regen.generators` entry-point group (a
+real distribution on sys.path, read by importlib.metadata), and the Protocol they follow."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from regen.api import update_text
+from regen.config import parse_config
+from regen.errors import RegenError
+from regen.generators import Generator, builtin_registry, default_registry
+
+PLUGIN = """
+class Shout:
+    summary = "the option 'text' in capitals"
+
+    def inputs(self, context):
+        return ()
+
+    def render(self, context):
+        return context.options.get("text").string().upper() + "\\n"
+
+
+class NotAGenerator:
+    pass
+
+
+def broken():
+    raise RuntimeError("cannot start")
+"""
+
+
+@pytest.fixture
+def plugin_dist(tmp_path: Path) -> Iterator[Path]:
+    """Install a plugin distribution by putting it on sys.path, as pip would leave it."""
+    site = tmp_path / "site"
+    info = site / "regen_shout-1.0.dist-info"
+    info.mkdir(parents=True)
+    (site / "regen_shout.py").write_text(PLUGIN)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: regen-shout\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[regen.generators]\nshout = regen_shout:Shout\n")
+    sys.path.insert(0, str(site))
+    importlib.invalidate_caches()
+    yield info
+    sys.path.remove(str(site))
+    sys.modules.pop("regen_shout", None)
+    importlib.invalidate_caches()
+
+
+def test_builtins_follow_the_protocol() -> None:
+    registry = builtin_registry()
+    assert sorted(registry) == ["blurb", "keep", "table"]
+    assert all(isinstance(g, Generator) for g in registry.values())
+
+
+def test_plugin_is_found_and_used(plugin_dist: Path, tmp_path: Path) -> None:
+    del plugin_dist
+    registry = default_registry()
+    assert registry["shout"].summary == "the option 'text' in capitals"
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    config = parse_config(
+        {"regions": {uuid: {"generator": "shout", "text": "hello"}}},
+        root=tmp_path,
+        file="regen.toml",
+    )
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    assert update_text(page, config=config, registry=registry) == (
+        f"<!-- BEGIN shared-blurb {uuid} -->\nHELLO\n<!-- END shared-blurb -->\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "table = regen_shout:Shout",
+            "regen_shout:Shout: plugin generator 'table' clashes with a built-in "
+            "(rename the plugin's entry point)",
+        ),
+        (
+            "odd = regen_shout:NotAGenerator",
+            "regen_shout:NotAGenerator: plugin 'odd' is not a generator "
+            "(it must provide summary, inputs() and render())",
+        ),
+        (
+            "bad = regen_shout:broken",
+            "regen_shout:broken: cannot load plugin generator 'bad': cannot start "
+            "(fix or uninstall the plugin)",
+        ),
+        (
+            "gone = regen_missing:Thing",
+            "regen_missing:Thing: cannot load plugin generator 'gone': "
+            "No module named 'regen_missing' (fix or uninstall the plugin)",
+        ),
+    ],
+)
+def test_bad_plugins_are_named(plugin_dist: Path, entry: str, message: str) -> None:
+    (plugin_dist / "entry_points.txt").write_text(f"[regen.generators]\n{entry}\n")
+    with pytest.raises(RegenError) as caught:
+        default_registry()
+    assert str(caught.value) == message
+
+
+def test_unknown_generator_names_the_known_ones(tmp_path: Path) -> None:
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    config = parse_config(
+        {"regions": {uuid: {"generator": "tabel"}}},
+        root=tmp_path,
+        file="regen.toml",
+        text=f'[regions."{uuid}"]\ngenerator = "tabel"\n',
+    )
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    with pytest.raises(RegenError) as caught:
+        update_text(page, config=config, registry=builtin_registry())
+    assert str(caught.value) == (
+        f"regen.toml:1: regions.\"{uuid}\".generator: unknown generator 'tabel' "
+        "(known generators: blurb, keep, table)"
+    )
+
+
+def test_keep_leaves_the_body_and_rejects_options(tmp_path: Path) -> None:
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n\n anything \n\n<!-- END shared-blurb -->\n"
+    keep = parse_config({"regions": {uuid: {"generator": "keep"}}}, root=tmp_path, file="r.toml")
+    assert update_text(page, config=keep) == page
+    bad = parse_config(
+        {"regions": {uuid: {"generator": "keep", "source": "x.csv"}}}, root=tmp_path, file="r.toml"
+    )
+    with pytest.raises(RegenError) as caught:
+        update_text(page, config=bad)
+    assert (
+        str(caught.value) == f'r.toml: regions."{uuid}".source: unknown key (it takes no options)'
+    )
+
+
+def test_a_body_holding_a_marker_line_is_refused(tmp_path: Path) -> None:
+    uuid = "97fa98d2-9baa-11ec-b909-0242ac120002"
+    blurbs = tmp_path / "sources" / "blurbs"
+    blurbs.mkdir(parents=True)
+    (blurbs / f"{uuid}.md").write_text("text\n{{!-- END shared-blurb --}}\nmore\n")
+    config = parse_config({}, root=tmp_path, file="regen.toml")
+    page = f"{{{{!-- BEGIN shared-blurb {uuid} --}}}}\n{{{{!-- END shared-blurb --}}}}\n"
+    with pytest.raises(RegenError) as caught:
+        update_text(page, config=config)
+    assert str(caught.value) == (
+        f"regen.toml: the body built for {uuid} holds a marker line "
+        "(remove BEGIN/END marker lines from its sources)"
+    )

@@ -1,0 +1,89 @@
+"""Rendered tables, read back by a real Markdown parser (mistune), hold exactly their cells."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import mistune
+from hypothesis import given
+from hypothesis import strategies as st
+
+from regen.markdown import Column, escape_cell, generated_body, render_table
+
+parse = mistune.create_markdown(renderer=None, plugins=["table"])
+
+
+def text_of(node: dict[str, Any]) -> str:
+    if "raw" in node:
+        return str(node["raw"])
+    return "".join(text_of(child) for child in node.get("children", []))
+
+
+def cells(markdown: str) -> tuple[list[str], list[str | None], list[list[str]]]:
+    tokens = cast(list[dict[str, Any]], parse(markdown))
+    (table,) = [n for n in tokens if n["type"] == "table"]
+    head, body = table["children"]
+    titles = [text_of(c) for c in head["children"]]
+    aligns = [c["attrs"]["align"] for c in head["children"]]
+    rows = [[text_of(c) for c in row["children"]] for row in body["children"]]
+    return titles, aligns, rows
+
+
+def test_layout_is_the_published_one() -> None:
+    lines = render_table(
+        [Column("Country"), Column("Model", "center"), Column("Num", "right"), Column("X", "none")],
+        [["Canada", "B404", "1", "a"]],
+    )
+    assert lines == [
+        "| Country | Model | Num | X |",
+        "| :--- | :---: | ---: | --- |",
+        "| Canada | B404 | 1 | a |",
+    ]
+    assert generated_body(lines) == "\n" + "\n".join(lines) + "\n\n\n"
+
+
+def test_escape_cell() -> None:
+    assert escape_cell("a|b") == r"a\|b"
+    assert escape_cell(r"already \| escaped") == r"already \| escaped"
+    assert escape_cell("two\nlines \r\n  and\rthree") == "two lines and three"
+
+
+def test_parsed_alignment() -> None:
+    lines = render_table([Column("a", "left"), Column("b", "center"), Column("c", "right")], [])
+    lines.append("| 1 | 2 | 3 |")
+    _, aligns, _ = cells("\n".join(lines))
+    assert aligns == ["left", "center", "right"]
+
+
+cell_text = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc"],
+        # Markdown syntax of its own (emphasis, code, links, escapes, entities, HTML) would be
+        # parsed as such: the renderer's job is only that cells stay cells.
+        blacklist_characters="\\`*_[]()<>&!#~=-+.:0123456789",
+    ),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s.strip() == s and s.strip() != "")
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.lists(st.lists(cell_text, min_size=n, max_size=n), min_size=1, max_size=5)
+    )
+)
+def test_mistune_reads_back_every_cell(rows: list[list[str]]) -> None:
+    width = len(rows[0])
+    columns = [Column(f"h{i}") for i in range(width)]
+    titles, _, parsed = cells("\n".join(render_table(columns, rows)) + "\n")
+    assert titles == [f"h{i}" for i in range(width)]
+    assert parsed == rows
+
+
+@given(st.lists(st.text(alphabet="ab|\n\r ", min_size=1, max_size=8), min_size=2, max_size=2))
+def test_pipes_and_newlines_never_break_a_row(row: list[str]) -> None:
+    lines = render_table([Column("x"), Column("y")], [row])
+    assert len(lines) == 3
+    _, _, parsed = cells("\n".join(lines) + "\n")
+    assert len(parsed) == 1
+    assert len(parsed[0]) == 2

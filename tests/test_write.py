@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from regen.errors import RegenError
+from regen.write import write_atomic
+
+
+def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_bytes(b"old")
+    page.chmod(0o600)
+    write_atomic(page, b"new\r\n", "p.md")
+    assert page.read_bytes() == b"new\r\n"
+    assert page.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
+
+
+def test_replaces_the_file_not_its_content(tmp_path: Path) -> None:
+    # A reader holding the old file open keeps reading the old bytes: the new ones arrive by
+    # rename, never by rewriting in place (which a crash could leave half done).
+    page = tmp_path / "p.md"
+    page.write_bytes(b"old text")
+    with page.open("rb") as reader:
+        write_atomic(page, b"new text", "p.md")
+        assert reader.read() == b"old text"
+    assert page.read_bytes() == b"new text"
+
+
+@pytest.fixture
+def readonly_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder holding p.md that cannot be written to: a read-only mount when running as root
+    (root ignores permission bits), a folder without write permission otherwise."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        (folder / "p.md").write_bytes(b"old")
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+        return
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        (folder / "p.md").write_bytes(b"old")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_unwritable_folder_is_one_clear_error(readonly_folder: Path) -> None:
+    page = readonly_folder / "p.md"
+    with pytest.raises(RegenError) as caught:
+        write_atomic(page, b"new", "locked/p.md")
+    reason = "Permission denied" if os.geteuid() != 0 else "Read-only file system"
+    assert str(caught.value) == (
+        f"locked/p.md: cannot write: {reason} "
+        "(check free space and permissions; the page was left as it was)"
+    )
+    assert page.read_bytes() == b"old"
+    assert [p.name for p in readonly_folder.iterdir()] == ["p.md"]
+
+
+def test_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RegenError) as caught:
+        write_atomic(tmp_path / "gone" / "p.md", b"new", "gone/p.md")
+    assert str(caught.value) == (
+        "gone/p.md: cannot write: No such file or directory "
+        "(check free space and permissions; the page was left as it was)"
+    )

@@ -75,8 +75,8 @@ def update_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
     pages = len(report.changes)
     if report.written:
         click.echo(
-            f"regen: {_plural(len(report.written), 'page')} updated; "
-            f"{_plural(regions, 'region')} in {_plural(pages, 'page')}"
+            f"regen: rebuilt {report.count(Status.STALE)} of {_plural(regions, 'region')}, "
+            f"in {len(report.written)} of {_plural(pages, 'page')}"
         )
     else:
         click.echo(

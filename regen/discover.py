@@ -52,7 +52,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     default (the whole repository) are filtered by the configured page globs and excludes."""
     root = config.root.resolve()
     if not paths:
-        return sorted(_walk(root, root, config))
+        return _unique(_walk(root, root, config))
     problems: list[Problem] = []
     found: set[Path] = set()
     for path in paths:
@@ -69,7 +69,15 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
         raise RegenError(problems)
-    return sorted(found)
+    return _unique(found)
+
+
+def _unique(files: Iterable[Path]) -> list[Path]:
+    """Sorted, and one path per real file: a page reached through a symlink too is planned once."""
+    seen: dict[Path, Path] = {}
+    for file in sorted(files):
+        seen.setdefault(file.resolve(), file)
+    return sorted(seen.values())
 
 
 def _walk(root: Path, start: Path, config: Config) -> Iterable[Path]:

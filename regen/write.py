@@ -13,7 +13,9 @@ from regen.errors import RegenError
 
 def write_atomic(file: Path, data: bytes, shown: str) -> None:
     """Replace `file` with `data` so that a reader (or a crash) sees the old or the new bytes,
-    never a mix. The file keeps its permission bits."""
+    never a mix. The file keeps its permission bits; a symlinked page stays a symlink (its
+    target is replaced)."""
+    file = file.resolve()
     try:
         mode = stat.S_IMODE(file.stat().st_mode)
     except FileNotFoundError:

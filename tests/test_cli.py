@@ -33,7 +33,7 @@ def test_update_rewrites_stale_region_then_changes_nothing(repo: Repo, run: Runn
     first = run("update")
     assert (first.code, first.err) == (0, "")
     assert first.out == (
-        "updated docs/a.md (1 region)\nregen: 1 page updated; 1 region in 1 page\n"
+        "updated docs/a.md (1 region)\nregen: rebuilt 1 of 1 region, in 1 of 1 page\n"
     )
     assert repo.read("docs/a.md") == FRESH_PAGE
     before = repo.snapshot()
@@ -262,7 +262,11 @@ def test_no_configuration(
     monkeypatch.chdir(bare)
     result = run("check")
     assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0].startswith(f"{bare}: no regen.toml")
+    assert result.err == (
+        f"{bare.resolve()}: no regen.toml (or pyproject.toml with [tool.regen]) here or in any "
+        "parent folder (create regen.toml at the repository root; see the README's "
+        "Configuration section)\nregen: 1 problem found; nothing was written\n"
+    )
 
 
 def test_bug_is_one_line_without_traceback(
@@ -305,3 +309,27 @@ def test_config_option(repo: Repo, run: Runner, tmp_path: Path) -> None:
     os.chdir(elsewhere)
     result = run("--config", str(repo.root / "regen.toml"), "check")
     assert result.code == ExitCode.STALE
+
+
+def test_ctrl_c_exits_130(repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+
+    def interrupted(*_args: object, **_kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("regen.generators.table.TableGenerator.render", interrupted)
+    before = repo.snapshot()
+    result = run("update")
+    assert (result.code, result.err) == (ExitCode.INTERRUPTED, "\nregen: interrupted\n")
+    assert repo.snapshot() == before
+
+
+def test_symlinked_page_stays_a_symlink(repo: Repo, run: Runner) -> None:
+    target = repo.write("shared/a.md", STALE_PAGE)
+    link = repo.root / "docs" / "a.md"
+    link.parent.mkdir()
+    link.symlink_to(Path("../shared/a.md"))
+    result = run("update")
+    assert result.out.splitlines()[0] == "updated docs/a.md (1 region)"
+    assert link.is_symlink()
+    assert target.read_text() == FRESH_PAGE

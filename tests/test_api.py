@@ -1,0 +1,87 @@
+"""The library the command line is a thin layer over: regen.check, regen.update, update_text."""
+
+from __future__ import annotations
+
+import pytest
+
+import regen
+from regen.model import Status
+from tests.conftest import TABLE, UUID_A, Repo, region
+
+STALE = region(UUID_A, "old\n")
+FRESH = region(UUID_A, TABLE)
+
+
+def test_check_reports_without_writing(repo: Repo) -> None:
+    repo.write("docs/a.md", STALE)
+    before = repo.snapshot()
+    report = regen.check(config=repo.root / "regen.toml")
+    assert report.problems == ()
+    assert [c.path for c in report.stale] == ["docs/a.md"]
+    assert report.count(Status.STALE) == 1
+    assert not report.ok
+    assert repo.snapshot() == before
+
+
+def test_update_writes_and_reports(repo: Repo) -> None:
+    repo.write("docs/a.md", STALE)
+    report = regen.update(config=repo.root / "regen.toml")
+    assert report.written == ("docs/a.md",)
+    assert repo.read("docs/a.md") == FRESH
+    assert regen.check(config=repo.root / "regen.toml").ok
+
+
+def test_update_with_a_problem_writes_nothing(repo: Repo) -> None:
+    repo.write("docs/a.md", STALE)
+    repo.write("docs/b.md", region("0f8fad5b-d9cb-469f-a165-70867728950e", "x\n"))
+    before = repo.snapshot()
+    report = regen.update(config=repo.root / "regen.toml")
+    assert report.written == ()
+    assert [p.path for p in report.problems] == ["docs/b.md"]
+    assert repo.snapshot() == before
+
+
+def test_update_finds_the_configuration_from_the_current_folder(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("docs/a.md", STALE)
+    monkeypatch.chdir(repo.root / "docs")
+    assert regen.update().written == ("docs/a.md",)
+
+
+def test_update_text(repo: Repo) -> None:
+    config = regen.load_config(repo.root / "regen.toml")
+    assert regen.update_text("before\n" + STALE + "after", config=config) == (
+        "before\n" + FRESH + "after"
+    )
+
+
+def test_update_text_raises_every_problem(repo: Repo) -> None:
+    config = regen.load_config(repo.root / "regen.toml")
+    text = "{{!-- END shared-blurb --}}\n{{!-- END shared-blurb --}}\n"
+    with pytest.raises(regen.RegenError) as caught:
+        regen.update_text(text, config=config, path="page.md")
+    assert [str(p) for p in caught.value.problems] == [
+        "page.md:1: shared-blurb END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+        "page.md:2: shared-blurb END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+    ]
+
+
+def test_a_uuid_on_many_pages_is_built_once(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(20):
+        repo.write(f"docs/p{n}.md", STALE)
+    calls: list[str] = []
+    from regen.generators.table import TableGenerator
+
+    original = TableGenerator.render
+
+    def counting(self: TableGenerator, context: regen.generators.Context) -> str | None:
+        calls.append(context.spec.uuid)
+        return original(self, context)
+
+    monkeypatch.setattr(TableGenerator, "render", counting)
+    report = regen.update(config=repo.root / "regen.toml")
+    assert len(report.written) == 20
+    assert calls == [UUID_A]

@@ -22,8 +22,8 @@ regen: $(STAMP)  ## Rebuild every generated region of the embedded default and t
 check: $(STAMP)  ## Fail with a diff when any region of this repository is stale
 	$(BIN)/regen check
 
-test: $(STAMP)  ## Run the test suite
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## Run the test suite, with branch coverage
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 lint: $(STAMP)  ## ruff and mypy --strict
 	$(BIN)/ruff check regen tests

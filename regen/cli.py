@@ -66,9 +66,10 @@ def update_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
     Nothing is written when any problem is found.
     """
     report = api.update(paths, config=config_file)
-    for path in report.written:
-        change = next(c for c in report.changes if c.path == path)
-        click.echo(f"updated {path} ({_plural(len(change.stale), 'region')})")
+    written = set(report.written)
+    for change in report.stale:
+        if change.path in written:
+            click.echo(f"updated {change.path} ({_plural(len(change.stale), 'region')})")
     if report.problems:
         return _report_problems(report.problems, wrote_nothing=not report.written)
     regions = len(report.results)

@@ -6,6 +6,7 @@ reads it; a bad one is reported with its key path and the line of its table.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from pathlib import Path
 from regen.errors import RegenError
 from regen.markers import UUID_RE
 from regen.model import RegionSpec
-from regen.options import Options
+from regen.options import Options, quote_key
 
 CONFIG_NAMES = ("regen.toml", "pyproject.toml")
 DEFAULT_PAGES = ("**/*.md",)
@@ -41,9 +42,7 @@ def find_config(start: Path) -> Path:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(
-            r"^\s*\[tool\.regen[\].]", pyproject.read_text(encoding="utf-8"), re.MULTILINE
-        ):
+        if pyproject.is_file() and _has_regen_table(pyproject):
             return pyproject
     raise RegenError.at(
         str(start),
@@ -51,6 +50,21 @@ def find_config(start: Path) -> Path:
         "no regen.toml (or pyproject.toml with [tool.regen]) here or in any parent folder",
         "create regen.toml at the repository root; see the README's Configuration section",
     )
+
+
+def _has_regen_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        # Broken TOML that mentions regen is taken, so that load_config reports the error
+        # rather than a parent folder's configuration being used in silence.
+        return "tool.regen" in text
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "regen" in tool
 
 
 def load_config(path: Path) -> Config:
@@ -64,9 +78,10 @@ def load_config(path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
+        line = int(match[1]) if match else text.count("\n") + 1  # "at end of document"
         raise RegenError.at(
             shown,
-            int(match[1]) if match else None,
+            line,
             f"not valid TOML: {exc}",
             "fix the TOML syntax",
         ) from None
@@ -74,6 +89,12 @@ def load_config(path: Path) -> Config:
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("regen", {})
         prefix = "tool.regen."
+        if not isinstance(data, dict):
+            raise RegenError.at(shown, _line_of(text, "regen"), "tool.regen: expected a table")
+        # Look up lines only from regen's table on: [tool.ruff] may have an `exclude` too.
+        start = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*regen\b", text, re.MULTILINE)
+        if start:
+            text = "\n" * text.count("\n", 0, start.start()) + text[start.start() :]
     return parse_config(data, root=path.parent, file=shown, text=text, prefix=prefix)
 
 
@@ -81,8 +102,14 @@ def parse_config(
     data: Mapping[str, object], *, root: Path, file: str, text: str = "", prefix: str = ""
 ) -> Config:
     """Validate an already parsed configuration table."""
-    top = Options(dict(data), prefix.rstrip(".") or "(top level)", file, None)
-    top.only(*_TOP_KEYS)
+    for name in data:
+        if name not in _TOP_KEYS:
+            raise RegenError.at(
+                file,
+                _line_of(text, name),
+                f"{prefix}{quote_key(name)}: unknown key",
+                "known keys: " + ", ".join(_TOP_KEYS),
+            )
 
     def key(name: str) -> Options:
         return Options(data.get(name), prefix + name, file, _line_of(text, name))
@@ -90,24 +117,30 @@ def parse_config(
     pages = tuple(key("pages").strings()) if "pages" in data else DEFAULT_PAGES
     exclude = tuple(key("exclude").strings()) if "exclude" in data else ()
     sources = _inside(key("sources"), root) if "sources" in data else "sources"
-    blurbs = _inside(key("blurbs"), root) if "blurbs" in data else f"{sources}/blurbs"
+    blurbs = (
+        _inside(key("blurbs"), root)
+        if "blurbs" in data
+        else posixpath.join(sources, "blurbs")
+        if sources != "."
+        else "blurbs"
+    )
 
     regions: dict[str, RegionSpec] = {}
     if "regions" in data:
-        for uuid, entry in Options(data["regions"], prefix + "regions", file, None).entries():
-            line = _line_of(text, uuid)
-            entry = Options(entry.value, entry.key, file, line)
+        table = Options(data["regions"], prefix + "regions", file, _line_of(text, "regions"))
+        for uuid, entry in table.entries():
+            entry = Options(entry.value, entry.key, file, _line_of(text, uuid))
             if not UUID_RE.match(uuid):
                 raise entry.error(
                     "not a uuid", "region keys are the uuids written in the page's markers"
                 )
-            table = dict(entry.table())
+            options = dict(entry.table())
             generator = entry.get("generator").string()
-            del table["generator"]
+            del options["generator"]
             normal = uuid.lower()
             if normal in regions:
                 raise entry.error("this uuid has two entries", "keep one of them")
-            regions[normal] = RegionSpec(normal, generator, table, line)
+            regions[normal] = RegionSpec(normal, generator, options, entry.line)
     return Config(root, file, pages, exclude, sources, blurbs, regions)
 
 
@@ -117,13 +150,21 @@ def _inside(node: Options, root: Path) -> str:
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root.resolve()):
         raise node.error(f"'{value}' is outside the repository", "use a path below " + str(root))
-    return Path(value).as_posix().rstrip("/") or "."
+    return posixpath.normpath(Path(value).as_posix())
 
 
-def _line_of(text: str, needle: str) -> int | None:
-    """The first line mentioning `needle` as a key: good enough to point at a table or key."""
-    pattern = re.compile(
-        rf"^\s*(?:\[[^\]]*)?[\"']?{re.escape(needle)}\b", re.MULTILINE | re.IGNORECASE
+def _line_of(text: str, key: str) -> int | None:
+    """The line where `key` is defined: as a key, or in a table header. Exact spelling first,
+    then any case (uuids may be written in upper case)."""
+    quoted = rf"[\"']?{re.escape(key)}[\"']?"
+    patterns = (
+        rf"^[ \t]*{quoted}[ \t]*=",  # key = value
+        rf"^[ \t]*\[[^\]\n]*{quoted}[ \t]*\]",  # [table."key"]
+        rf"^[ \t]*\[[ \t]*{quoted}[ \t]*\.",  # [key."sub"]: a table known by its sub-tables
     )
-    match = pattern.search(text) or re.search(re.escape(needle), text, re.IGNORECASE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    for flags in (re.MULTILINE, re.MULTILINE | re.IGNORECASE):
+        for pattern in patterns:
+            match = re.search(pattern, text, flags)
+            if match:
+                return text.count("\n", 0, match.start()) + 1
+    return None

@@ -7,6 +7,7 @@ RegenError like `regen.toml:12: regions."c924...".columns[2].align: expected one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +70,7 @@ class Options:
 
     def entries(self) -> Iterator[tuple[str, Options]]:
         for name, value in self.table().items():
-            yield name, self._child(value, f"{self.key}.{_quote_key(name)}")
+            yield name, self._child(value, f"{self.key}.{quote_key(name)}")
 
     # Lists --------------------------------------------------------------------------------
 
@@ -113,5 +114,5 @@ class Options:
         return [item.string() for item in self.items_or_one()]
 
 
-def _quote_key(name: str) -> str:
-    return name if name.replace("_", "").replace("-", "").isalnum() else f'"{name}"'
+def quote_key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else f'"{name}"'

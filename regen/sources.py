@@ -118,20 +118,21 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
     lines: list[int] = []  # the line each record starts on, for errors about its cells
     problems: list[Problem] = []
     header: list[str] | None = None
-    line = 1
+    header_line = 1
+    line = 1  # where the record being read starts
     try:
         for record in reader:
-            if header is None:
-                header = record
-                _check_header(header, path)
-            elif record == []:
+            if record == []:
                 pass  # a blank line
+            elif header is None:
+                header, header_line = record, line
+                _check_header(header, path, header_line)
             elif len(record) != len(header):
                 problems.append(
                     Problem(
                         path,
                         line,
-                        f"row has {len(record)} fields, the header has {len(header)}",
+                        f"row has {_fields(len(record))}, the header has {_fields(len(header))}",
                         "add or remove fields, or quote values that hold a comma",
                     )
                 )
@@ -141,7 +142,7 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
             line = reader.line_num + 1
     except csv.Error as exc:
         raise RegenError.at(
-            path, reader.line_num, f"malformed CSV: {exc}", "check the quoting on this line"
+            path, line, f"malformed CSV: {exc}", "check the quoting of the record on this line"
         ) from None
     if header is None:
         raise RegenError.at(path, 1, "empty CSV file", "add a header row naming the columns")
@@ -152,15 +153,19 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
     return frame
 
 
-def _check_header(header: Sequence[str], path: str) -> None:
+def _fields(count: int) -> str:
+    return "1 field" if count == 1 else f"{count} fields"
+
+
+def _check_header(header: Sequence[str], path: str, line: int) -> None:
     seen: set[str] = set()
     for index, name in enumerate(header):
         if not name.strip():
-            raise RegenError.at(path, 1, f"column {index + 1} has no name", "name every column")
+            raise RegenError.at(path, line, f"column {index + 1} has no name", "name every column")
         if name in seen:
             raise RegenError.at(
                 path,
-                1,
+                line,
                 f"column '{name}' appears twice in the header",
                 "give each column its own name",
             )
@@ -172,7 +177,8 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
     import pandas as pd
 
     try:
-        document = json.loads(text)
+        # Numbers stay as written ("1.50" is not "1.5"): sources are text, as in CSV.
+        document = json.loads(text, parse_float=str, parse_int=str)
     except json.JSONDecodeError as exc:
         raise RegenError.at(
             path,
@@ -200,7 +206,7 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
             f"expected a list of objects at {where}",
             "point 'records' at the list of records",
         )
-    flat = [_flatten(item) for item in node]
+    flat = [_flatten(item, path, index) for index, item in enumerate(node)]
     columns: dict[str, None] = {}
     for item in flat:
         columns.update(dict.fromkeys(item))
@@ -208,15 +214,26 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
     return pd.DataFrame(rows, columns=list(columns), dtype=object)
 
 
-def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
+def _flatten(record: dict[str, Any], path: str, index: int, prefix: str = "") -> dict[str, str]:
     """Nested objects become dotted columns; values become the text a CSV cell would hold."""
     flat: dict[str, str] = {}
     for name, value in record.items():
         column = f"{prefix}{name}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, column + "."))
-        else:
-            flat[column] = _cell_text(value)
+        inner = (
+            _flatten(value, path, index, column + ".")
+            if isinstance(value, dict)
+            else {column: _cell_text(value)}
+        )
+        for key, text in inner.items():
+            if key in flat:
+                raise RegenError.at(
+                    path,
+                    None,
+                    f"record {index + 1} has the column '{key}' twice (as a dotted name and "
+                    "as a nested object)",
+                    "use one of the two",
+                )
+            flat[key] = text
     return flat
 
 

@@ -74,6 +74,16 @@ def test_scan_joins_back_or_raises_regen_error(text: str) -> None:
     assert document.join() == text
 
 
+@given(st.text())
+@settings(max_examples=300)
+def test_arbitrary_text_never_crashes_the_scanner(text: str) -> None:
+    try:
+        document = scan_text(text, "p.md")
+    except RegenError:
+        return
+    assert document.join() == text
+
+
 @given(st.text(), st.booleans())
 def test_any_text_survives_encode_decode(text: str, bom: bool) -> None:
     encoded = TextFile(text, bom).encode()

@@ -4,6 +4,7 @@ never a global."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -31,7 +32,8 @@ class Context:
     cache: SourceCache
 
     def source_key(self, name: str, records: str = "") -> SourceKey:
-        path = name if name.startswith(self.sources_dir + "/") else f"{self.sources_dir}/{name}"
+        """The source `name`, relative to the sources folder; JSON records at a dotted path."""
+        path = posixpath.normpath(f"{self.sources_dir}/{name}")
         return SourceKey(path, tuple(records.split(".")) if records else ())
 
     def table(self, key: SourceKey) -> pd.DataFrame:

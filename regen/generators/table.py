@@ -16,8 +16,11 @@ distinct values, in row order (so `sort` decides their order too).
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from regen.errors import RegenError
@@ -78,7 +81,12 @@ def parse_options(context: Context) -> TableOptions:
     node = context.options
     node.only(*_TABLE_KEYS)
     records = node.get("records", "").string()
-    source = context.source_key(node.get("source").string(), records)
+    source_node = node.get("source")
+    if PurePosixPath(source_node.string()).is_absolute():
+        raise source_node.error(
+            "an absolute path", "name the source relative to the sources folder"
+        )
+    source = context.source_key(source_node.string(), records)
     align = node.get("align", "left").choice(*ALIGNMENTS)
     empty = node.get("empty", "&nbsp;").string()
     columns = tuple(_parse_column(c, align, empty) for c in node.get("columns").items())
@@ -151,7 +159,10 @@ class TableGenerator:
         frame = _sort(frame, options.sort, options.source.path)
         cells = _cells(frame, options.columns, options.source.path, lines)
         rows = [
-            [value or column.empty for column, value in zip(options.columns, row, strict=True)]
+            [
+                value if value.strip() else column.empty
+                for column, value in zip(options.columns, row, strict=True)
+            ]
             for row in _group(cells, options.columns)
         ]
         columns = [Column(c.title, c.align) for c in options.columns]
@@ -162,14 +173,18 @@ def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
     known = [str(c) for c in frame.columns]
     uses: list[tuple[str, Options]] = [(f.column, f.node) for f in options.filters]
     uses += [(c.column, c.node) for c in options.columns]
-    uses += [(c.link, c.node) for c in options.columns if c.link is not None]
+    uses += [(c.link, c.node.get("link")) for c in options.columns if c.link is not None]
     uses += [(s.column, s.node) for s in options.sort]
-    for name, node in uses:
-        if name not in known:
-            raise node.error(
-                f"unknown column '{name}' in {options.source.path}",
-                "columns are: " + ", ".join(known),
-            )
+    problems = [
+        problem
+        for name, node in uses
+        if name not in known
+        for problem in node.error(
+            f"unknown column '{name}' in {options.source.path}", "columns are: " + ", ".join(known)
+        ).problems
+    ]
+    if problems:
+        raise RegenError(problems)
 
 
 def _filter(frame: pd.DataFrame, filters: Sequence[Filter]) -> pd.DataFrame:
@@ -181,28 +196,34 @@ def _filter(frame: pd.DataFrame, filters: Sequence[Filter]) -> pd.DataFrame:
 
 def _sort(frame: pd.DataFrame, keys: Sequence[SortKey], path: str) -> pd.DataFrame:
     # One stable sort per key, last key first, gives the same order as a multi-key sort while
-    # letting each key have its own direction and type.
+    # letting each key have its own direction and type. Empty cells go last either way.
     for key in reversed(keys):
         values = frame[key.column]
         if key.numeric:
             values = values.map(_to_number(key, path))
-        order = values.sort_values(ascending=not key.descending, kind="stable").index
+        order = values.sort_values(
+            ascending=not key.descending, kind="stable", na_position="last"
+        ).index
         frame = frame.loc[order]
     return frame
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _to_number(key: SortKey, path: str) -> Callable[[str], float]:
-    return lambda value: _number(value, key, path)
+    def number(value: str) -> float:
+        text = value.strip()
+        if not text:
+            return math.nan  # sorted last
+        if not _NUMBER.fullmatch(text):
+            raise key.node.error(
+                f"'{value}' in column '{key.column}' of {path} is not a number",
+                "fix the value or drop numeric = true",
+            )
+        return float(text)
 
-
-def _number(value: str, key: SortKey, path: str) -> float:
-    try:
-        return float(value) if value.strip() else float("inf")
-    except ValueError:
-        raise key.node.error(
-            f"'{value}' in column '{key.column}' of {path} is not a number",
-            "fix the value or drop numeric = true",
-        ) from None
+    return number
 
 
 def _cells(
@@ -215,8 +236,8 @@ def _cells(
             value = str(record[column.column])
             if column.boolean:
                 value = _boolean(value, column, path, _line(lines, index))
-            if column.link is not None and value:
-                url = str(record[column.link])
+            if column.link is not None and value.strip():
+                url = str(record[column.link]).strip()
                 value = f"[{value}]({url})" if url else value
             row.append(value)
         rows.append(row)
@@ -237,7 +258,7 @@ def _boolean(value: str, column: ColumnSpec, path: str, line: int | None) -> str
         path,
         line,
         f"column '{column.column}' holds '{value}', which is not a yes/no value",
-        "write yes or no (or true/false, 1/0, or leave it empty)",
+        "write yes or no; true/false, 1/0 and an empty cell work too",
     )
 
 
@@ -255,7 +276,7 @@ def _group(rows: list[list[str]], columns: Sequence[ColumnSpec]) -> list[list[st
         for i in joined:
             separator = columns[i].join
             assert separator is not None
-            values = [m[i] for m in members if m[i]]
+            values = [m[i] for m in members if m[i].strip()]
             out[i] = separator.join(dict.fromkeys(values))
         result.append(out)
     return result

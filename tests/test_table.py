@@ -1,0 +1,828 @@
+"""The `table` generator, run through regen.update_text on real source files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import regen
+from regen.config import parse_config
+from regen.generators import builtin_registry
+
+UUID = "c9241a2c-76e0-11eb-9439-0242ac130002"
+KEY = f'regions."{UUID}"'
+BEGIN = f"{{{{!-- BEGIN do not edit content below, it is automatically generated {UUID} --}}}}"
+END = f"{{{{!-- END do not edit content above, it is automatically generated {UUID} --}}}}"
+BEFORE = "# Carriers\n\nText before the table.\n"
+AFTER = "Text after the table.\n"
+PAGE = f"{BEFORE}{BEGIN}\n| stale | table |\n{END}\n{AFTER}"
+
+CARRIERS = (
+    "country,model,technologies,carrier\n"
+    "Canada,B404,M1,Telus\n"
+    "Canada,B404,M1,Bell Mobility\n"
+    "United States,B404,M1,AT&T\n"
+    "Canada,B524,LTE Cat 1,Rogers Wireless\n"
+    "Mexico,B404,M1,Telcel\n"
+    "Canada,B404,M1,Rogers Wireless\n"
+)
+KNOWN = "columns are: country, model, technologies, carrier"
+
+
+def write_source(root: Path, name: str, text: str) -> None:
+    file = root / "sources" / name
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text, encoding="utf-8", newline="")
+
+
+def config_for(root: Path, options: str) -> regen.Config:
+    """A configuration with one table region; its entry starts on line 2 of regen.toml."""
+    text = f'# the region under test\n[{KEY}]\ngenerator = "table"\n{options}'
+    return parse_config(tomllib.loads(text), root=root, file="regen.toml", text=text)
+
+
+def build(root: Path, options: str, page: str = PAGE) -> str:
+    return regen.update_text(page, config=config_for(root, options), registry=builtin_registry())
+
+
+def build_error(root: Path, options: str) -> list[str]:
+    with pytest.raises(regen.RegenError) as caught:
+        build(root, options)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def page_with(*table: str) -> str:
+    """PAGE with its region rebuilt: BEGIN, one empty line, the table, two empty lines, END."""
+    body = "".join(line + "\n" for line in table)
+    return f"{BEFORE}{BEGIN}\n\n{body}\n\n{END}\n{AFTER}"
+
+
+@pytest.fixture
+def carriers(tmp_path: Path) -> Path:
+    write_source(tmp_path, "carriers.csv", CARRIERS)
+    return tmp_path
+
+
+# Layout, columns and titles -------------------------------------------------------------------
+
+
+def test_columns_are_shown_in_source_order_without_sort(carriers: Path) -> None:
+    assert build(carriers, 'source = "carriers.csv"\ncolumns = ["carrier", "country"]\n') == (
+        page_with(
+            "| carrier | country |",
+            "| :--- | :--- |",
+            "| Telus | Canada |",
+            "| Bell Mobility | Canada |",
+            "| AT&T | United States |",
+            "| Rogers Wireless | Canada |",
+            "| Telcel | Mexico |",
+            "| Rogers Wireless | Canada |",
+        )
+    )
+
+
+def test_second_run_changes_nothing(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = ["country"]\nwhere = { country = "Mexico" }\n'
+    once = build(carriers, options)
+
+    assert build(carriers, options, page=once) == once
+    assert once != PAGE
+
+
+def test_source_naming_the_sources_folder_is_still_relative_to_it(carriers: Path) -> None:
+    options = 'source = "sources/carriers.csv"\ncolumns = ["carrier"]\nwhere = { model = "B524" }\n'
+
+    assert build_error(carriers, options) == [
+        "sources/sources/carriers.csv: source file not found"
+        " (create it, or fix the source path in the configuration)"
+    ]
+
+
+def test_source_in_a_subfolder_named_sources_is_read(carriers: Path) -> None:
+    write_source(carriers, "sources/carriers.csv", "carrier\nNested\n")
+    options = 'source = "sources/carriers.csv"\ncolumns = ["carrier"]\n'
+
+    assert build(carriers, options) == page_with("| carrier |", "| :--- |", "| Nested |")
+
+
+def test_source_path_is_normalised_below_the_sources_folder(carriers: Path) -> None:
+    options = (
+        'source = "./old/../carriers.csv"\ncolumns = ["carrier"]\nwhere = { model = "B524" }\n'
+    )
+
+    assert build(carriers, options) == page_with("| carrier |", "| :--- |", "| Rogers Wireless |")
+
+
+def test_source_may_leave_the_sources_folder_with_dotdot(tmp_path: Path) -> None:
+    (tmp_path / "top.csv").write_text("a\nroot\n", encoding="utf-8")
+
+    assert build(tmp_path, 'source = "../top.csv"\ncolumns = ["a"]\n') == page_with(
+        "| a |", "| :--- |", "| root |"
+    )
+
+
+def test_source_leading_out_of_the_repository_is_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+
+    assert build_error(root, 'source = "../../secret.csv"\ncolumns = ["a"]\n') == [
+        "../secret.csv: path leads outside the repository"
+        " (keep sources and blurbs inside the repository)"
+    ]
+
+
+def test_column_titles(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { country = "Mexico" }\n'
+        'columns = [{ column = "country", title = "Country" }, { column = "carrier" }]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| Country | carrier |", "| :--- | :--- |", "| Mexico | Telcel |"
+    )
+
+
+def test_alignment_per_column_and_table_default(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { country = "Mexico" }\nalign = "center"\n'
+        'columns = ["country", { column = "model", align = "right" },'
+        ' { column = "technologies", align = "none" }, { column = "carrier", align = "left" }]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| country | model | technologies | carrier |",
+        "| :---: | ---: | --- | :--- |",
+        "| Mexico | B404 | M1 | Telcel |",
+    )
+
+
+def test_unknown_alignment_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = [{ column = "country", align = "middle" }]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.columns[0].align: unknown value 'middle'"
+        " (expected one of: left, center, right, none)"
+    ]
+
+
+# where ----------------------------------------------------------------------------------------
+
+
+def test_where_keeps_rows_equal_to_a_value(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { model = "B524" }\ncolumns = ["country", "carrier"]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| country | carrier |", "| :--- | :--- |", "| Canada | Rogers Wireless |"
+    )
+
+
+def test_where_keeps_rows_in_a_list(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { country = ["Mexico", "United States"] }\n'
+        'columns = ["carrier"]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| carrier |", "| :--- |", "| AT&T |", "| Telcel |"
+    )
+
+
+def test_where_not_drops_rows_in_a_list(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { country = { not = ["Canada", "Mexico"] } }\n'
+        'columns = ["carrier"]\n'
+    )
+
+    assert build(carriers, options) == page_with("| carrier |", "| :--- |", "| AT&T |")
+
+
+def test_where_not_takes_a_single_value(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { country = { not = "Canada" } }\ncolumns = ["carrier"]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| carrier |", "| :--- |", "| AT&T |", "| Telcel |"
+    )
+
+
+def test_where_conditions_must_all_hold(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\n'
+        'where = { country = "Canada", model = "B404", carrier = { not = ["Telus"] } }\n'
+        'columns = ["carrier"]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| carrier |", "| :--- |", "| Bell Mobility |", "| Rogers Wireless |"
+    )
+
+
+def test_where_number_is_compared_as_text(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n1,one\n01,zero-one\n1.0,one-point-oh\n2,two\n")
+
+    assert build(tmp_path, 'source = "n.csv"\nwhere = { n = 1 }\ncolumns = ["name"]\n') == (
+        page_with("| name |", "| :--- |", "| one |")
+    )
+
+
+def test_where_float_is_compared_as_its_text(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n1,one\n1.5,one-half\n1.50,one-fifty\n")
+
+    options = 'source = "n.csv"\nwhere = { n = [1.5, 2] }\ncolumns = ["name"]\n'
+
+    assert build(tmp_path, options) == page_with("| name |", "| :--- |", "| one-half |")
+
+
+def test_where_boolean_value_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\nwhere = { model = true }\ncolumns = ["carrier"]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.where.model: expected a string or number, got true or false"
+    ]
+
+
+def test_where_unknown_key_in_a_condition_is_an_error(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { model = { is = "B404" } }\ncolumns = ["carrier"]\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.where.model.is: unknown key (known keys: not)"
+    ]
+
+
+def test_where_matching_nothing_leaves_the_header(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\nwhere = { country = "France" }\ncolumns = ["carrier"]\n'
+
+    assert build(carriers, options) == page_with("| carrier |", "| :--- |")
+
+
+# Boolean columns ------------------------------------------------------------------------------
+
+
+def test_bool_column_default_texts(tmp_path: Path) -> None:
+    write_source(tmp_path, "f.csv", "sku,lte\nA,yes\nB,no\nC,\n")
+    options = 'source = "f.csv"\ncolumns = ["sku", { column = "lte", type = "bool" }]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| sku | lte |",
+        "| :--- | :--- |",
+        "| A | &check; |",
+        "| B | &nbsp; |",
+        "| C | &nbsp; |",
+    )
+
+
+def test_bool_column_custom_texts(tmp_path: Path) -> None:
+    write_source(tmp_path, "f.csv", "sku,lte\nA,yes\nB,no\n")
+    options = (
+        'source = "f.csv"\n'
+        'columns = ["sku", { column = "lte", type = "bool", true = "Yes", false = "No" }]\n'
+    )
+
+    assert build(tmp_path, options) == page_with(
+        "| sku | lte |", "| :--- | :--- |", "| A | Yes |", "| B | No |"
+    )
+
+
+def test_bool_column_reads_every_documented_word(tmp_path: Path) -> None:
+    words = ["yes", "no", "TRUE", "False", "1", "0", "Y", "n", "x", "", " yes "]
+    write_source(tmp_path, "f.csv", "w,v\n" + "".join(f"{i},{w}\n" for i, w in enumerate(words)))
+    options = (
+        'source = "f.csv"\ncolumns = [{ column = "v", type = "bool", true = "T", false = "F" }]\n'
+    )
+
+    assert build(tmp_path, options) == page_with(
+        "| v |", "| :--- |", *(f"| {t} |" for t in "TFTFTFTFTFT")
+    )
+
+
+def test_bool_invalid_value_names_the_source_file_and_line(tmp_path: Path) -> None:
+    write_source(tmp_path, "f.csv", "sku,lte\nA,yes\n\nB,maybe\nC,no\n")
+    options = 'source = "f.csv"\ncolumns = ["sku", { column = "lte", type = "bool" }]\n'
+
+    assert build_error(tmp_path, options) == [
+        "sources/f.csv:4: column 'lte' holds 'maybe', which is not a yes/no value"
+        " (write yes or no; true/false, 1/0 and an empty cell work too)"
+    ]
+
+
+def test_bool_invalid_value_keeps_its_line_after_where_and_sort(tmp_path: Path) -> None:
+    write_source(tmp_path, "f.csv", "sku,lte\nZ,yes\nY,sometimes\nX,no\nW,oui\n")
+    options = (
+        'source = "f.csv"\nwhere = { sku = { not = "W" } }\nsort = "sku"\n'
+        'columns = ["sku", { column = "lte", type = "bool" }]\n'
+    )
+
+    assert build_error(tmp_path, options) == [
+        "sources/f.csv:3: column 'lte' holds 'sometimes', which is not a yes/no value"
+        " (write yes or no; true/false, 1/0 and an empty cell work too)"
+    ]
+
+
+def test_unknown_column_type_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = [{ column = "model", type = "boolean" }]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.columns[0].type: unknown value 'boolean'"
+        " (expected one of: text, bool)"
+    ]
+
+
+# Empty cells ----------------------------------------------------------------------------------
+
+
+def test_empty_cell_is_nbsp_by_default(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\nx,\n,y\n")
+
+    assert build(tmp_path, 'source = "e.csv"\ncolumns = ["a", "b"]\n') == page_with(
+        "| a | b |", "| :--- | :--- |", "| x | &nbsp; |", "| &nbsp; | y |"
+    )
+
+
+def test_empty_cell_text_set_for_the_table(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\nx,\n,y\n")
+
+    assert build(tmp_path, 'source = "e.csv"\nempty = "-"\ncolumns = ["a", "b"]\n') == (
+        page_with("| a | b |", "| :--- | :--- |", "| x | - |", "| - | y |")
+    )
+
+
+def test_empty_cell_text_set_for_a_column_wins(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\nx,\n,y\n")
+    options = 'source = "e.csv"\nempty = "-"\ncolumns = ["a", { column = "b", empty = "n/a" }]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| a | b |", "| :--- | :--- |", "| x | n/a |", "| - | y |"
+    )
+
+
+def test_cell_of_only_blanks_is_empty(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\nx,   \n\t, y \n")
+
+    assert build(tmp_path, 'source = "e.csv"\ncolumns = ["a", "b"]\n') == page_with(
+        "| a | b |", "| :--- | :--- |", "| x | &nbsp; |", "| &nbsp; |  y  |"
+    )
+
+
+def test_cell_of_only_blanks_takes_the_empty_text_of_its_column(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\n  ,  \n")
+    options = 'source = "e.csv"\nempty = "-"\ncolumns = ["a", { column = "b", empty = "n/a" }]\n'
+
+    assert build(tmp_path, options) == page_with("| a | b |", "| :--- | :--- |", "| - | n/a |")
+
+
+def test_empty_cell_text_may_be_empty(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\nx,\n")
+    options = 'source = "e.csv"\ncolumns = ["a", { column = "b", empty = "" }]\n'
+
+    assert build(tmp_path, options) == page_with("| a | b |", "| :--- | :--- |", "| x |  |")
+
+
+# Links ----------------------------------------------------------------------------------------
+
+
+def test_link_column_makes_the_cell_a_link(tmp_path: Path) -> None:
+    write_source(tmp_path, "l.csv", "name,url\nTelus,https://telus.com\nBell,\n,https://none\n")
+    options = 'source = "l.csv"\ncolumns = [{ column = "name", title = "Carrier", link = "url" }]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| Carrier |",
+        "| :--- |",
+        "| [Telus](https://telus.com) |",
+        "| Bell |",
+        "| &nbsp; |",
+    )
+
+
+def test_link_with_a_blank_name_or_url_is_no_link(tmp_path: Path) -> None:
+    write_source(tmp_path, "l.csv", "name,url\n  ,https://none\nBell,  \n")
+    options = 'source = "l.csv"\ncolumns = [{ column = "name", link = "url" }]\n'
+
+    assert build(tmp_path, options) == page_with("| name |", "| :--- |", "| &nbsp; |", "| Bell |")
+
+
+# join -----------------------------------------------------------------------------------------
+
+
+def test_join_groups_rows_and_joins_distinct_values_in_row_order(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\n'
+        'columns = ["country", "model", { column = "carrier", title = "Carriers", join = ", " }]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| country | model | Carriers |",
+        "| :--- | :--- | :--- |",
+        "| Canada | B404 | Telus, Bell Mobility, Rogers Wireless |",
+        "| United States | B404 | AT&T |",
+        "| Canada | B524 | Rogers Wireless |",
+        "| Mexico | B404 | Telcel |",
+    )
+
+
+def test_join_keeps_each_value_once(tmp_path: Path) -> None:
+    write_source(tmp_path, "j.csv", "k,v\na,1\na,2\na,1\nb,\na,2\n")
+    options = 'source = "j.csv"\ncolumns = ["k", { column = "v", join = "/" }]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| k | v |", "| :--- | :--- |", "| a | 1/2 |", "| b | &nbsp; |"
+    )
+
+
+def test_join_order_follows_sort(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { model = "B404" }\nsort = ["country", "carrier"]\n'
+        'columns = ["country", "model", "technologies", { column = "carrier", join = ", " }]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| country | model | technologies | carrier |",
+        "| :--- | :--- | :--- | :--- |",
+        "| Canada | B404 | M1 | Bell Mobility, Rogers Wireless, Telus |",
+        "| Mexico | B404 | M1 | Telcel |",
+        "| United States | B404 | M1 | AT&T |",
+    )
+
+
+def test_join_drops_values_of_only_blanks(tmp_path: Path) -> None:
+    write_source(tmp_path, "j.csv", "k,v\na,1\na,  \na,2\n")
+    options = 'source = "j.csv"\ncolumns = ["k", { column = "v", join = "/" }]\n'
+
+    assert build(tmp_path, options) == page_with("| k | v |", "| :--- | :--- |", "| a | 1/2 |")
+
+
+def test_every_column_joined_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = [{ column = "carrier", join = ", " }]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.columns: every column has 'join' (leave one to group by)"
+    ]
+
+
+# sort -----------------------------------------------------------------------------------------
+
+
+def test_sort_by_several_columns(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nsort = ["model", { column = "carrier", descending = true }]\n'
+        'columns = ["model", "carrier"]\n'
+    )
+
+    assert build(carriers, options) == page_with(
+        "| model | carrier |",
+        "| :--- | :--- |",
+        "| B404 | Telus |",
+        "| B404 | Telcel |",
+        "| B404 | Rogers Wireless |",
+        "| B404 | Bell Mobility |",
+        "| B404 | AT&T |",
+        "| B524 | Rogers Wireless |",
+    )
+
+
+def test_sort_is_stable(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\nsort = "model"\ncolumns = ["model", "carrier"]\n'
+
+    assert build(carriers, options) == page_with(
+        "| model | carrier |",
+        "| :--- | :--- |",
+        "| B404 | Telus |",
+        "| B404 | Bell Mobility |",
+        "| B404 | AT&T |",
+        "| B404 | Telcel |",
+        "| B404 | Rogers Wireless |",
+        "| B524 | Rogers Wireless |",
+    )
+
+
+def test_sort_as_text_by_default(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n10\n9\n100\n")
+
+    assert build(tmp_path, 'source = "n.csv"\nsort = "n"\ncolumns = ["n"]\n') == page_with(
+        "| n |", "| :--- |", "| 10 |", "| 100 |", "| 9 |"
+    )
+
+
+def test_numeric_sort(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n10\n9\n\n100\n-1.5\n")
+    options = 'source = "n.csv"\nsort = { column = "n", numeric = true }\ncolumns = ["n"]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| n |", "| :--- |", "| -1.5 |", "| 9 |", "| 10 |", "| 100 |"
+    )
+
+
+def test_numeric_sort_puts_empty_values_last(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n,none\n2,two\n1,one\n")
+    options = 'source = "n.csv"\nsort = [{ column = "n", numeric = true }]\ncolumns = ["name"]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| name |", "| :--- |", "| one |", "| two |", "| none |"
+    )
+
+
+def test_numeric_sort_descending_puts_empty_values_last(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n,none\n2,two\n1,one\n10,ten\n")
+    options = (
+        'source = "n.csv"\nsort = [{ column = "n", numeric = true, descending = true }]\n'
+        'columns = ["name"]\n'
+    )
+
+    assert build(tmp_path, options) == page_with(
+        "| name |", "| :--- |", "| ten |", "| two |", "| one |", "| none |"
+    )
+
+
+@pytest.mark.parametrize(
+    ("descending", "order"),
+    [("false", ["e", "b", "d", "a", "c", "f"]), ("true", ["d", "b", "e", "a", "c", "f"])],
+)
+def test_numeric_sort_keeps_empty_and_blank_values_last_in_row_order(
+    tmp_path: Path, descending: str, order: list[str]
+) -> None:
+    write_source(tmp_path, "n.csv", "n,m\n,a\n2,b\n  ,c\n10,d\n1,e\n\t,f\n")
+    options = (
+        f'source = "n.csv"\nsort = {{ column = "n", numeric = true, descending = {descending} }}\n'
+        'columns = ["m"]\n'
+    )
+
+    assert build(tmp_path, options) == page_with("| m |", "| :--- |", *(f"| {m} |" for m in order))
+
+
+def test_numeric_sort_with_blanks_last_then_a_second_key(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,m\n,z\n1,y\n,x\n1,w\n")
+    options = (
+        'source = "n.csv"\nsort = [{ column = "n", numeric = true, descending = true }, "m"]\n'
+        'columns = ["m"]\n'
+    )
+
+    assert build(tmp_path, options) == page_with(
+        "| m |", "| :--- |", "| w |", "| y |", "| x |", "| z |"
+    )
+
+
+def test_numeric_sort_reads_signs_fractions_exponents_and_blanks_around(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n1e1\n+2\n.5\n -3 \n4.\n1E-1\n")
+    options = 'source = "n.csv"\nsort = { column = "n", numeric = true }\ncolumns = ["n"]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| n |", "| :--- |", "|  -3  |", "| 1E-1 |", "| .5 |", "| +2 |", "| 4. |", "| 1e1 |"
+    )
+
+
+def test_numeric_sort_descending(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n10\n9\n100\n02\n")
+    options = (
+        'source = "n.csv"\nsort = [{ column = "n", numeric = true, descending = true }]\n'
+        'columns = ["n"]\n'
+    )
+
+    assert build(tmp_path, options) == page_with(
+        "| n |", "| :--- |", "| 100 |", "| 10 |", "| 9 |", "| 02 |"
+    )
+
+
+def test_non_number_in_a_numeric_sort_is_an_error(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n10\nten\n")
+    options = 'source = "n.csv"\nsort = [{ column = "n", numeric = true }]\ncolumns = ["n"]\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:2: {KEY}.sort[0]: 'ten' in column 'n' of sources/n.csv is not a number"
+        " (fix the value or drop numeric = true)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "value", ["nan", "NaN", "inf", "-inf", "Infinity", "1_0", "0x10", "1 000", "1e", "--1"]
+)
+def test_numeric_sort_rejects_what_is_not_a_plain_number(tmp_path: Path, value: str) -> None:
+    write_source(tmp_path, "x.csv", f"n\n1\n{value}\n2\n")
+    options = 'source = "x.csv"\nsort = [{ column = "n", numeric = true }]\ncolumns = ["n"]\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:2: {KEY}.sort[0]: '{value}' in column 'n' of sources/x.csv is not a number"
+        " (fix the value or drop numeric = true)"
+    ]
+
+
+def test_sort_option_of_the_wrong_type_is_an_error(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nsort = [{ column = "country", numeric = "yes" }]\n'
+        'columns = ["country"]\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.sort[0].numeric: expected true or false, got a string"
+    ]
+
+
+# Unknown columns and keys ---------------------------------------------------------------------
+
+
+def test_unknown_column_is_an_error_listing_the_columns(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = ["country", "model", { column = "Carier" }]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.columns[2]: unknown column 'Carier' in sources/carriers.csv ({KNOWN})"
+    ]
+
+
+def test_unknown_column_in_where_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\nwhere = { Model = "B404" }\ncolumns = ["country"]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.where.Model: unknown column 'Model' in sources/carriers.csv ({KNOWN})"
+    ]
+
+
+def test_unknown_column_in_sort_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\nsort = ["country", "sku"]\ncolumns = ["country"]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.sort[1]: unknown column 'sku' in sources/carriers.csv ({KNOWN})"
+    ]
+
+
+def test_unknown_link_column_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = [{ column = "carrier", link = "url" }]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.columns[0].link: unknown column 'url' in sources/carriers.csv"
+        f" ({KNOWN})"
+    ]
+
+
+def test_every_unknown_column_is_reported_in_one_run(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { Model = "B404", country = "Canada" }\n'
+        'sort = ["carrier", { column = "sku" }]\n'
+        'columns = ["Country", { column = "carrier", link = "url" }, "model", "technology"]\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.where.Model: unknown column 'Model' in sources/carriers.csv"
+        f" ({KNOWN})",
+        f"regen.toml:2: {KEY}.columns[0]: unknown column 'Country' in sources/carriers.csv"
+        f" ({KNOWN})",
+        f"regen.toml:2: {KEY}.columns[3]: unknown column 'technology' in sources/carriers.csv"
+        f" ({KNOWN})",
+        f"regen.toml:2: {KEY}.columns[1].link: unknown column 'url' in sources/carriers.csv"
+        f" ({KNOWN})",
+        f"regen.toml:2: {KEY}.sort[1]: unknown column 'sku' in sources/carriers.csv ({KNOWN})",
+    ]
+
+
+def test_unknown_dotted_column_in_where_is_quoted_in_the_key_path(tmp_path: Path) -> None:
+    write_source(tmp_path, "s.json", '[{"sku": "A", "info": {"region": "EU"}}]')
+    options = 'source = "s.json"\nwhere = { "info.regon" = "EU" }\ncolumns = ["sku"]\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:2: {KEY}.where.\"info.regon\": unknown column 'info.regon' in sources/s.json"
+        " (columns are: sku, info.region)"
+    ]
+
+
+def test_unknown_option_key_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolums = ["country"]\ncolumns = ["country"]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.colums: unknown key"
+        " (known keys: source, records, where, columns, sort, align, empty)"
+    ]
+
+
+def test_unknown_column_option_key_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = ["country", { column = "model", titel = "M" }]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:2: {KEY}.columns[1].titel: unknown key"
+        " (known keys: column, title, align, type, true, false, empty, link, join)"
+    ]
+
+
+def test_missing_columns_is_an_error(carriers: Path) -> None:
+    assert build_error(carriers, 'source = "carriers.csv"\n') == [
+        f"regen.toml:2: {KEY}: missing key 'columns' (add columns = ... to this entry)"
+    ]
+
+
+def test_empty_columns_is_an_error(carriers: Path) -> None:
+    assert build_error(carriers, 'source = "carriers.csv"\ncolumns = []\n') == [
+        f"regen.toml:2: {KEY}.columns: no columns (name at least one column to show)"
+    ]
+
+
+def test_missing_source_key_is_an_error(carriers: Path) -> None:
+    assert build_error(carriers, 'columns = ["country"]\n') == [
+        f"regen.toml:2: {KEY}: missing key 'source' (add source = ... to this entry)"
+    ]
+
+
+def test_missing_source_file_is_an_error(tmp_path: Path) -> None:
+    assert build_error(tmp_path, 'source = "none.csv"\ncolumns = ["country"]\n') == [
+        "sources/none.csv: source file not found"
+        " (create it, or fix the source path in the configuration)"
+    ]
+
+
+def test_broken_source_is_reported_with_its_line(tmp_path: Path) -> None:
+    write_source(tmp_path, "bad.csv", "a,b\n1,2\n3\n")
+
+    assert build_error(tmp_path, 'source = "bad.csv"\ncolumns = ["a"]\n') == [
+        "sources/bad.csv:3: row has 1 field, the header has 2 fields"
+        " (add or remove fields, or quote values that hold a comma)"
+    ]
+
+
+# Escaping -------------------------------------------------------------------------------------
+
+
+def test_pipe_and_newline_in_a_value_are_escaped(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", 'a,b\n"x|y","line one\n  line two\r\nthree"\n')
+    options = 'source = "e.csv"\ncolumns = [{ column = "a", title = "A|B" }, "b"]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| A\\|B | b |", "| :--- | :--- |", "| x\\|y | line one line two three |"
+    )
+
+
+# JSON sources ---------------------------------------------------------------------------------
+
+
+def test_json_source_with_a_records_path(tmp_path: Path) -> None:
+    write_source(
+        tmp_path,
+        "skus.json",
+        '{"data": {"skus": ['
+        '{"sku": "B524MEA", "info": {"name": "B Series | EMEAA", "lte": true}},'
+        '{"sku": "B404XMEA", "info": {"name": "B Series NorAm", "lte": false}}'
+        "]}}",
+    )
+    options = (
+        'source = "skus.json"\nrecords = "data.skus"\nsort = "sku"\n'
+        'columns = ["sku", { column = "info.name", title = "Name" },'
+        ' { column = "info.lte", title = "LTE", type = "bool", false = "no" }]\n'
+    )
+
+    assert build(tmp_path, options) == page_with(
+        "| sku | Name | LTE |",
+        "| :--- | :--- | :--- |",
+        "| B404XMEA | B Series NorAm | no |",
+        "| B524MEA | B Series \\| EMEAA | &check; |",
+    )
+
+
+def test_json_where_on_a_dotted_column(tmp_path: Path) -> None:
+    write_source(
+        tmp_path,
+        "skus.json",
+        '[{"sku": "A", "info": {"region": "EU"}}, {"sku": "B", "info": {"region": "US"}}]',
+    )
+    options = 'source = "skus.json"\nwhere = { "info.region" = "US" }\ncolumns = ["sku"]\n'
+
+    assert build(tmp_path, options) == page_with("| sku |", "| :--- |", "| B |")
+
+
+def test_json_numbers_are_shown_and_matched_as_written(tmp_path: Path) -> None:
+    write_source(
+        tmp_path,
+        "p.json",
+        '[{"sku": "A", "price": 1.50, "max": 1e5}, {"sku": "B", "price": 1.5, "max": 100000}]',
+    )
+    options = 'source = "p.json"\nwhere = { price = "1.50" }\ncolumns = ["sku", "price", "max"]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| sku | price | max |", "| :--- | :--- | :--- |", "| A | 1.50 | 1e5 |"
+    )
+
+
+def test_json_dotted_name_colliding_with_a_nested_object_is_an_error(tmp_path: Path) -> None:
+    write_source(tmp_path, "c.json", '[{"sku": "A", "info.lte": true, "info": {"lte": false}}]')
+
+    assert build_error(tmp_path, 'source = "c.json"\ncolumns = ["sku"]\n') == [
+        "sources/c.json: record 1 has the column 'info.lte' twice (as a dotted name and as a"
+        " nested object) (use one of the two)"
+    ]
+
+
+def test_records_on_a_csv_source_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\nrecords = "data"\ncolumns = ["country"]\n'
+
+    assert build_error(carriers, options) == [
+        "sources/carriers.csv: 'records' applies only to JSON sources"
+        " (remove 'records' from the region's configuration)"
+    ]
+
+
+def test_absolute_source_path_is_refused(carriers: Path) -> None:
+    assert build_error(carriers, 'source = "/etc/passwd"\ncolumns = ["a"]\n') == [
+        f"regen.toml:2: {KEY}.source: an absolute path "
+        "(name the source relative to the sources folder)"
+    ]

@@ -31,4 +31,4 @@ lint: $(STAMP)  ## ruff and mypy --strict
 	$(BIN)/mypy
 
 clean:  ## Remove the virtual environment and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .regen-cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .coverage *.egg-info

@@ -1,6 +1,6 @@
 """regen: keep generated regions of Markdown documentation true to their data."""
 
-from regen.api import Report, check, plan, update, update_text
+from regen.api import Report, check, update, update_text
 from regen.config import Config, find_config, load_config
 from regen.errors import ExitCode, Problem, RegenError
 from regen.scan import scan_text
@@ -17,7 +17,6 @@ __all__ = [
     "check",
     "find_config",
     "load_config",
-    "plan",
     "scan_text",
     "update",
     "update_text",

@@ -61,33 +61,12 @@ def read_page(root: Path, file: Path) -> Page:
     return Page(file, source, scan_text(source.text, shown))
 
 
-def resolve_config(config: Config | PathLike | None) -> Config:
+def _config(config: Config | PathLike | None) -> Config:
     if isinstance(config, Config):
         return config
     if config is None:
         return load_config(find_config(Path.cwd()))
-    return load_config(Path(config))
-
-
-def plan(
-    paths: Sequence[PathLike] = (),
-    *,
-    config: Config | PathLike | None = None,
-    registry: Registry | None = None,
-) -> Report:
-    """Read, scan and plan every page; write nothing."""
-    conf = resolve_config(config)
-    root = conf.root.resolve()
-    files = discover(conf, [Path(p) for p in paths])
-    problems: list[Problem] = []
-    pages: list[Page] = []
-    for file in files:
-        try:
-            pages.append(read_page(root, file))
-        except RegenError as exc:
-            problems.extend(exc.problems)
-    result = plan_pages(pages, conf, registry or default_registry(), SourceCache(root))
-    return Report(result.changes, (*problems, *result.problems))
+    return load_config(config)
 
 
 def check(
@@ -96,8 +75,27 @@ def check(
     config: Config | PathLike | None = None,
     registry: Registry | None = None,
 ) -> Report:
-    """What `regen check` does: plan, and report what is stale. Nothing is written."""
-    return plan(paths, config=config, registry=registry)
+    """Read, scan and plan every page, and report what is stale and what is wrong. Nothing is
+    written, and problems with the input are in the Report, never raised."""
+    try:
+        conf = _config(config)
+        registry = default_registry() if registry is None else registry
+    except RegenError as exc:
+        return Report((), exc.problems)
+    problems: list[Problem] = list(conf.problems)
+    try:
+        files = discover(conf, [Path(p) for p in paths])
+    except RegenError as exc:
+        return Report((), (*problems, *exc.problems))
+    pages: list[Page] = []
+    root = conf.root.resolve()
+    for file in files:
+        try:
+            pages.append(read_page(root, file))
+        except RegenError as exc:
+            problems.extend(exc.problems)
+    result = plan_pages(pages, conf, registry, SourceCache(root))
+    return Report(result.changes, (*problems, *result.problems))
 
 
 def update(
@@ -106,16 +104,19 @@ def update(
     config: Config | PathLike | None = None,
     registry: Registry | None = None,
 ) -> Report:
-    """Rewrite every stale page, unless any problem was found: then nothing is written."""
-    report = plan(paths, config=config, registry=registry)
+    """Rewrite every stale page, unless any problem was found: then nothing is written.
+
+    Pages are written one by one, each atomically; if writing one fails, the run stops there,
+    and the pages before it are new while it and the rest are as they were."""
+    report = check(paths, config=config, registry=registry)
     if report.problems:
         return report
     written: list[str] = []
     for change in report.stale:
         data = TextFile(change.new_text, change.page.source.bom).encode()
         try:
-            write_atomic(change.page.file, data, change.path)
-        except RegenError as exc:  # stop at once: the pages not yet written stay as they were
+            write_atomic(change.page.file, data, change.path, change.page.source.encode())
+        except RegenError as exc:
             return Report(report.changes, exc.problems, tuple(written))
         written.append(change.path)
     return Report(report.changes, report.problems, tuple(written))
@@ -130,7 +131,8 @@ def update_text(
 ) -> str:
     """The text with every region rebuilt. Raises RegenError listing every problem."""
     page = Page(Path(path), TextFile(text), scan_text(text, path))
-    result = plan_pages([page], config, registry or default_registry(), SourceCache(config.root))
-    if result.problems:
-        raise RegenError(result.problems)
+    registry = default_registry() if registry is None else registry
+    result = plan_pages([page], config, registry, SourceCache(config.root))
+    if config.problems or result.problems:
+        raise RegenError((*config.problems, *result.problems))
     return result.changes[0].new_text

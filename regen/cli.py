@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,18 +25,45 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _report_problems(problems: Sequence[Problem], wrote_nothing: bool = True) -> int:
+def _report_problems(problems: Sequence[Problem], tail: str = "") -> int:
     for problem in problems:
         click.echo(str(problem), err=True)
-    tail = "; nothing was written" if wrote_nothing else ""
     click.echo(f"regen: {_plural(len(problems), 'problem')} found{tail}", err=True)
     return ExitCode.INPUT_ERROR
+
+
+NOTHING_WRITTEN = "; nothing was written"
+
+
+class _UpdateByDefault(click.Group):
+    """`regen PATHS...` means `regen update PATHS...`, as plain `regen` means `regen update`.
+
+    A first argument that is no command but looks like a path (it exists, or has a '/' or a
+    '.') is taken for one; anything else is still an unknown command, so a typo such as
+    `regen chek` is not mistaken for a page.
+    """
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        first = args[0] if args else ""
+        if first not in self.commands and _looks_like_path(first):
+            return "update", self.commands["update"], args
+        return super().resolve_command(ctx, args)
+
+
+def _looks_like_path(arg: str) -> bool:
+    return bool(arg) and ("/" in arg or "." in arg or os.sep in arg or Path(arg).exists())
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=False))
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_UpdateByDefault,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config_file",
@@ -43,12 +71,14 @@ paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Pat
     help="The configuration file (default: the nearest regen.toml or pyproject.toml with "
     "[tool.regen], from the current folder up).",
 )
-@click.version_option(package_name="regen", prog_name="regen")
+@click.version_option(
+    None, "-V", "--version", package_name="regen", prog_name="regen", message="%(prog)s %(version)s"
+)
 @click.pass_context
 def cli(ctx: click.Context, config_file: Path | None) -> int:
     """Keep generated regions of Markdown pages true to their CSV/JSON sources.
 
-    Without a command, runs `regen update`.
+    Without a command, runs `regen update` (on PATHS, if given).
     """
     ctx.obj = config_file
     if ctx.invoked_subcommand is None:
@@ -71,7 +101,7 @@ def update_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
         if change.path in written:
             click.echo(f"updated {change.path} ({_plural(len(change.stale), 'region')})")
     if report.problems:
-        return _report_problems(report.problems, wrote_nothing=not report.written)
+        return _report_problems(report.problems, "" if report.written else NOTHING_WRITTEN)
     regions = len(report.results)
     pages = len(report.changes)
     if report.written:
@@ -107,7 +137,7 @@ def check_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
     if stale:
         click.echo(
             f"regen: {stale} of {_plural(regions, 'region')} stale in "
-            f"{_plural(len(report.stale), 'page')} (run 'make regen' or 'regen update')"
+            f"{_plural(len(report.stale), 'page')} (run 'regen update')"
         )
         return ExitCode.STALE
     click.echo(
@@ -145,8 +175,8 @@ def list_command(config_file: Path | None, paths: tuple[Path, ...], as_json: boo
                 f"{row['path']}:{row['line']}\t{row['kind']}\t{row['uuid']}\t"
                 f"{row['generator'] or '-'}\t{','.join(row['sources']) or '-'}\t{row['status']}"
             )
-        for problem in report.problems:
-            click.echo(str(problem), err=True)
+        if report.problems:
+            return _report_problems(report.problems)
     return ExitCode.INPUT_ERROR if report.problems else ExitCode.OK
 
 
@@ -160,7 +190,8 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (never raise, but on REGEN_DEBUG=1)."""
+    """Run the command line and return its exit code; never raises. REGEN_DEBUG=1 adds the
+    traceback of an error to its one-line message."""
     debug = os.environ.get("REGEN_DEBUG") == "1"
     try:
         code = cli.main(
@@ -176,11 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except RegenError as exc:
         if debug:
-            raise
-        return _report_problems(exc.problems)
+            traceback.print_exc()
+        return _report_problems(exc.problems, NOTHING_WRITTEN)
     except Exception as exc:
         if debug:
-            raise
+            traceback.print_exc()
         click.echo(
             f"regen: internal error: {type(exc).__name__}: {exc} (this is a bug in regen; "
             f"please report it at {ISSUES_URL} with the output of REGEN_DEBUG=1 regen ...)",

@@ -6,21 +6,25 @@ reads it; a bad one is reported with its key path and the line of its table.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
-from regen.errors import RegenError
+from regen.errors import Problem, RegenError
 from regen.markers import UUID_RE
 from regen.model import RegionSpec
-from regen.options import Options, quote_key
+from regen.options import KeyLines, Options
+from regen.textfile import decode
 
-CONFIG_NAMES = ("regen.toml", "pyproject.toml")
-DEFAULT_PAGES = ("**/*.md",)
+DEFAULT_PAGES: tuple[str, ...] = ("**/*.md",)
+NO_GLOBS: tuple[str, ...] = ()
 _TOP_KEYS = ("pages", "exclude", "sources", "blurbs", "regions")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,21 @@ class Config:
     sources: str = "sources"
     blurbs: str = "sources/blurbs"
     regions: Mapping[str, RegionSpec] = field(default_factory=dict)
+    keys: KeyLines = field(default_factory=lambda: KeyLines("regen.toml"))  # lines of its keys
+    problems: tuple[Problem, ...] = ()  # what is wrong in it; the run goes on without those
+    broken: frozenset[str] = frozenset()  # uuids whose entry is wrong: known, but not built
+
+    @property
+    def prefix(self) -> str:
+        """How key paths start: "tool.regen." in pyproject.toml."""
+        return self.keys.prefix
+
+    def node(self, spec: RegionSpec) -> Options:
+        """The region's options, located for errors."""
+        return Options(dict(spec.options), ("regions", spec.uuid), self.keys)
+
+    def line(self, *path: str) -> int | None:
+        return self.keys.line(path)
 
 
 def find_config(start: Path) -> Path:
@@ -67,15 +86,29 @@ def _has_regen_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "regen" in tool
 
 
-def load_config(path: Path) -> Config:
-    """Parse and validate the configuration file at `path`."""
-    shown = path.name
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Parse and validate the configuration file at `path`.
+
+    Raises RegenError when the file cannot be read or parsed; what is wrong in its content is
+    in Config.problems, so that a run can report it with everything else."""
+    path = Path(path)
+    shown = path.name  # every path regen shows is relative to the folder holding this file
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegenError.at(shown, None, f"cannot read the configuration: {exc}") from None
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RegenError.at(
+            str(path), None, "configuration file not found", "check the --config path"
+        ) from None
+    except OSError as exc:
+        raise RegenError.at(
+            str(path),
+            None,
+            f"cannot read the configuration: {exc.strerror}",
+            "check its permissions",
+        ) from None
+    text = decode(data, shown).text
     try:
-        data = tomllib.loads(text)
+        table: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match[1]) if match else text.count("\n") + 1  # "at end of document"
@@ -87,61 +120,81 @@ def load_config(path: Path) -> Config:
         ) from None
     prefix = ""
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("regen", {})
+        tool = table.get("tool", {})
+        table = tool.get("regen", {}) if isinstance(tool, dict) else None
         prefix = "tool.regen."
-        if not isinstance(data, dict):
-            raise RegenError.at(shown, _line_of(text, "regen"), "tool.regen: expected a table")
-        # Look up lines only from regen's table on: [tool.ruff] may have an `exclude` too.
-        start = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*regen\b", text, re.MULTILINE)
-        if start:
-            text = "\n" * text.count("\n", 0, start.start()) + text[start.start() :]
-    return parse_config(data, root=path.parent, file=shown, text=text, prefix=prefix)
+        if not isinstance(table, dict):
+            where = KeyLines.of(text, shown).line(("tool", "regen"))
+            raise RegenError.at(shown, where, "tool.regen: expected a table")
+    return parse_config(table, root=path.parent, file=shown, text=text, prefix=prefix)
 
 
 def parse_config(
     data: Mapping[str, object], *, root: Path, file: str, text: str = "", prefix: str = ""
 ) -> Config:
-    """Validate an already parsed configuration table."""
+    """Validate an already parsed configuration table. Every problem is collected: a bad
+    region entry does not hide the others, nor the pages' own problems."""
+    problems: list[Problem] = []
+    keys = KeyLines.of(text, file, tuple(prefix.rstrip(".").split(".")) if prefix else ())
+
+    def node(name: str) -> Options:
+        return Options(data.get(name), (name,), keys)
+
+    def checked(name: str, read: Callable[[Options], T], default: T) -> T:
+        if name not in data:
+            return default
+        try:
+            return read(node(name))
+        except RegenError as exc:
+            problems.extend(exc.problems)
+            return default
+
     for name in data:
         if name not in _TOP_KEYS:
-            raise RegenError.at(
-                file,
-                _line_of(text, name),
-                f"{prefix}{quote_key(name)}: unknown key",
-                "known keys: " + ", ".join(_TOP_KEYS),
+            problems.extend(
+                node(name).error("unknown key", "known keys: " + ", ".join(_TOP_KEYS)).problems
             )
-
-    def key(name: str) -> Options:
-        return Options(data.get(name), prefix + name, file, _line_of(text, name))
-
-    pages = tuple(key("pages").strings()) if "pages" in data else DEFAULT_PAGES
-    exclude = tuple(key("exclude").strings()) if "exclude" in data else ()
-    sources = _inside(key("sources"), root) if "sources" in data else "sources"
-    blurbs = (
-        _inside(key("blurbs"), root)
-        if "blurbs" in data
-        else posixpath.join(sources, "blurbs")
-        if sources != "."
-        else "blurbs"
+    pages = checked("pages", lambda n: tuple(n.strings()), DEFAULT_PAGES)
+    exclude = checked("exclude", lambda n: tuple(n.strings()), NO_GLOBS)
+    sources = checked("sources", lambda n: _inside(n, root), "sources")
+    blurbs = checked("blurbs", lambda n: _inside(n, root), posixpath.normpath(f"{sources}/blurbs"))
+    regions: dict[str, RegionSpec] = {}
+    broken: set[str] = set()
+    if "regions" in data:
+        try:
+            entries = list(node("regions").entries())
+        except RegenError as exc:
+            problems.extend(exc.problems)
+            entries = []
+        for uuid, entry in entries:
+            try:
+                regions[uuid.lower()] = _region(uuid, entry, regions)
+            except RegenError as exc:
+                problems.extend(exc.problems)
+                broken.add(uuid.lower())
+    return Config(
+        root,
+        file,
+        pages,
+        exclude,
+        sources,
+        blurbs,
+        regions,
+        keys,
+        tuple(problems),
+        frozenset(broken),
     )
 
-    regions: dict[str, RegionSpec] = {}
-    if "regions" in data:
-        table = Options(data["regions"], prefix + "regions", file, _line_of(text, "regions"))
-        for uuid, entry in table.entries():
-            entry = Options(entry.value, entry.key, file, _line_of(text, uuid))
-            if not UUID_RE.match(uuid):
-                raise entry.error(
-                    "not a uuid", "region keys are the uuids written in the page's markers"
-                )
-            options = dict(entry.table())
-            generator = entry.get("generator").string()
-            del options["generator"]
-            normal = uuid.lower()
-            if normal in regions:
-                raise entry.error("this uuid has two entries", "keep one of them")
-            regions[normal] = RegionSpec(normal, generator, options, entry.line)
-    return Config(root, file, pages, exclude, sources, blurbs, regions)
+
+def _region(uuid: str, entry: Options, seen: Mapping[str, RegionSpec]) -> RegionSpec:
+    if not UUID_RE.match(uuid):
+        raise entry.error("not a uuid", "region keys are the uuids written in the page's markers")
+    options = dict(entry.table())
+    generator = entry.get("generator").string()
+    del options["generator"]
+    if uuid.lower() in seen:
+        raise entry.error("this uuid has two entries", "keep one of them")
+    return RegionSpec(uuid.lower(), generator, options, entry.line)
 
 
 def _inside(node: Options, root: Path) -> str:
@@ -151,20 +204,3 @@ def _inside(node: Options, root: Path) -> str:
     if not resolved.is_relative_to(root.resolve()):
         raise node.error(f"'{value}' is outside the repository", "use a path below " + str(root))
     return posixpath.normpath(Path(value).as_posix())
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The line where `key` is defined: as a key, or in a table header. Exact spelling first,
-    then any case (uuids may be written in upper case)."""
-    quoted = rf"[\"']?{re.escape(key)}[\"']?"
-    patterns = (
-        rf"^[ \t]*{quoted}[ \t]*=",  # key = value
-        rf"^[ \t]*\[[^\]\n]*{quoted}[ \t]*\]",  # [table."key"]
-        rf"^[ \t]*\[[ \t]*{quoted}[ \t]*\.",  # [key."sub"]: a table known by its sub-tables
-    )
-    for flags in (re.MULTILINE, re.MULTILINE | re.IGNORECASE):
-        for pattern in patterns:
-            match = re.search(pattern, text, flags)
-            if match:
-                return text.count("\n", 0, match.start()) + 1
-    return None

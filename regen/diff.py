@@ -27,6 +27,10 @@ def region_diff(result: RegionResult, shift: int = 0, context: int = 3) -> Itera
     first = result.region.body_line
     yield f"--- {result.path}"
     yield f"+++ {result.path} (regenerated)"
+    if old == new:  # the text is the same; only its line endings differ
+        style = "CRLF" if result.region.newline == "\r\n" else "LF"
+        yield f"@@ line endings differ: the region is rewritten with {style}, as its BEGIN line @@"
+        return
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         i1, i2 = group[0][1], group[-1][2]

@@ -52,31 +52,59 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     default (the whole repository) are filtered by the configured page globs and excludes."""
     root = config.root.resolve()
     if not paths:
-        return _unique(_walk(root, root, config))
+        found = _unique(_walk(root, root, config))
+        if not found:
+            raise RegenError.at(
+                config.file,
+                config.line("pages"),
+                f"no page matches {config.prefix}pages = {list(config.pages)}",
+                f"fix the globs; they are relative to the folder holding {config.file}",
+            )
+        return found
     problems: list[Problem] = []
-    found: set[Path] = set()
+    files: list[Path] = []
     for path in paths:
-        absolute = Path.cwd() / path  # kept unresolved: a symlink is judged by its target
-        if not absolute.resolve().is_relative_to(root):
+        target = _locate(root, path)
+        if target is None:
             problems.append(
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
-        elif absolute.is_dir():
-            found.update(_walk(root, absolute, config))
-        elif absolute.is_file():
-            found.add(absolute)
+        elif target.is_dir():
+            files.extend(_walk(root, target, config))
+        elif target.is_file():
+            files.append(target)
         else:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
         raise RegenError(problems)
-    return _unique(found)
+    return _unique(files)
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+
+
+def _locate(root: Path, path: Path) -> Path | None:
+    """`path` as a path below `root`, or None when it leads outside. '..' is folded first, so
+    that `docs/../README.md` is matched against the globs as `README.md`; a path named through
+    a symlinked folder is taken at its real place."""
+    normal = Path(os.path.normpath(Path.cwd() / path))
+    real = _resolved(normal)
+    if real is None or not real.is_relative_to(root):
+        return None
+    return normal if normal.is_relative_to(root) else real
 
 
 def _unique(files: Iterable[Path]) -> list[Path]:
     """Sorted, and one path per real file: a page reached through a symlink too is planned once."""
     seen: dict[Path, Path] = {}
     for file in sorted(files):
-        seen.setdefault(file.resolve(), file)
+        real = _resolved(file)
+        if real is not None:
+            seen.setdefault(real, file)
     return sorted(seen.values())
 
 
@@ -93,7 +121,12 @@ def _walk(root: Path, start: Path, config: Config) -> Iterable[Path]:
         )
         for name in files:
             rel = rel_base + name
-            if matches(rel, config.pages) and not matches(rel, config.exclude):
-                file = base / name
-                if file.resolve().is_relative_to(root):  # a symlink may lead elsewhere
-                    yield file
+            if (
+                name.startswith(".")
+                or not matches(rel, config.pages)
+                or matches(rel, config.exclude)
+            ):
+                continue
+            real = _resolved(base / name)
+            if real is not None and real.is_relative_to(root):  # a symlink may lead elsewhere
+                yield base / name

@@ -22,10 +22,15 @@ class Column:
     align: str = "left"  # a key of ALIGNMENTS
 
 
+# A '|' that no backslash escapes: one after an even number of backslashes (none included).
+_BARE_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+
+
 def escape_cell(text: str) -> str:
-    """Make `text` safe as one cell: a '|' cannot end the cell, a newline cannot end the row."""
+    """Make `text` safe as one cell: a '|' cannot end the cell, a newline cannot end the row.
+    A '|' the source already escapes (`\\|`) is left as it is, since cells are Markdown."""
     folded = _NEWLINES.sub(" ", text)
-    return re.sub(r"(?<!\\)\|", r"\\|", folded)
+    return _BARE_PIPE.sub(r"\1\\|", folded)
 
 
 def render_row(cells: Sequence[str]) -> str:

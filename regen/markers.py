@@ -1,7 +1,7 @@
 """The marker grammar: which single lines open and close a region.
 
-A marker is a whole line (surrounding blanks allowed) holding one comment, in either the
-Handlebars form the vendor's pages use or the HTML form plain Markdown needs:
+A marker is a whole line holding one comment, in either the Handlebars form the vendor's pages
+use or the HTML form plain Markdown needs:
 
     {{!-- BEGIN do not edit content below, it is automatically generated <uuid> --}}
     {{!-- END do not edit content above, it is automatically generated <uuid> --}}
@@ -10,7 +10,8 @@ Handlebars form the vendor's pages use or the HTML form plain Markdown needs:
     <!-- BEGIN shared-blurb <uuid> -->          (and so on for the others)
 
 Real pages carry small variants that must all be read: an END without its uuid, no blank
-before the closing `--}}`, a stray quote after the uuid.
+before the closing `--}}`, a stray quote after the uuid. As in CommonMark, up to three spaces
+may indent a marker; a line indented further is an indented code block, never a marker.
 """
 
 from __future__ import annotations
@@ -28,29 +29,22 @@ GENERATED_BEGIN = "BEGIN do not edit content below, it is automatically generate
 GENERATED_END = "END do not edit content above, it is automatically generated"
 BLURB_BEGIN = "BEGIN shared-blurb"
 BLURB_END = "END shared-blurb"
+_PHRASES = (GENERATED_BEGIN, GENERATED_END, BLURB_BEGIN, BLURB_END)
 
+_INDENT = r"[ ]{0,3}"
 _MARKER = re.compile(
-    r"""[ \t]*
-    (?P<open>\{\{!--|<!--)[ \t]*
-    (?P<text>
-        BEGIN[ ]do[ ]not[ ]edit[ ]content[ ]below,[ ]it[ ]is[ ]automatically[ ]generated
-      | END[ ]do[ ]not[ ]edit[ ]content[ ]above,[ ]it[ ]is[ ]automatically[ ]generated
-      | BEGIN[ ]shared-blurb
-      | END[ ]shared-blurb
-    )
-    (?:[ \t]*(?P<uuid>"""
-    + UUID
-    + r"""))?
-    ['"]?                       # a stray quote after the uuid, as real pages have
-    [ \t]*(?P<close>--\}\}|-->)
-    [ \t]*\r?\n?\Z""",
-    re.VERBOSE,
+    rf"{_INDENT}(?P<open>\{{\{{!--|<!--)[ \t]*"
+    rf"(?P<text>{'|'.join(re.escape(p) for p in _PHRASES)})"
+    rf"(?:[ \t]*(?P<uuid>{UUID}))?"
+    r"['\"]?"  # a stray quote after the uuid, as real pages have
+    r"[ \t]*(?P<close>--\}\}|-->)[ \t]*\r?\n?\Z"
 )
 
-# A line that means to be a marker: it starts with a comment opening and the BEGIN/END words.
-# Anything like this that _MARKER does not accept is reported, never silently taken as text.
+# A line that means to be a marker: a comment opening, then marker words in any case or
+# spelling. Anything like this that _MARKER does not accept is reported, never taken as text.
 _LOOKS_LIKE_MARKER = re.compile(
-    r"[ \t]*(?:\{\{!--|<!--)[ \t]*(?:BEGIN|END)\b.*?(?:do not edit|shared-blurb)"
+    rf"{_INDENT}(?:\{{\{{!--|<!--).*?(?:do not edit|automatically generated|shared-blurb)",
+    re.IGNORECASE,
 )
 
 _CLOSE_FOR = {"{{!--": "--}}", "<!--": "-->"}
@@ -66,7 +60,6 @@ class Marker:
     role: Role
     kind: RegionKind
     uuid: str | None  # lower case; None where the line names none (allowed on END lines)
-    html: bool  # <!-- --> rather than {{!-- --}}
 
     def describe(self) -> str:
         kind = "shared-blurb" if self.kind is RegionKind.BLURB else "generated"
@@ -74,7 +67,11 @@ class Marker:
 
 
 class MalformedMarker(ValueError):
-    """A line that looks like a marker but does not follow the grammar; the text says why."""
+    """A line that looks like a marker but does not follow the grammar."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def parse_marker(line: str) -> Marker | None:
@@ -82,39 +79,32 @@ def parse_marker(line: str) -> Marker | None:
 
     Raises MalformedMarker for a line that starts like a marker but is not one.
     """
-    if "BEGIN" not in line and "END" not in line:  # fast path: almost every line
+    if "--" not in line:  # fast path: almost every line
         return None
     match = _MARKER.match(line)
     if match is None:
         if _LOOKS_LIKE_MARKER.match(line):
-            raise MalformedMarker(_diagnose(line))
+            raise MalformedMarker("malformed marker", _diagnose(line))
         return None
     if _CLOSE_FOR[match["open"]] != match["close"]:
-        raise MalformedMarker(f"marker opens with {match['open']} but closes with {match['close']}")
+        raise MalformedMarker(
+            f"marker opens with {match['open']} but closes with {match['close']}",
+            f"end it with {_CLOSE_FOR[match['open']]}",
+        )
     text = match["text"]
     role = Role.BEGIN if text.startswith("BEGIN") else Role.END
-    kind = RegionKind.BLURB if "shared-blurb" in text else RegionKind.GENERATED
+    kind = RegionKind.BLURB if text in (BLURB_BEGIN, BLURB_END) else RegionKind.GENERATED
     uuid = match["uuid"].lower() if match["uuid"] else None
-    return Marker(role, kind, uuid, html=match["open"] == "<!--")
+    return Marker(role, kind, uuid)
 
 
 def _diagnose(line: str) -> str:
-    stripped = line.strip()
-    if "BEGIN do not edit" in stripped and GENERATED_BEGIN not in stripped:
-        return (
-            f"malformed marker; a generated BEGIN reads '{{{{!-- {GENERATED_BEGIN} <uuid> --}}}}'"
-        )
-    if "END do not edit" in stripped and GENERATED_END not in stripped:
-        return f"malformed marker; a generated END reads '{{{{!-- {GENERATED_END} <uuid> --}}}}'"
-    return "malformed marker; expected a uuid such as 0f8fad5b-d9cb-469f-a165-70867728950e"
-
-
-def format_marker(marker: Marker) -> str:
-    """The canonical text of a marker (no line ending), as `regen new` prints it."""
-    if marker.kind is RegionKind.GENERATED:
-        text = GENERATED_BEGIN if marker.role is Role.BEGIN else GENERATED_END
+    """What the line should read, as the hint of the error."""
+    words = line.lower()
+    end = re.search(r"\bend\b", words) is not None and re.search(r"\bbegin\b", words) is None
+    if "shared-blurb" in words:
+        phrase = BLURB_END if end else f"{BLURB_BEGIN} <uuid>"
     else:
-        text = BLURB_BEGIN if marker.role is Role.BEGIN else BLURB_END
-    if marker.uuid:
-        text = f"{text} {marker.uuid}"
-    return f"<!-- {text} -->" if marker.html else f"{{{{!-- {text} --}}}}"
+        phrase = GENERATED_END if end else GENERATED_BEGIN
+        phrase += " <uuid>"
+    return f"a marker is the whole line '{{{{!-- {phrase} --}}}}', exactly so spelled"

@@ -42,9 +42,6 @@ class Region:
     def body_line(self) -> int:
         return self.line + 1
 
-    def with_body(self, body: str) -> Region:
-        return Region(self.kind, self.uuid, self.line, self.begin, body, self.end)
-
     def join(self) -> str:
         return self.begin + self.body + self.end
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from regen.config import Config
 from regen.errors import Problem, RegenError
-from regen.generators import Context, Registry
+from regen.generators import Context, Registry, Rendered, builtin_registry
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
-from regen.options import Options
 from regen.render import render_document, with_newlines
-from regen.scan import has_markers
+from regen.scan import scan_text
 from regen.sources import SourceCache
+
+_BUILTINS = frozenset(builtin_registry())
 
 
 @dataclass(frozen=True)
@@ -24,27 +25,16 @@ class Plan:
     changes: tuple[FileChange, ...]
     problems: tuple[Problem, ...]
 
-    @property
-    def results(self) -> tuple[RegionResult, ...]:
-        return tuple(r for change in self.changes for r in change.results)
-
-
-@dataclass(frozen=True)
-class _Built:
-    body: str | None  # '\n' newlines; None: keep the page's body
-    sources: tuple[str, ...]
-    ok: bool
-
 
 class Planner:
-    """Builds region bodies for one run, remembering each uuid's result."""
+    """Builds region bodies for one run, remembering each uuid's result (None: it failed)."""
 
     def __init__(self, config: Config, registry: Registry, cache: SourceCache) -> None:
         self.config = config
         self.registry = registry
         self.cache = cache
         self.problems: list[Problem] = []
-        self._built: dict[tuple[RegionKind, str], _Built] = {}
+        self._built: dict[tuple[RegionKind, str], Rendered | None] = {}
 
     def spec_for(self, region: Region) -> RegionSpec | None:
         spec = self.config.regions.get(region.uuid)
@@ -52,46 +42,52 @@ class Planner:
             return RegionSpec(region.uuid, "blurb", {})
         return spec
 
-    def context(self, spec: RegionSpec) -> Context:
-        options = Options(dict(spec.options), f'regions."{spec.uuid}"', self.config.file, spec.line)
-        return Context(spec, options, self.config.sources, self.config.blurbs, self.cache)
-
-    def build(self, region: Region, spec: RegionSpec) -> _Built:
+    def build(self, region: Region, spec: RegionSpec, page: str) -> Rendered | None:
         key = (region.kind, region.uuid)
         if key not in self._built:
-            self._built[key] = self._build(spec)
+            self._built[key] = self._build(spec, (page, region.line))
         return self._built[key]
 
-    def _build(self, spec: RegionSpec) -> _Built:
+    def _report(self, problems: Iterable[Problem]) -> None:
+        # A source shared by several regions fails once, but each of them reports it.
+        self.problems.extend(p for p in problems if p not in self.problems)
+
+    def _build(self, spec: RegionSpec, used_at: tuple[str, int]) -> Rendered | None:
+        node = self.config.node(spec)
         generator = self.registry.get(spec.generator)
         if generator is None:
-            self.problems.append(
-                Problem(
-                    self.config.file,
-                    spec.line,
-                    f"regions.\"{spec.uuid}\".generator: unknown generator '{spec.generator}'",
-                    "known generators: " + ", ".join(sorted(self.registry)),
-                )
+            known = ", ".join(sorted(self.registry))
+            self._report(
+                node.get("generator", spec.generator)
+                .error(f"unknown generator '{spec.generator}'", f"known generators: {known}")
+                .problems
             )
-            return _Built(None, (), ok=False)
-        context = self.context(spec)
+            return None
+        context = Context(spec, node, self.config.sources, self.config.blurbs, self.cache, used_at)
         try:
-            inputs = generator.inputs(context)
-            body = generator.render(context)
+            rendered = generator.render(context)
         except RegenError as exc:
-            self.problems.extend(p for p in exc.problems if p not in self.problems)
-            return _Built(None, (), ok=False)
-        if body is not None and has_markers(body):
-            self.problems.append(
-                Problem(
-                    self.config.file,
-                    spec.line,
-                    f"the body built for {spec.uuid} holds a marker line",
-                    "remove BEGIN/END marker lines from its sources",
-                )
+            self._report(exc.problems)
+            return None
+        except Exception as exc:
+            if spec.generator in _BUILTINS:
+                raise  # a bug in regen: the command line reports it as one
+            self._report(
+                node.error(
+                    f"plugin generator '{spec.generator}' failed: {type(exc).__name__}: {exc}",
+                    "this is a bug in the plugin; report it to its authors",
+                ).problems
             )
-            return _Built(None, inputs, ok=False)
-        return _Built(body, inputs, ok=True)
+            return None
+        if rendered.body is not None:
+            if rendered.body and not rendered.body.endswith("\n"):
+                # The END marker must start a line of its own.
+                rendered = Rendered(rendered.body + "\n", rendered.inputs)
+            problem = _unsealed(rendered, spec, self.config)
+            if problem is not None:
+                self._report([problem])
+                return None
+        return rendered
 
     def plan_page(self, page: Page) -> FileChange:
         results: list[RegionResult] = []
@@ -99,30 +95,52 @@ class Planner:
         path = page.document.path
         for region in page.document.regions:
             spec = self.spec_for(region)
-            if spec is None:
+            rendered = None
+            if spec is None and region.uuid not in self.config.broken:
                 self.problems.append(
                     Problem(
                         path,
                         region.line,
                         f"unknown region uuid {region.uuid}",
-                        f'add [regions."{region.uuid}"] to {self.config.file}, '
-                        "or remove the region's markers",
+                        f'add [{self.config.prefix}regions."{region.uuid}"] to '
+                        f"{self.config.file}, or remove the region's markers",
                     )
                 )
-                results.append(RegionResult(path, region, None, None))
-                bodies.append(region.body)
-                continue
-            built = self.build(region, spec)
-            if not built.ok:
+            elif spec is not None:
+                rendered = self.build(region, spec, path)
+            if rendered is None:
                 new_body = None
-            elif built.body is None:
+            elif rendered.body is None:
                 new_body = region.body
             else:
-                new_body = with_newlines(built.body, region.newline)
-            results.append(RegionResult(path, region, spec, new_body, built.sources))
+                new_body = with_newlines(rendered.body, region.newline)
+            inputs = rendered.inputs if rendered else ()
+            results.append(RegionResult(path, region, spec, new_body, inputs))
             bodies.append(region.body if new_body is None else new_body)
-        new_text = render_document(page.document, bodies)
-        return FileChange(page, new_text, tuple(results))
+        return FileChange(page, render_document(page.document, bodies), tuple(results))
+
+
+def _unsealed(rendered: Rendered, spec: RegionSpec, config: Config) -> Problem | None:
+    """A problem if the body would change how the page is read: a marker line in it, or a
+    code fence it leaves open (which would hide the END marker). Checked by scanning the
+    body between its markers, as the next run will."""
+    assert rendered.body is not None
+    begin = f"<!-- BEGIN shared-blurb {spec.uuid} -->\n"
+    end = "<!-- END shared-blurb -->\n"
+    try:
+        regions = scan_text(begin + rendered.body + end, "").regions
+        if len(regions) == 1 and regions[0].body == rendered.body:
+            return None
+    except RegenError:
+        pass
+    where = rendered.inputs[0] if rendered.inputs else config.file
+    return Problem(
+        where,
+        None if rendered.inputs else spec.line,
+        f"the text built for region {spec.uuid} holds a marker line or an unclosed code fence,"
+        " which would change how the page is read",
+        "remove the marker line, or close the fence",
+    )
 
 
 def plan_pages(

@@ -17,37 +17,43 @@ from regen.textfile import split_lines
 
 # CommonMark: up to three spaces, then three or more backticks or tildes. A backtick fence's
 # info string may not hold a backtick.
-_FENCE = re.compile(r"(?P<indent> {0,3})(?P<fence>`{3,}(?=[^`]*$)|~{3,})")
+_FENCE = re.compile(r" {0,3}(?P<fence>`{3,}(?=[^`]*$)|~{3,})")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Fence:
     char: str
     length: int
-    line: int
+    line: int  # where it opened
+
+    @classmethod
+    def opened_by(cls, line: str, number: int) -> _Fence | None:
+        match = _FENCE.match(line.rstrip("\r\n"))
+        if match is None:
+            return None
+        return cls(match["fence"][0], len(match["fence"]), number)
+
+    def closed_by(self, line: str) -> bool:
+        stripped = line.rstrip("\r\n")
+        match = _FENCE.match(stripped)
+        if match is None:
+            return False
+        fence = match["fence"]
+        rest = stripped[match.end() :]
+        return fence[0] == self.char and len(fence) >= self.length and not rest.strip()
 
 
-def _fence_open(line: str) -> _Fence | None:
-    match = _FENCE.match(line.rstrip("\r\n"))
-    if match is None:
-        return None
-    fence = match["fence"]
-    return _Fence(fence[0], len(fence), 0)
+def _marker_or_problem(line: str, number: int, path: str) -> Marker | Problem | None:
+    try:
+        return parse_marker(line)
+    except MalformedMarker as exc:
+        return Problem(path, number, str(exc), exc.hint)
 
 
-def _closes(fence: _Fence, line: str) -> bool:
-    stripped = line.rstrip("\r\n")
-    match = _FENCE.match(stripped)
-    if match is None:
-        return False
-    closing = match["fence"]
-    rest = stripped[match.end() :]
-    return closing[0] == fence.char and len(closing) >= fence.length and not rest.strip()
-
-
-@dataclass
+@dataclass(frozen=True)
 class _Open:
     marker: Marker
+    uuid: str
     line: int  # 1-based
     index: int  # index into lines
 
@@ -59,25 +65,25 @@ def scan_text(text: str, path: str) -> Document:
     parts: list[Part] = []
     pending_from = 0  # first line not yet placed in `parts`
     fence: _Fence | None = None
+    hidden: list[int] = []  # marker lines inside the fence still open
     current: _Open | None = None
 
     for index, line in enumerate(lines):
         number = index + 1
         if fence is not None:
-            if _closes(fence, line):
-                fence = None
+            if fence.closed_by(line):
+                fence, hidden = None, []
+            elif _marker_or_problem(line, number, path) is not None:
+                hidden.append(number)
             continue
-        opened = _fence_open(line)
-        if opened is not None:
-            opened.line = number
-            fence = opened
+        fence = _Fence.opened_by(line, number)
+        if fence is not None:
             continue
-        try:
-            marker = parse_marker(line)
-        except MalformedMarker as exc:
-            problems.append(Problem(path, number, str(exc)))
-            continue
+        marker = _marker_or_problem(line, number, path)
         if marker is None:
+            continue
+        if isinstance(marker, Problem):
+            problems.append(marker)
             continue
         if marker.role is Role.BEGIN:
             if marker.uuid is None:
@@ -95,12 +101,12 @@ def scan_text(text: str, path: str) -> Document:
                     Problem(
                         path,
                         number,
-                        f"{marker.describe()} marker inside the region {current.marker.uuid} "
+                        f"{marker.describe()} marker inside the region {current.uuid} "
                         f"opened at line {current.line}",
                         f"add that region's END line above line {number}",
                     )
                 )
-            current = _Open(marker, number, index)
+            current = _Open(marker, marker.uuid, number, index)
             continue
         # An END marker.
         if current is None:
@@ -113,40 +119,38 @@ def scan_text(text: str, path: str) -> Document:
                 )
             )
             continue
-        opened_by = current
-        current = None
-        if opened_by.marker.kind is not marker.kind:
+        opened, current = current, None
+        if opened.marker.kind is not marker.kind:
             problems.append(
                 Problem(
                     path,
                     number,
-                    f"{marker.describe()} marker closes the {opened_by.marker.describe()} "
-                    f"marker at line {opened_by.line}",
-                    f"use the {opened_by.marker.kind.value} END marker here",
+                    f"{marker.describe()} marker closes the {opened.marker.describe()} "
+                    f"marker at line {opened.line}",
+                    f"use the {opened.marker.kind.value} END marker here",
                 )
             )
             continue
-        if marker.uuid is not None and marker.uuid != opened_by.marker.uuid:
+        if marker.uuid is not None and marker.uuid != opened.uuid:
             problems.append(
                 Problem(
                     path,
                     number,
-                    f"END marker names {marker.uuid} but the BEGIN at line {opened_by.line} "
-                    f"names {opened_by.marker.uuid}",
+                    f"END marker names {marker.uuid} but the BEGIN at line {opened.line} "
+                    f"names {opened.uuid}",
                     "make the two uuids the same",
                 )
             )
             continue
-        if opened_by.index > pending_from:
-            parts.append("".join(lines[pending_from : opened_by.index]))
-        assert opened_by.marker.uuid is not None
+        if opened.index > pending_from:
+            parts.append("".join(lines[pending_from : opened.index]))
         parts.append(
             Region(
                 kind=marker.kind,
-                uuid=opened_by.marker.uuid,
-                line=opened_by.line,
-                begin=lines[opened_by.index],
-                body="".join(lines[opened_by.index + 1 : index]),
+                uuid=opened.uuid,
+                line=opened.line,
+                begin=lines[opened.index],
+                body="".join(lines[opened.index + 1 : index]),
                 end=line,
             )
         )
@@ -163,8 +167,20 @@ def scan_text(text: str, path: str) -> Document:
             Problem(
                 path,
                 current.line,
-                f"{current.marker.describe()} marker {current.marker.uuid} has no END",
+                f"{current.marker.describe()} marker {current.uuid} has no END",
                 hint,
+            )
+        )
+    elif fence is not None and hidden:
+        # CommonMark lets an unclosed fence run to the end of the page, but a marker swallowed
+        # by one is almost surely a region the author meant: say so rather than skip it.
+        problems.append(
+            Problem(
+                path,
+                fence.line,
+                "code fence is never closed, so the marker lines after it "
+                f"(line {', '.join(map(str, hidden))}) are read as code",
+                "close the fence",
             )
         )
     if problems:
@@ -172,12 +188,3 @@ def scan_text(text: str, path: str) -> Document:
     if pending_from < len(lines):
         parts.append("".join(lines[pending_from:]))
     return Document(path, tuple(parts))
-
-
-def has_markers(text: str) -> bool:
-    """Whether `text` holds anything the scanner would take for a marker line (outside fences)."""
-    try:
-        document = scan_text(text, "<text>")
-    except RegenError:
-        return True
-    return bool(document.regions)

@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from regen.errors import Problem, RegenError
@@ -27,65 +27,69 @@ class SourceKey:
     records: tuple[str, ...] = ()  # JSON only: the keys leading to the list of records
 
 
+class SourceNotFound(RegenError):
+    """A source or blurb master that does not exist; the caller says where it was named."""
+
+
 @dataclass
 class SourceCache:
-    """Loads each source once per run, however many regions use it; failures are kept too."""
+    """Reads each file once per run, however many regions use it; failures are kept too."""
 
     root: Path
+    _texts: dict[str, str] = field(default_factory=dict)
     _tables: dict[SourceKey, pd.DataFrame] = field(default_factory=dict)
-    _failures: dict[SourceKey, RegenError] = field(default_factory=dict)
+    _failures: dict[SourceKey | str, RegenError] = field(default_factory=dict)
+
+    def inside(self, path: str) -> bool:
+        """Whether `path` (relative to the root) stays in the repository, symlinks followed."""
+        try:
+            return (self.root / path).resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):  # a symlink loop
+            return False
+
+    def text(self, path: str) -> str:
+        """A text file under the root, decoded; newlines are kept as they are."""
+        if path in self._failures:
+            raise self._failures[path]
+        if path not in self._texts:
+            try:
+                self._texts[path] = _read(self.root, path)
+            except RegenError as exc:
+                self._failures[path] = exc
+                raise
+        return self._texts[path]
 
     def table(self, key: SourceKey) -> pd.DataFrame:
         if key in self._failures:
             raise self._failures[key]
         if key not in self._tables:
             try:
-                self._tables[key] = load_source(self.root, key)
+                self._tables[key] = parse_source(self.text(key.path), key)
             except RegenError as exc:
                 self._failures[key] = exc
                 raise
         return self._tables[key]
 
-    def text(self, path: str) -> str:
-        """A text file under the root (a blurb master), with newlines made '\n'."""
-        file = resolve_inside(self.root, path)
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise RegenError.at(path, None, "file not found") from None
-        except OSError as exc:
-            raise RegenError.at(path, None, f"cannot read: {exc.strerror}") from None
-        return decode(data, path).text.replace("\r\n", "\n")
 
-
-def resolve_inside(root: Path, path: str) -> Path:
-    """`root / path`, refused when it leads out of the repository (by '..' or a symlink)."""
-    file = root / path
-    if not file.resolve().is_relative_to(root.resolve()):
-        raise RegenError.at(
-            path,
-            None,
-            "path leads outside the repository",
-            "keep sources and blurbs inside the repository",
-        )
-    return file
-
-
-def load_source(root: Path, key: SourceKey) -> pd.DataFrame:
-    file = resolve_inside(root, key.path)
+def _read(root: Path, path: str) -> str:
     try:
-        data = file.read_bytes()
+        data = (root / path).read_bytes()
     except FileNotFoundError:
+        raise SourceNotFound([Problem(path, None, "file not found")]) from None
+    except IsADirectoryError:
         raise RegenError.at(
-            key.path,
-            None,
-            "source file not found",
-            "create it, or fix the source path in the configuration",
+            path, None, "a folder, not a file", "name a .csv or .json file"
         ) from None
     except OSError as exc:
-        raise RegenError.at(key.path, None, f"cannot read source: {exc.strerror}") from None
-    text = decode(data, key.path).text
-    suffix = file.suffix.lower()
+        raise RegenError.at(
+            path, None, f"cannot read: {exc.strerror}", "check its permissions"
+        ) from None
+    return decode(data, path).text
+
+
+def parse_source(text: str, key: SourceKey) -> pd.DataFrame:
+    """A source's text as a table, by the file's extension."""
+    suffix = PurePosixPath(key.path).suffix.lower()
     if suffix == ".csv":
         if key.records:
             raise RegenError.at(
@@ -100,7 +104,7 @@ def load_source(root: Path, key: SourceKey) -> pd.DataFrame:
     raise RegenError.at(
         key.path,
         None,
-        f"unknown source type '{suffix or file.name}'",
+        f"unknown source type '{suffix or key.path}'",
         "sources are .csv or .json files",
     )
 
@@ -122,7 +126,7 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
     line = 1  # where the record being read starts
     try:
         for record in reader:
-            if record == []:
+            if not "".join(record).strip() and len(record) <= 1:
                 pass  # a blank line
             elif header is None:
                 header, header_line = record, line
@@ -178,13 +182,19 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
 
     try:
         # Numbers stay as written ("1.50" is not "1.5"): sources are text, as in CSV.
-        document = json.loads(text, parse_float=str, parse_int=str)
+        document = json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise RegenError.at(
             path,
             exc.lineno,
             f"malformed JSON: {exc.msg} (column {exc.colno})",
             "fix the JSON syntax",
+        ) from None
+    except ValueError as exc:  # NaN or Infinity, which JSON does not have
+        raise RegenError.at(path, None, f"malformed JSON: {exc}", "write it as a string") from None
+    except RecursionError:
+        raise RegenError.at(
+            path, None, "JSON nested too deeply to read", "flatten the document"
         ) from None
     node: Any = document
     walked: list[str] = []
@@ -214,16 +224,28 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
     return pd.DataFrame(rows, columns=list(columns), dtype=object)
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _flatten(record: dict[str, Any], path: str, index: int, prefix: str = "") -> dict[str, str]:
     """Nested objects become dotted columns; values become the text a CSV cell would hold."""
     flat: dict[str, str] = {}
     for name, value in record.items():
         column = f"{prefix}{name}"
-        inner = (
-            _flatten(value, path, index, column + ".")
-            if isinstance(value, dict)
-            else {column: _cell_text(value)}
-        )
+        if isinstance(value, dict):
+            inner = _flatten(value, path, index, column + ".")
+        else:
+            try:
+                inner = {column: _cell_text(value)}
+            except ValueError as exc:
+                raise RegenError.at(
+                    path,
+                    None,
+                    f"record {index + 1}, '{column}': {exc}",
+                    "use a list of plain values, or nested objects",
+                ) from None
+
         for key, text in inner.items():
             if key in flat:
                 raise RegenError.at(
@@ -245,5 +267,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
+        if any(isinstance(v, dict | list) for v in value):
+            raise ValueError("a list of objects or lists cannot be one cell")
         return ", ".join(_cell_text(v) for v in value)
     return json.dumps(value)

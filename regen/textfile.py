@@ -52,12 +52,3 @@ def split_lines(text: str) -> list[str]:
     if tail:
         result.append(tail)
     return result
-
-
-def line_ending(line: str) -> str:
-    r"""The terminator of one line from split_lines: '\r\n', '\n', or '' on a last line."""
-    if line.endswith("\r\n"):
-        return "\r\n"
-    if line.endswith("\n"):
-        return "\n"
-    return ""

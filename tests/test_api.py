@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import regen
@@ -73,11 +75,12 @@ def test_a_uuid_on_many_pages_is_built_once(repo: Repo, monkeypatch: pytest.Monk
     for n in range(20):
         repo.write(f"docs/p{n}.md", STALE)
     calls: list[str] = []
+    from regen.generators import Context, Rendered
     from regen.generators.table import TableGenerator
 
     original = TableGenerator.render
 
-    def counting(self: TableGenerator, context: regen.generators.Context) -> str | None:
+    def counting(self: TableGenerator, context: Context) -> Rendered:
         calls.append(context.spec.uuid)
         return original(self, context)
 
@@ -85,3 +88,44 @@ def test_a_uuid_on_many_pages_is_built_once(repo: Repo, monkeypatch: pytest.Monk
     report = regen.update(config=repo.root / "regen.toml")
     assert len(report.written) == 20
     assert calls == [UUID_A]
+
+
+def test_check_reports_input_problems_instead_of_raising(repo: Repo) -> None:
+    report = regen.check([repo.root / "nope.md"], config=repo.root / "regen.toml")
+    assert [str(p) for p in report.problems] == [
+        f"{repo.root / 'nope.md'}: no such file or folder (check the path)"
+    ]
+    missing = regen.check(config=repo.root / "gone.toml")
+    assert [str(p) for p in missing.problems] == [
+        f"{repo.root / 'gone.toml'}: configuration file not found (check the --config path)"
+    ]
+
+
+def test_load_config_takes_a_string(repo: Repo) -> None:
+    assert regen.load_config(str(repo.root / "regen.toml")).file == "regen.toml"
+
+
+def test_a_failed_write_stops_the_run_and_says_what_was_written(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b", "c"):
+        repo.write(f"docs/{name}.md", STALE)
+    # Someone saves b.md while regen runs: it is left alone, and so is c.md after it.
+    from regen import api, write
+
+    real = write.write_atomic
+
+    def save_meanwhile(file: Path, data: bytes, shown: str, expected: bytes) -> None:
+        if shown == "docs/b.md":
+            file.write_text("edited meanwhile\n")
+        real(file, data, shown, expected)
+
+    monkeypatch.setattr(api, "write_atomic", save_meanwhile)
+    report = regen.update(config=repo.root / "regen.toml")
+    assert report.written == ("docs/a.md",)
+    assert [str(p) for p in report.problems] == [
+        "docs/b.md: changed while regen was running; left as it is (run regen again)"
+    ]
+    assert repo.read("docs/a.md") == FRESH
+    assert repo.read("docs/b.md") == "edited meanwhile\n"
+    assert repo.read("docs/c.md") == STALE

@@ -76,7 +76,7 @@ def test_check_prints_a_diff_per_stale_region(repo: Repo, run: Runner) -> None:
         "+| Mexico | AT&T |\n"
         " \n"
         " \n"
-        "regen: 1 of 1 region stale in 1 page (run 'make regen' or 'regen update')\n"
+        "regen: 1 of 1 region stale in 1 page (run 'regen update')\n"
     )
     assert repo.snapshot() == before
 
@@ -142,8 +142,10 @@ def test_every_problem_in_every_file_in_one_run(repo: Repo, run: Runner) -> None
         "docs/a.md:1: generated END marker has no BEGIN "
         "(add the BEGIN line above it or delete this one)",
         "docs/c.md:1: not valid UTF-8 (byte 0xe9 at offset 3) (re-save the file as UTF-8)",
-        "sources/blurbs/0f8fad5b-d9cb-469f-a165-70867728950e.md: file not found",
-        "regen: 3 problems found; nothing was written",
+        "docs/b.md:1: blurb 0f8fad5b-d9cb-469f-a165-70867728950e has no master text "
+        "sources/blurbs/0f8fad5b-d9cb-469f-a165-70867728950e.md "
+        "(create it with the blurb's text, or fix the uuid)",
+        "regen: 3 problems found",
     ]
 
 
@@ -234,10 +236,10 @@ def test_list_marks_regions_that_cannot_be_built(repo: Repo, run: Runner) -> Non
     assert document["regions"][0]["status"] == "error"
     assert document["problems"] == [
         {
-            "path": "sources/gone.csv",
-            "line": None,
-            "message": "source file not found",
-            "hint": "create it, or fix the source path in the configuration",
+            "path": "regen.toml",
+            "line": 5,
+            "message": f'regions."{UUID_A}".source: sources/gone.csv not found',
+            "hint": "create it, or fix the path in the configuration",
         }
     ]
 
@@ -265,7 +267,7 @@ def test_no_configuration(
     assert result.err == (
         f"{bare.resolve()}: no regen.toml (or pyproject.toml with [tool.regen]) here or in any "
         "parent folder (create regen.toml at the repository root; see the README's "
-        "Configuration section)\nregen: 1 problem found; nothing was written\n"
+        "Configuration section)\nregen: 1 problem found\n"
     )
 
 
@@ -286,8 +288,10 @@ def test_bug_is_one_line_without_traceback(
         "regen ...)\n"
     )
     monkeypatch.setenv("REGEN_DEBUG", "1")
-    with pytest.raises(ZeroDivisionError):
-        run("check")
+    debug = run("check")
+    assert debug.code == ExitCode.INTERNAL_ERROR
+    assert "Traceback (most recent call last)" in debug.err
+    assert "ZeroDivisionError: boom" in debug.err
 
 
 def test_python_dash_m_regen(repo: Repo) -> None:
@@ -333,3 +337,80 @@ def test_symlinked_page_stays_a_symlink(repo: Repo, run: Runner) -> None:
     assert result.out.splitlines()[0] == "updated docs/a.md (1 region)"
     assert link.is_symlink()
     assert target.read_text() == FRESH_PAGE
+
+
+def test_debug_does_not_turn_a_user_error_into_a_traceback(
+    run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGEN_DEBUG", "1")
+    result = run("check", "nope.md")
+    assert (result.code, result.err) == (
+        ExitCode.INPUT_ERROR,
+        "nope.md: no such file or folder (check the path)\nregen: 1 problem found\n",
+    )
+
+
+def test_paths_without_a_command_mean_update(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    repo.write("docs/b.md", STALE_PAGE)
+    result = run("docs/b.md")
+    assert (result.code, result.out.splitlines()[0]) == (0, "updated docs/b.md (1 region)")
+    assert repo.read("docs/a.md") == STALE_PAGE
+    assert run("--config", "regen.toml", "docs").code == 0
+    assert repo.read("docs/a.md") == FRESH_PAGE
+
+
+def test_a_mistyped_command_is_not_taken_for_a_path(run: Runner) -> None:
+    result = run("chek")
+    assert result.code == ExitCode.USAGE
+    assert "No such command 'chek'" in result.err
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(run: Runner, flag: str) -> None:
+    from regen import __version__
+
+    assert run(flag).out == f"regen {__version__}\n"
+
+
+def test_check_that_covers_no_page_fails(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", repo.read("regen.toml").replace('"docs/**/*.md"', '"doc/**/*.md"'))
+    repo.write("docs/a.md", STALE_PAGE)
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err == (
+        "regen.toml:1: no page matches pages = ['doc/**/*.md'] "
+        "(fix the globs; they are relative to the folder holding regen.toml)\n"
+        "regen: 1 problem found\n"
+    )
+
+
+def test_configuration_and_page_problems_in_one_run(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", "pgaes = 1\n" + repo.read("regen.toml").replace('"table"', "3"))
+    repo.write("docs/a.md", STALE_PAGE + f"{END % UUID_A}\n")
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines() == [
+        "regen.toml:1: pgaes: unknown key (known keys: pages, exclude, sources, blurbs, regions)",
+        f'regen.toml:5: regions."{UUID_A}".generator: expected a string, got a number',
+        "docs/a.md:11: generated END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+        "regen: 3 problems found; nothing was written",
+    ]
+
+
+def test_list_json_reports_a_broken_configuration(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", "pages = [\n")
+    result = run("list", "--json")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert json.loads(result.out) == {
+        "regions": [],
+        "problems": [
+            {
+                "path": "regen.toml",
+                "line": 2,
+                "message": "not valid TOML: Invalid value (at end of document)",
+                "hint": "fix the TOML syntax",
+            }
+        ],
+    }

@@ -57,3 +57,17 @@ def test_change_diff_shifts_later_regions_and_skips_fresh_and_failed() -> None:
     diffs = list(change_diff([first, fresh, failed, last]))
     assert [r.region.line for r, _ in diffs] == [1, 12]
     assert diffs[1][1][2] == "@@ -13 +16 @@"
+
+
+def test_line_endings_only_difference_is_said() -> None:
+    crlf = Region(
+        RegionKind.BLURB,
+        "97fa98d2-9baa-11ec-b909-0242ac120002",
+        1,
+        BEGIN.replace("\n", "\r\n"),
+        "a\nb\n",
+        END,
+    )
+    assert list(region_diff(RegionResult("p.md", crlf, None, "a\r\nb\r\n")))[2:] == [
+        "@@ line endings differ: the region is rewritten with CRLF, as its BEGIN line @@"
+    ]

@@ -92,3 +92,59 @@ def test_symlink_out_of_the_tree_is_skipped_and_refused(
     assert str(caught.value) == (
         f"docs/link.md: outside the repository (name pages below {tmp_path.resolve()})"
     )
+
+
+def test_dotdot_is_folded_before_globs_and_excludes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(tmp_path, "README.md", "docs/a.md", "docs/drafts/d.md")
+    config = parse_config(
+        {"pages": ["docs/**/*.md"], "exclude": ["docs/drafts/**"]}, root=tmp_path, file="r.toml"
+    )
+    monkeypatch.chdir(tmp_path / "docs")
+    assert names(tmp_path, discover(config, [Path("..")])) == ["docs/a.md"]
+    # A file named explicitly is taken as it is, under its normal name.
+    assert names(tmp_path, discover(config, [Path("../README.md")])) == ["README.md"]
+
+
+def test_paths_through_a_symlinked_folder(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(tmp_path, "docs/a.md")
+    link = tmp_path_factory.mktemp("elsewhere") / "repo-link"
+    link.symlink_to(tmp_path)
+    monkeypatch.chdir(link)
+    config = parse_config({}, root=tmp_path, file="r.toml")
+    assert names(tmp_path, discover(config, [Path("docs/a.md")])) == ["docs/a.md"]
+    assert names(tmp_path, discover(config, [link / "docs"])) == ["docs/a.md"]
+
+
+def test_symlink_loops_are_skipped_and_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(tmp_path, "docs/a.md")
+    (tmp_path / "docs/loop.md").symlink_to(tmp_path / "docs/loop.md")
+    monkeypatch.chdir(tmp_path)
+    config = parse_config({}, root=tmp_path, file="r.toml")
+    assert names(tmp_path, discover(config)) == ["docs/a.md"]
+    with pytest.raises(RegenError) as caught:
+        discover(config, [Path("docs/loop.md")])
+    assert str(caught.value).startswith("docs/loop.md: outside the repository")
+
+
+def test_hidden_files_are_not_pages(tmp_path: Path) -> None:
+    make(tmp_path, "docs/a.md", "docs/.draft.md")
+    config = parse_config({}, root=tmp_path, file="r.toml")
+    assert names(tmp_path, discover(config)) == ["docs/a.md"]
+
+
+def test_globs_that_match_nothing_are_an_error(tmp_path: Path) -> None:
+    make(tmp_path, "docs/a.md")
+    text = 'pages = ["doc/**/*.md"]\n'
+    config = parse_config({"pages": ["doc/**/*.md"]}, root=tmp_path, file="regen.toml", text=text)
+    with pytest.raises(RegenError) as caught:
+        discover(config)
+    assert str(caught.value) == (
+        "regen.toml:1: no page matches pages = ['doc/**/*.md'] "
+        "(fix the globs; they are relative to the folder holding regen.toml)"
+    )

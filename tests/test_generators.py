@@ -16,14 +16,14 @@ from regen.errors import RegenError
 from regen.generators import Generator, builtin_registry, default_registry
 
 PLUGIN = """
+from regen.generators import Rendered
+
+
 class Shout:
     summary = "the option 'text' in capitals"
 
-    def inputs(self, context):
-        return ()
-
     def render(self, context):
-        return context.options.get("text").string().upper() + "\\n"
+        return Rendered(context.options.get("text").string().upper() + "\\n")
 
 
 class NotAGenerator:
@@ -85,7 +85,7 @@ def test_plugin_is_found_and_used(plugin_dist: Path, tmp_path: Path) -> None:
         (
             "odd = regen_shout:NotAGenerator",
             "regen_shout:NotAGenerator: plugin 'odd' is not a generator "
-            "(it must provide summary, inputs() and render())",
+            "(it must provide summary and render())",
         ),
         (
             "bad = regen_shout:broken",
@@ -118,7 +118,7 @@ def test_unknown_generator_names_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(RegenError) as caught:
         update_text(page, config=config, registry=builtin_registry())
     assert str(caught.value) == (
-        f"regen.toml:1: regions.\"{uuid}\".generator: unknown generator 'tabel' "
+        f"regen.toml:2: regions.\"{uuid}\".generator: unknown generator 'tabel' "
         "(known generators: blurb, keep, table)"
     )
 
@@ -138,16 +138,79 @@ def test_keep_leaves_the_body_and_rejects_options(tmp_path: Path) -> None:
     )
 
 
-def test_a_body_holding_a_marker_line_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "master",
+    [
+        "text\n{{!-- END shared-blurb --}}\nmore\n",  # a marker line
+        "text\n```\ncode, and the fence is never closed\n",  # would hide the END marker
+        "   <!-- BEGIN shared-blurb b69a2546-9baa-11ec-b909-0242ac120002 -->\n",
+    ],
+)
+def test_a_body_that_would_change_how_the_page_is_read_is_refused(
+    tmp_path: Path, master: str
+) -> None:
     uuid = "97fa98d2-9baa-11ec-b909-0242ac120002"
     blurbs = tmp_path / "sources" / "blurbs"
     blurbs.mkdir(parents=True)
-    (blurbs / f"{uuid}.md").write_text("text\n{{!-- END shared-blurb --}}\nmore\n")
+    (blurbs / f"{uuid}.md").write_text(master)
     config = parse_config({}, root=tmp_path, file="regen.toml")
     page = f"{{{{!-- BEGIN shared-blurb {uuid} --}}}}\n{{{{!-- END shared-blurb --}}}}\n"
     with pytest.raises(RegenError) as caught:
         update_text(page, config=config)
     assert str(caught.value) == (
-        f"regen.toml: the body built for {uuid} holds a marker line "
-        "(remove BEGIN/END marker lines from its sources)"
+        f"sources/blurbs/{uuid}.md: the text built for region {uuid} holds a marker line or an "
+        "unclosed code fence, which would change how the page is read "
+        "(remove the marker line, or close the fence)"
+    )
+
+
+def test_a_closed_fence_in_a_body_is_fine(tmp_path: Path) -> None:
+    uuid = "97fa98d2-9baa-11ec-b909-0242ac120002"
+    blurbs = tmp_path / "sources" / "blurbs"
+    blurbs.mkdir(parents=True)
+    master = "```\n{{!-- END shared-blurb --}}\n```\n"
+    (blurbs / f"{uuid}.md").write_text(master)
+    config = parse_config({}, root=tmp_path, file="regen.toml")
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    assert update_text(page, config=config) == (
+        f"<!-- BEGIN shared-blurb {uuid} -->\n{master}<!-- END shared-blurb -->\n"
+    )
+
+
+def test_plugin_body_without_final_newline_gets_one(plugin_dist: Path, tmp_path: Path) -> None:
+    (plugin_dist.parent / "regen_shout.py").write_text(
+        "from regen.generators import Rendered\n"
+        "class Shout:\n"
+        "    summary = 'x'\n"
+        "    def render(self, context):\n"
+        "        return Rendered('no newline')\n"
+    )
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    config = parse_config(
+        {"regions": {uuid: {"generator": "shout"}}}, root=tmp_path, file="regen.toml"
+    )
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    assert update_text(page, config=config, registry=default_registry()) == (
+        f"<!-- BEGIN shared-blurb {uuid} -->\nno newline\n<!-- END shared-blurb -->\n"
+    )
+
+
+def test_a_failing_plugin_is_a_problem_not_a_crash(plugin_dist: Path, tmp_path: Path) -> None:
+    (plugin_dist.parent / "regen_shout.py").write_text(
+        "class Shout:\n"
+        "    summary = 'x'\n"
+        "    def render(self, context):\n"
+        "        raise KeyError('oops')\n"
+    )
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    text = f'[regions."{uuid}"]\ngenerator = "shout"\n'
+    config = parse_config(
+        {"regions": {uuid: {"generator": "shout"}}}, root=tmp_path, file="regen.toml", text=text
+    )
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    with pytest.raises(RegenError) as caught:
+        update_text(page, config=config, registry=default_registry())
+    assert str(caught.value) == (
+        f"regen.toml:1: regions.\"{uuid}\": plugin generator 'shout' failed: KeyError: 'oops' "
+        "(this is a bug in the plugin; report it to its authors)"
     )

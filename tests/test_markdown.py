@@ -45,6 +45,9 @@ def test_layout_is_the_published_one() -> None:
 def test_escape_cell() -> None:
     assert escape_cell("a|b") == r"a\|b"
     assert escape_cell(r"already \| escaped") == r"already \| escaped"
+    # Two backslashes escape each other: the '|' after them would end the cell.
+    assert escape_cell(r"C:\\|share") == r"C:\\\|share"
+    assert escape_cell(r"x\\\|y") == r"x\\\|y"
     assert escape_cell("two\nlines \r\n  and\rthree") == "two lines and three"
 
 
@@ -80,7 +83,7 @@ def test_mistune_reads_back_every_cell(rows: list[list[str]]) -> None:
     assert parsed == rows
 
 
-@given(st.lists(st.text(alphabet="ab|\n\r ", min_size=1, max_size=8), min_size=2, max_size=2))
+@given(st.lists(st.text(alphabet="ab|\\\n\r ", min_size=1, max_size=8), min_size=2, max_size=2))
 def test_pipes_and_newlines_never_break_a_row(row: list[str]) -> None:
     lines = render_table([Column("x"), Column("y")], [row])
     assert len(lines) == 3

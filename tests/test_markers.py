@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from regen.markers import MalformedMarker, Marker, Role, format_marker, parse_marker
+from regen.markers import MalformedMarker, Marker, Role, parse_marker
 from regen.model import RegionKind
 
 U = "09a7da10-a5d0-11ec-b909-0242ac120002"
@@ -13,27 +13,27 @@ GEN_END = "END do not edit content above, it is automatically generated"
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        (f"{{{{!-- {GEN_BEGIN} {U} --}}}}\n", Marker(Role.BEGIN, RegionKind.GENERATED, U, False)),
-        (f"{{{{!-- {GEN_END} {U} --}}}}\n", Marker(Role.END, RegionKind.GENERATED, U, False)),
+        (f"{{{{!-- {GEN_BEGIN} {U} --}}}}\n", Marker(Role.BEGIN, RegionKind.GENERATED, U)),
+        (f"{{{{!-- {GEN_END} {U} --}}}}\n", Marker(Role.END, RegionKind.GENERATED, U)),
         # Variants from real pages: no blank before --}}, a stray quote, an END without uuid.
-        (f"{{{{!-- {GEN_BEGIN} {U}--}}}}\n", Marker(Role.BEGIN, RegionKind.GENERATED, U, False)),
-        (f"{{{{!-- {GEN_BEGIN} {U}' --}}}}\n", Marker(Role.BEGIN, RegionKind.GENERATED, U, False)),
-        (f"{{{{!-- {GEN_END} --}}}}\n", Marker(Role.END, RegionKind.GENERATED, None, False)),
-        (f"{{{{!-- {GEN_END}  --}}}}\n", Marker(Role.END, RegionKind.GENERATED, None, False)),
-        (f"{{{{!-- {GEN_END}--}}}}\n", Marker(Role.END, RegionKind.GENERATED, None, False)),
+        (f"{{{{!-- {GEN_BEGIN} {U}--}}}}\n", Marker(Role.BEGIN, RegionKind.GENERATED, U)),
+        (f"{{{{!-- {GEN_BEGIN} {U}' --}}}}\n", Marker(Role.BEGIN, RegionKind.GENERATED, U)),
+        (f"{{{{!-- {GEN_END} --}}}}\n", Marker(Role.END, RegionKind.GENERATED, None)),
+        (f"{{{{!-- {GEN_END}  --}}}}\n", Marker(Role.END, RegionKind.GENERATED, None)),
+        (f"{{{{!-- {GEN_END}--}}}}\n", Marker(Role.END, RegionKind.GENERATED, None)),
         (
             f"{{{{!-- BEGIN shared-blurb {U} --}}}}\n",
-            Marker(Role.BEGIN, RegionKind.BLURB, U, False),
+            Marker(Role.BEGIN, RegionKind.BLURB, U),
         ),
-        ("{{!-- END shared-blurb --}}\n", Marker(Role.END, RegionKind.BLURB, None, False)),
-        (f"<!-- {GEN_BEGIN} {U} -->\n", Marker(Role.BEGIN, RegionKind.GENERATED, U, True)),
-        ("<!-- END shared-blurb -->\r\n", Marker(Role.END, RegionKind.BLURB, None, True)),
+        ("{{!-- END shared-blurb --}}\n", Marker(Role.END, RegionKind.BLURB, None)),
+        (f"<!-- {GEN_BEGIN} {U} -->\n", Marker(Role.BEGIN, RegionKind.GENERATED, U)),
+        ("<!-- END shared-blurb -->\r\n", Marker(Role.END, RegionKind.BLURB, None)),
         # Blanks around the comment, CRLF, upper-case uuid (normalised to lower case).
         (
             f"  {{{{!-- {GEN_BEGIN} {U.upper()} --}}}}  \r\n",
-            Marker(Role.BEGIN, RegionKind.GENERATED, U, False),
+            Marker(Role.BEGIN, RegionKind.GENERATED, U),
         ),
-        (f"{{{{!-- {GEN_BEGIN} {U} --}}}}", Marker(Role.BEGIN, RegionKind.GENERATED, U, False)),
+        (f"{{{{!-- {GEN_BEGIN} {U} --}}}}", Marker(Role.BEGIN, RegionKind.GENERATED, U)),
     ],
 )
 def test_marker_variants_parse(line: str, expected: Marker) -> None:
@@ -54,40 +54,56 @@ def test_ordinary_lines_are_not_markers(line: str) -> None:
     assert parse_marker(line) is None
 
 
+GENERATED_HINT = (
+    f"a marker is the whole line '{{{{!-- {GEN_BEGIN} <uuid> --}}}}', exactly so spelled"
+)
+GENERATED_END_HINT = (
+    f"a marker is the whole line '{{{{!-- {GEN_END} <uuid> --}}}}', exactly so spelled"
+)
+BLURB_BEGIN_HINT = (
+    "a marker is the whole line '{{!-- BEGIN shared-blurb <uuid> --}}', exactly so spelled"
+)
+BLURB_END_HINT = "a marker is the whole line '{{!-- END shared-blurb --}}', exactly so spelled"
+
+
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("line", "message", "hint"),
     [
-        (
-            f"{{{{!-- {GEN_BEGIN} not-a-uuid --}}}}",
-            "malformed marker; expected a uuid such as 0f8fad5b-d9cb-469f-a165-70867728950e",
-        ),
+        (f"{{{{!-- {GEN_BEGIN} not-a-uuid --}}}}", "malformed marker", GENERATED_HINT),
         (
             f"{{{{!-- {GEN_BEGIN} {U} -->",
             "marker opens with {{!-- but closes with -->",
+            "end it with --}}",
         ),
         (
             f"{{{{!-- BEGIN do not edit content above, it is automatically generated {U} --}}}}",
-            f"malformed marker; a generated BEGIN reads '{{{{!-- {GEN_BEGIN} <uuid> --}}}}'",
+            "malformed marker",
+            GENERATED_HINT,
         ),
         (
             f"{{{{!-- END do not edit content below {U} --}}}}",
-            f"malformed marker; a generated END reads '{{{{!-- {GEN_END} <uuid> --}}}}'",
+            "malformed marker",
+            GENERATED_END_HINT,
         ),
-        (
-            f"{{{{!-- END shared-blurb {U} trailing --}}}}",
-            "malformed marker; expected a uuid such as 0f8fad5b-d9cb-469f-a165-70867728950e",
-        ),
+        (f"{{{{!-- END shared-blurb {U} trailing --}}}}", "malformed marker", BLURB_END_HINT),
+        ("{{!-- END shared-blurb --}}</div>", "malformed marker", BLURB_END_HINT),
+        (f"{{{{!-- BEGN shared-blurb {U} --}}}}", "malformed marker", BLURB_BEGIN_HINT),
+        (f"{{{{!-- begin shared-blurb {U} --}}}}", "malformed marker", BLURB_BEGIN_HINT),
+        (f"<!-- {GEN_BEGIN.lower()} {U} -->", "malformed marker", GENERATED_HINT),
     ],
 )
-def test_marker_like_lines_are_reported(line: str, message: str) -> None:
+def test_marker_like_lines_are_reported(line: str, message: str, hint: str) -> None:
     with pytest.raises(MalformedMarker) as caught:
         parse_marker(line)
-    assert str(caught.value) == message
+    assert (str(caught.value), caught.value.hint) == (message, hint)
 
 
-@pytest.mark.parametrize("kind", list(RegionKind))
-@pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("html", [False, True])
-def test_formatted_markers_parse_back(kind: RegionKind, role: Role, html: bool) -> None:
-    marker = Marker(role, kind, U, html)
-    assert parse_marker(format_marker(marker)) == marker
+@pytest.mark.parametrize("indent", ["    ", "\t", "  \t"])
+def test_markers_indented_as_code_are_text(indent: str) -> None:
+    # Four spaces or a tab make an indented code block in CommonMark: documentation, not a
+    # region. Three spaces are still a marker.
+    assert parse_marker(f"{indent}{{{{!-- {GEN_BEGIN} {U} --}}}}\n") is None
+    assert parse_marker(f"{indent}{{{{!-- BEGN shared-blurb --}}}}\n") is None
+    assert parse_marker(f"   {{{{!-- {GEN_BEGIN} {U} --}}}}\n") == Marker(
+        Role.BEGIN, RegionKind.GENERATED, U
+    )

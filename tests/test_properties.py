@@ -176,9 +176,30 @@ def conf(tmp_path_factory: pytest.TempPathFactory) -> Config:
 @given(text=valid_pages())
 @settings(max_examples=200, deadline=None)
 def test_update_keeps_outside_bytes_and_is_idempotent(conf: Config, text: str) -> None:
+    (conf.root / "sources/blurbs" / f"{BLURB_UUID}.md").write_text("Shared\nblurb\n")
     once = update_text(text, config=conf)
     assert outside(once) == outside(text)
     assert update_text(once, config=conf) == once
     for region in scan_text(once, "p.md").regions:
         body = region.body.replace("\r\n", "")
         assert "\n" not in body or region.newline == "\n"
+
+
+@given(master=st.lists(any_line, max_size=8), text=valid_pages())
+@settings(max_examples=200, deadline=None)
+def test_what_update_writes_reads_back_the_same_way(
+    conf: Config, master: list[str], text: str
+) -> None:
+    # Any blurb master, fences and marker lines included: update either refuses it or writes a
+    # page whose regions the next run finds again, unchanged.
+    (conf.root / "sources/blurbs" / f"{BLURB_UUID}.md").write_text("\n".join(master))
+    try:
+        once = update_text(text, config=conf)
+    except RegenError as exc:
+        assert all(p.path.startswith("sources/") for p in exc.problems)
+        return
+    before = scan_text(text, "p.md").regions
+    after = scan_text(once, "p.md").regions
+    assert [(r.kind, r.uuid) for r in after] == [(r.kind, r.uuid) for r in before]
+    assert outside(once) == outside(text)
+    assert update_text(once, config=conf) == once

@@ -4,7 +4,7 @@ import pytest
 
 from regen.errors import RegenError
 from regen.model import Region, RegionKind
-from regen.scan import has_markers, scan_text
+from regen.scan import scan_text
 from tests.conftest import BEGIN, BLURB_BEGIN, BLURB_END, END, UUID_A, UUID_B, UUID_BLURB
 
 
@@ -86,7 +86,6 @@ def test_markers_inside_fences_are_text(fence: str) -> None:
     closing = fence.strip().rstrip("abcdefghijklmnopqrstuvwxyz")  # the fence without its info
     text = f"{fence}\n{BEGIN % UUID_A}\n{closing}\n"
     assert scan_text(text, "p.md").regions == ()
-    assert not has_markers(text)
 
 
 def test_fence_needs_same_character_and_length_to_close() -> None:
@@ -172,8 +171,8 @@ def test_every_problem_in_a_page_is_reported() -> None:
     assert problems(text) == [
         "docs/p.md:1: generated END marker has no BEGIN "
         "(add the BEGIN line above it or delete this one)",
-        "docs/p.md:2: malformed marker; expected a uuid such as "
-        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "docs/p.md:2: malformed marker (a marker is the whole line '{{!-- BEGIN do not edit "
+        "content below, it is automatically generated <uuid> --}}', exactly so spelled)",
         f"docs/p.md:3: generated BEGIN marker {UUID_B} has no END "
         "(add its END line where the region stops)",
     ]
@@ -183,3 +182,26 @@ def test_unicode_line_separators_do_not_split_lines() -> None:
     # str.splitlines() would split at \u2028 and \x0c and find a marker on the second half.
     text = f"text\u2028{BEGIN % UUID_A}\nx\x0c{END % UUID_A}\n"
     assert scan_text(text, "p.md").regions == ()
+
+
+def test_unclosed_fence_hiding_markers_is_reported() -> None:
+    text = f"intro\n```\n{BEGIN % UUID_A}\nold\n{END % UUID_A}\n"
+    assert problems(text) == [
+        "docs/p.md:2: code fence is never closed, so the marker lines after it (line 3, 5) are "
+        "read as code (close the fence)"
+    ]
+
+
+def test_unclosed_fence_without_markers_is_fine() -> None:
+    assert scan_text("intro\n```\ncode to the end\n", "p.md").regions == ()
+
+
+def test_indented_code_block_documenting_markers_is_text() -> None:
+    text = f"Start it with\n\n    {BEGIN % UUID_A}\n\nand end it with\n\n\t{END % UUID_A}\n"
+    assert scan_text(text, "p.md").regions == ()
+
+
+def test_region_inside_a_list_item_indented_up_to_three_spaces() -> None:
+    text = f"- item\n\n   {BLURB_BEGIN % UUID_BLURB}\n   body\n   {BLURB_END}\n"
+    (region,) = scan_text(text, "p.md").regions
+    assert region.body == "   body\n"

@@ -9,7 +9,14 @@ import pytest
 
 import regen.sources
 from regen.errors import RegenError
-from regen.sources import SourceCache, SourceKey, load_source, parse_csv, parse_json
+from regen.sources import (
+    SourceCache,
+    SourceKey,
+    SourceNotFound,
+    parse_csv,
+    parse_json,
+    parse_source,
+)
 
 HINT_FIELDS = "add or remove fields, or quote values that hold a comma"
 HINT_QUOTING = "check the quoting of the record on this line"
@@ -39,9 +46,15 @@ def json_error(text: str, records: tuple[str, ...] = ()) -> list[str]:
     return problems_of(caught.value)
 
 
-def load_error(root: Path, key: SourceKey) -> list[str]:
+def table_error(root: Path, key: SourceKey) -> list[str]:
     with pytest.raises(RegenError) as caught:
-        load_source(root, key)
+        SourceCache(root).table(key)
+    return problems_of(caught.value)
+
+
+def text_error(root: Path, path: str) -> list[str]:
+    with pytest.raises(RegenError) as caught:
+        SourceCache(root).text(path)
     return problems_of(caught.value)
 
 
@@ -241,11 +254,38 @@ def test_csv_duplicate_column_after_blank_lines_names_the_header_line() -> None:
     ]
 
 
-@pytest.mark.parametrize("text", ["\n", "\n\n", "\r\n\r\n\r\n"])
+@pytest.mark.parametrize("text", ["\n", "\n\n", "\r\n\r\n\r\n", "  \n\t\n", " \r\n \t "])
 def test_csv_file_of_blank_lines_is_an_empty_file(text: str) -> None:
     assert csv_error(text) == [
         "sources/s.csv:1: empty CSV file (add a header row naming the columns)"
     ]
+
+
+def test_csv_lines_of_only_blanks_are_blank_lines() -> None:
+    frame = parse_csv("a,b\n  \n1,2\n\t\n \t \r\n3,4\n   ", "s.csv")
+
+    assert rows(frame) == [["1", "2"], ["3", "4"]]
+    assert frame.attrs["lines"] == [3, 6]
+
+
+def test_csv_line_of_only_blanks_before_the_header_is_skipped() -> None:
+    frame = parse_csv("   \n\t\na,b\n1,2\n", "s.csv")
+
+    assert columns(frame) == ["a", "b"]
+    assert frame.attrs["lines"] == [4]
+
+
+def test_csv_ragged_row_after_a_line_of_blanks_names_its_own_line() -> None:
+    assert csv_error("a,b\n  \n1\n") == [
+        f"sources/s.csv:3: row has 1 field, the header has 2 fields ({HINT_FIELDS})"
+    ]
+
+
+def test_csv_row_of_blank_cells_is_a_row() -> None:
+    frame = parse_csv("a,b\n , \n,\n", "s.csv")
+
+    assert rows(frame) == [[" ", " "], ["", ""]]
+    assert frame.attrs["lines"] == [2, 3]
 
 
 # parse_json -----------------------------------------------------------------------------------
@@ -397,134 +437,319 @@ def test_json_empty_list_is_an_empty_table() -> None:
     assert rows(frame) == []
 
 
-# load_source ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_json_nan_and_infinity_are_refused(constant: str) -> None:
+    assert json_error(f'[{{"sku": "A", "price": {constant}}}]') == [
+        f"sources/s.json: malformed JSON: {constant} is not a JSON value (write it as a string)"
+    ]
 
 
-def test_load_source_reads_a_csv_below_the_root(tmp_path: Path) -> None:
-    write(tmp_path / "sources" / "skus.csv", "sku\n01\n\nB404\n")
-
-    frame = load_source(tmp_path, SourceKey("sources/skus.csv"))
-
-    assert rows(frame) == [["01"], ["B404"]]
-    assert frame.attrs["lines"] == [2, 4]
+def test_json_nan_inside_a_list_is_refused() -> None:
+    assert json_error('[{"bands": [1, NaN]}]') == [
+        "sources/s.json: malformed JSON: NaN is not a JSON value (write it as a string)"
+    ]
 
 
-def test_load_source_reads_json_records(tmp_path: Path) -> None:
-    write(tmp_path / "sources" / "skus.json", '{"data": {"skus": [{"sku": "B404"}]}}')
+def test_json_nan_as_a_string_is_text() -> None:
+    frame = parse_json('[{"price": "NaN"}]', "s.json")
 
-    frame = load_source(tmp_path, SourceKey("sources/skus.json", ("data", "skus")))
+    assert rows(frame) == [["NaN"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '[{"a": ' + '{"b": ' * 100_000 + "1" + "}" * 100_001 + "]"],
+    ids=["lists", "objects"],
+)
+def test_json_nested_too_deeply_is_an_error(text: str) -> None:
+    assert json_error(text) == [
+        "sources/s.json: JSON nested too deeply to read (flatten the document)"
+    ]
+
+
+def test_json_deep_but_readable_nesting_becomes_a_dotted_column() -> None:
+    frame = parse_json('[{"a": ' + '{"b": ' * 50 + '"x"' + "}" * 51 + "]", "s.json")
+
+    assert columns(frame) == ["a" + ".b" * 50]
+    assert rows(frame) == [["x"]]
+
+
+def test_json_list_of_objects_in_one_cell_is_an_error() -> None:
+    assert json_error('[{"sku": "A", "bands": [2]}, {"sku": "B", "bands": [{"n": 2}]}]') == [
+        "sources/s.json: record 2, 'bands': a list of objects or lists cannot be one cell"
+        " (use a list of plain values, or nested objects)"
+    ]
+
+
+def test_json_list_of_lists_in_a_nested_cell_names_its_dotted_column() -> None:
+    assert json_error('[{"radio": {"bands": [[2, 4], [12]]}}]') == [
+        "sources/s.json: record 1, 'radio.bands': a list of objects or lists cannot be one cell"
+        " (use a list of plain values, or nested objects)"
+    ]
+
+
+def test_json_list_mixing_values_and_an_object_is_an_error() -> None:
+    assert json_error('[{"bands": [2, {"n": 4}]}]') == [
+        "sources/s.json: record 1, 'bands': a list of objects or lists cannot be one cell"
+        " (use a list of plain values, or nested objects)"
+    ]
+
+
+# parse_source -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["sources/s.csv", "sources/S.CSV", "sources/s.Csv"])
+def test_parse_source_reads_csv_by_its_suffix(path: str) -> None:
+    frame = parse_source("sku\nB404\n", SourceKey(path))
+
+    assert rows(frame) == [["B404"]]
+    assert frame.attrs["lines"] == [2]
+
+
+@pytest.mark.parametrize("path", ["sources/s.json", "sources/S.JSON"])
+def test_parse_source_reads_json_by_its_suffix(path: str) -> None:
+    frame = parse_source('{"data": [{"sku": "B404"}]}', SourceKey(path, ("data",)))
 
     assert rows(frame) == [["B404"]]
 
 
-def test_load_source_accepts_an_upper_case_suffix(tmp_path: Path) -> None:
-    write(tmp_path / "sources" / "SKUS.CSV", "sku\nB404\n")
+def test_parse_source_names_the_path_of_its_key_in_errors() -> None:
+    with pytest.raises(RegenError) as caught:
+        parse_source("a,b\n1\n", SourceKey("data/x.csv"))
 
-    frame = load_source(tmp_path, SourceKey("sources/SKUS.CSV"))
-
-    assert rows(frame) == [["B404"]]
-
-
-def test_load_source_drops_a_utf8_bom_in_a_csv(tmp_path: Path) -> None:
-    (tmp_path / "skus.csv").write_bytes(b"\xef\xbb\xbfsku,name\r\nB404,x\r\n")
-
-    frame = load_source(tmp_path, SourceKey("skus.csv"))
-
-    assert columns(frame) == ["sku", "name"]
-    assert rows(frame) == [["B404", "x"]]
-
-
-def test_load_source_missing_file_is_an_error(tmp_path: Path) -> None:
-    assert load_error(tmp_path, SourceKey("sources/none.csv")) == [
-        "sources/none.csv: source file not found"
-        " (create it, or fix the source path in the configuration)"
+    assert problems_of(caught.value) == [
+        f"data/x.csv:2: row has 1 field, the header has 2 fields ({HINT_FIELDS})"
     ]
 
 
-def test_load_source_folder_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "sources" / "dir.csv").mkdir(parents=True)
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("sources/skus.txt", ".txt"), ("sources/skus", "sources/skus"), ("s.csv.bak", ".bak")],
+)
+def test_parse_source_unknown_suffix_is_an_error(path: str, shown: str) -> None:
+    with pytest.raises(RegenError) as caught:
+        parse_source("sku\nB404\n", SourceKey(path))
 
-    assert load_error(tmp_path, SourceKey("sources/dir.csv")) == [
-        "sources/dir.csv: cannot read source: Is a directory"
+    assert problems_of(caught.value) == [
+        f"{path}: unknown source type '{shown}' (sources are .csv or .json files)"
     ]
 
 
-def test_load_source_not_utf8_names_the_line(tmp_path: Path) -> None:
-    (tmp_path / "s.csv").write_bytes(b"sku\nB404\nB\xe9\n")
+def test_parse_source_records_on_a_csv_is_an_error() -> None:
+    with pytest.raises(RegenError) as caught:
+        parse_source("sku\nB404\n", SourceKey("sources/skus.csv", ("data",)))
 
-    assert load_error(tmp_path, SourceKey("s.csv")) == [
-        "s.csv:3: not valid UTF-8 (byte 0xe9 at offset 10) (re-save the file as UTF-8)"
-    ]
-
-
-def test_load_source_unknown_suffix_is_an_error(tmp_path: Path) -> None:
-    write(tmp_path / "sources" / "skus.txt", "sku\nB404\n")
-
-    assert load_error(tmp_path, SourceKey("sources/skus.txt")) == [
-        "sources/skus.txt: unknown source type '.txt' (sources are .csv or .json files)"
-    ]
-
-
-def test_load_source_without_a_suffix_is_an_error(tmp_path: Path) -> None:
-    write(tmp_path / "sources" / "skus", "sku\nB404\n")
-
-    assert load_error(tmp_path, SourceKey("sources/skus")) == [
-        "sources/skus: unknown source type 'skus' (sources are .csv or .json files)"
-    ]
-
-
-def test_load_source_records_on_a_csv_is_an_error(tmp_path: Path) -> None:
-    write(tmp_path / "sources" / "skus.csv", "sku\nB404\n")
-
-    assert load_error(tmp_path, SourceKey("sources/skus.csv", ("data",))) == [
+    assert problems_of(caught.value) == [
         "sources/skus.csv: 'records' applies only to JSON sources"
         " (remove 'records' from the region's configuration)"
     ]
 
 
-def test_load_source_dotdot_leading_outside_the_root_is_an_error(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write(tmp_path / "secret.csv", "a\n1\n")
-
-    assert load_error(root, SourceKey("sources/../../secret.csv")) == [
-        "sources/../../secret.csv: path leads outside the repository"
-        " (keep sources and blurbs inside the repository)"
-    ]
+# SourceCache.table --------------------------------------------------------------------------
 
 
-def test_load_source_dotdot_staying_inside_the_root_is_accepted(tmp_path: Path) -> None:
-    write(tmp_path / "data" / "skus.csv", "sku\nB404\n")
-    (tmp_path / "sources").mkdir()
+def test_table_reads_a_csv_below_the_root(tmp_path: Path) -> None:
+    write(tmp_path / "sources" / "skus.csv", "sku\n01\n\nB404\n")
 
-    frame = load_source(tmp_path, SourceKey("sources/../data/skus.csv"))
+    frame = SourceCache(tmp_path).table(SourceKey("sources/skus.csv"))
+
+    assert rows(frame) == [["01"], ["B404"]]
+    assert frame.attrs["lines"] == [2, 4]
+
+
+def test_table_reads_json_records(tmp_path: Path) -> None:
+    write(tmp_path / "sources" / "skus.json", '{"data": {"skus": [{"sku": "B404"}]}}')
+
+    frame = SourceCache(tmp_path).table(SourceKey("sources/skus.json", ("data", "skus")))
 
     assert rows(frame) == [["B404"]]
 
 
-def test_load_source_symlink_leading_outside_the_root_is_an_error(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    (root / "sources").mkdir(parents=True)
-    outside = write(tmp_path / "secret.csv", "a\n1\n")
-    (root / "sources" / "link.csv").symlink_to(outside)
+def test_table_accepts_an_upper_case_suffix(tmp_path: Path) -> None:
+    write(tmp_path / "sources" / "SKUS.CSV", "sku\nB404\n")
 
-    assert load_error(root, SourceKey("sources/link.csv")) == [
-        "sources/link.csv: path leads outside the repository"
-        " (keep sources and blurbs inside the repository)"
+    frame = SourceCache(tmp_path).table(SourceKey("sources/SKUS.CSV"))
+
+    assert rows(frame) == [["B404"]]
+
+
+def test_table_drops_a_utf8_bom_in_a_csv(tmp_path: Path) -> None:
+    (tmp_path / "skus.csv").write_bytes(b"\xef\xbb\xbfsku,name\r\nB404,x\r\n")
+
+    frame = SourceCache(tmp_path).table(SourceKey("skus.csv"))
+
+    assert columns(frame) == ["sku", "name"]
+    assert rows(frame) == [["B404", "x"]]
+
+
+def test_table_drops_a_utf8_bom_in_json(tmp_path: Path) -> None:
+    (tmp_path / "skus.json").write_bytes(b'\xef\xbb\xbf[{"sku": "B404"}]')
+
+    assert rows(SourceCache(tmp_path).table(SourceKey("skus.json"))) == [["B404"]]
+
+
+def test_table_of_a_missing_file_is_source_not_found(tmp_path: Path) -> None:
+    with pytest.raises(SourceNotFound) as caught:
+        SourceCache(tmp_path).table(SourceKey("sources/none.csv"))
+
+    assert problems_of(caught.value) == ["sources/none.csv: file not found"]
+
+
+def test_table_of_a_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "sources" / "dir.csv").mkdir(parents=True)
+
+    assert table_error(tmp_path, SourceKey("sources/dir.csv")) == [
+        "sources/dir.csv: a folder, not a file (name a .csv or .json file)"
     ]
 
 
-def test_load_source_symlink_staying_inside_the_root_is_accepted(tmp_path: Path) -> None:
+def test_table_not_utf8_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_bytes(b"sku\nB404\nB\xe9\n")
+
+    assert table_error(tmp_path, SourceKey("s.csv")) == [
+        "s.csv:3: not valid UTF-8 (byte 0xe9 at offset 10) (re-save the file as UTF-8)"
+    ]
+
+
+def test_table_unknown_suffix_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "sources" / "skus.txt", "sku\nB404\n")
+
+    assert table_error(tmp_path, SourceKey("sources/skus.txt")) == [
+        "sources/skus.txt: unknown source type '.txt' (sources are .csv or .json files)"
+    ]
+
+
+def test_table_records_on_a_csv_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "sources" / "skus.csv", "sku\nB404\n")
+
+    assert table_error(tmp_path, SourceKey("sources/skus.csv", ("data",))) == [
+        "sources/skus.csv: 'records' applies only to JSON sources"
+        " (remove 'records' from the region's configuration)"
+    ]
+
+
+def test_table_dotdot_staying_inside_the_root_is_read(tmp_path: Path) -> None:
+    write(tmp_path / "data" / "skus.csv", "sku\nB404\n")
+    (tmp_path / "sources").mkdir()
+
+    frame = SourceCache(tmp_path).table(SourceKey("sources/../data/skus.csv"))
+
+    assert rows(frame) == [["B404"]]
+
+
+def test_table_symlink_staying_inside_the_root_is_read(tmp_path: Path) -> None:
     target = write(tmp_path / "data" / "skus.csv", "sku\nB404\n")
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "link.csv").symlink_to(target)
 
-    frame = load_source(tmp_path, SourceKey("sources/link.csv"))
+    frame = SourceCache(tmp_path).table(SourceKey("sources/link.csv"))
 
     assert rows(frame) == [["B404"]]
 
 
-# SourceCache ----------------------------------------------------------------------------------
+# SourceCache.text ---------------------------------------------------------------------------
+
+
+def test_text_keeps_newlines_as_they_are_and_drops_a_bom(tmp_path: Path) -> None:
+    (tmp_path / "blurb.md").write_bytes(b"\xef\xbb\xbfone\r\ntwo\nthree")
+
+    assert SourceCache(tmp_path).text("blurb.md") == "one\r\ntwo\nthree"
+
+
+def test_text_of_a_missing_file_is_source_not_found(tmp_path: Path) -> None:
+    with pytest.raises(SourceNotFound) as caught:
+        SourceCache(tmp_path).text("sources/blurbs/none.md")
+
+    assert isinstance(caught.value, RegenError)
+    assert problems_of(caught.value) == ["sources/blurbs/none.md: file not found"]
+
+
+def test_text_of_a_folder_is_an_error_but_not_source_not_found(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+
+    with pytest.raises(RegenError) as caught:
+        SourceCache(tmp_path).text("sources")
+
+    assert not isinstance(caught.value, SourceNotFound)
+    assert problems_of(caught.value) == [
+        "sources: a folder, not a file (name a .csv or .json file)"
+    ]
+
+
+def test_text_that_cannot_be_read_names_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "s.csv", "a\n1\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+
+    assert text_error(tmp_path, "s.csv") == [
+        "s.csv: cannot read: Permission denied (check its permissions)"
+    ]
+
+
+def test_text_not_utf8_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_bytes(b"ok\n\xff\n")
+
+    assert text_error(tmp_path, "b.md") == [
+        "b.md:2: not valid UTF-8 (byte 0xff at offset 3) (re-save the file as UTF-8)"
+    ]
+
+
+# SourceCache.inside -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "inside"),
+    [
+        ("sources/skus.csv", True),
+        ("sources/none/at/all.csv", True),
+        ("sources/../data/skus.csv", True),
+        (".", True),
+        ("..", False),
+        ("../secret.csv", False),
+        ("sources/../../secret.csv", False),
+        ("/etc/passwd", False),
+    ],
+)
+def test_inside_checks_the_path_stays_in_the_root(tmp_path: Path, path: str, inside: bool) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+
+    assert SourceCache(root).inside(path) is inside
+
+
+def test_inside_follows_a_symlink_leading_out(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "sources").mkdir(parents=True)
+    outside = write(tmp_path / "secret.csv", "a\n1\n")
+    (root / "sources" / "link.csv").symlink_to(outside)
+    (root / "out").symlink_to(tmp_path)
+
+    cache = SourceCache(root)
+
+    assert not cache.inside("sources/link.csv")
+    assert not cache.inside("out/secret.csv")
+
+
+def test_inside_follows_a_symlink_staying_in(tmp_path: Path) -> None:
+    target = write(tmp_path / "data" / "skus.csv", "sku\nB404\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "link.csv").symlink_to(target)
+
+    assert SourceCache(tmp_path).inside("sources/link.csv")
+
+
+def test_inside_refuses_a_symlink_loop(tmp_path: Path) -> None:
+    (tmp_path / "loop.csv").symlink_to(tmp_path / "loop.csv")
+
+    assert not SourceCache(tmp_path).inside("loop.csv")
+
+
+# SourceCache: each file once per run ---------------------------------------------------------
 
 
 def test_cache_returns_the_first_load_after_the_file_changes(tmp_path: Path) -> None:
@@ -540,17 +765,17 @@ def test_cache_returns_the_first_load_after_the_file_changes(tmp_path: Path) -> 
     assert rows(second) == [["B404"]]
 
 
-def test_cache_loads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_parses_each_key_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "a.csv", "x\n1\n")
     write(tmp_path / "b.csv", "x\n2\n")
     calls: list[SourceKey] = []
-    real = regen.sources.load_source
+    real = regen.sources.parse_source
 
-    def counting(root: Path, key: SourceKey) -> pd.DataFrame:
+    def counting(text: str, key: SourceKey) -> pd.DataFrame:
         calls.append(key)
-        return real(root, key)
+        return real(text, key)
 
-    monkeypatch.setattr(regen.sources, "load_source", counting)
+    monkeypatch.setattr(regen.sources, "parse_source", counting)
     cache = SourceCache(tmp_path)
 
     for _ in range(3):
@@ -558,6 +783,30 @@ def test_cache_loads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         cache.table(SourceKey("b.csv"))
 
     assert calls == [SourceKey("a.csv"), SourceKey("b.csv")]
+
+
+def test_cache_reads_a_file_once_for_two_records_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write(tmp_path / "s.json", '{"a": [{"x": "1"}], "b": [{"x": "2"}]}')
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    cache = SourceCache(tmp_path)
+
+    first = cache.table(SourceKey("s.json", ("a",)))
+    source.write_text('{"a": [{"x": "changed"}], "b": [{"x": "changed"}]}', encoding="utf-8")
+    second = cache.table(SourceKey("s.json", ("b",)))
+    text = cache.text("s.json")
+
+    assert (rows(first), rows(second)) == ([["1"]], [["2"]])
+    assert text == '{"a": [{"x": "1"}], "b": [{"x": "2"}]}'
+    assert reads == ["s.json"]
 
 
 def test_cache_keeps_different_records_of_one_file_apart(tmp_path: Path) -> None:
@@ -568,26 +817,46 @@ def test_cache_keeps_different_records_of_one_file_apart(tmp_path: Path) -> None
     assert rows(cache.table(SourceKey("s.json", ("b",)))) == [["2"]]
 
 
-def test_cache_keeps_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_keeps_a_missing_file_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[SourceKey] = []
-    real = regen.sources.load_source
+    real = regen.sources.parse_source
 
-    def counting(root: Path, key: SourceKey) -> pd.DataFrame:
+    def counting(text: str, key: SourceKey) -> pd.DataFrame:
         calls.append(key)
-        return real(root, key)
+        return real(text, key)
 
-    monkeypatch.setattr(regen.sources, "load_source", counting)
+    monkeypatch.setattr(regen.sources, "parse_source", counting)
     cache = SourceCache(tmp_path)
     key = SourceKey("late.csv")
 
-    with pytest.raises(RegenError) as first:
+    with pytest.raises(SourceNotFound) as first:
         cache.table(key)
     write(tmp_path / "late.csv", "x\n1\n")
-    with pytest.raises(RegenError) as second:
+    with pytest.raises(SourceNotFound) as second:
         cache.table(key)
+    with pytest.raises(SourceNotFound) as as_text:
+        cache.text("late.csv")
 
     assert second.value is first.value
-    assert problems_of(second.value) == [
-        "late.csv: source file not found (create it, or fix the source path in the configuration)"
+    assert as_text.value is first.value
+    assert problems_of(second.value) == ["late.csv: file not found"]
+    assert calls == []
+
+
+def test_cache_keeps_a_parse_failure_per_key(tmp_path: Path) -> None:
+    source = write(tmp_path / "s.json", '{"a": [{"x": "1"}], "b": "oops"}')
+    cache = SourceCache(tmp_path)
+
+    with pytest.raises(RegenError) as first:
+        cache.table(SourceKey("s.json", ("b",)))
+    source.write_text('{"b": [{"x": "2"}]}', encoding="utf-8")
+    with pytest.raises(RegenError) as second:
+        cache.table(SourceKey("s.json", ("b",)))
+
+    assert second.value is first.value
+    assert problems_of(first.value) == [
+        "s.json: expected a list of objects at b (point 'records' at the list of records)"
     ]
-    assert calls == [key]
+    assert rows(cache.table(SourceKey("s.json", ("a",)))) == [["1"]]

@@ -9,7 +9,9 @@ import pytest
 
 import regen
 from regen.config import parse_config
-from regen.generators import builtin_registry
+from regen.generators import Context, Rendered, builtin_registry
+from regen.generators.table import TableGenerator
+from regen.sources import SourceCache
 
 UUID = "c9241a2c-76e0-11eb-9439-0242ac130002"
 KEY = f'regions."{UUID}"'
@@ -95,8 +97,8 @@ def test_source_naming_the_sources_folder_is_still_relative_to_it(carriers: Path
     options = 'source = "sources/carriers.csv"\ncolumns = ["carrier"]\nwhere = { model = "B524" }\n'
 
     assert build_error(carriers, options) == [
-        "sources/sources/carriers.csv: source file not found"
-        " (create it, or fix the source path in the configuration)"
+        f"regen.toml:4: {KEY}.source: sources/sources/carriers.csv not found"
+        " (create it, or fix the path in the configuration)"
     ]
 
 
@@ -129,8 +131,8 @@ def test_source_leading_out_of_the_repository_is_an_error(tmp_path: Path) -> Non
     (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
 
     assert build_error(root, 'source = "../../secret.csv"\ncolumns = ["a"]\n') == [
-        "../secret.csv: path leads outside the repository"
-        " (keep sources and blurbs inside the repository)"
+        f"regen.toml:4: {KEY}.source: '../../secret.csv' leads outside the repository"
+        " (keep sources inside it)"
     ]
 
 
@@ -163,7 +165,7 @@ def test_unknown_alignment_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolumns = [{ column = "country", align = "middle" }]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.columns[0].align: unknown value 'middle'"
+        f"regen.toml:5: {KEY}.columns[0].align: unknown value 'middle'"
         " (expected one of: left, center, right, none)"
     ]
 
@@ -231,19 +233,56 @@ def test_where_number_is_compared_as_text(tmp_path: Path) -> None:
     )
 
 
-def test_where_float_is_compared_as_its_text(tmp_path: Path) -> None:
+def test_where_whole_numbers_in_a_list_are_compared_as_text(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n1,one\n2,two\n02,zero-two\n3,three\n")
+
+    options = 'source = "n.csv"\nwhere = { n = [2, 1] }\ncolumns = ["name"]\n'
+
+    assert build(tmp_path, options) == page_with("| name |", "| :--- |", "| one |", "| two |")
+
+
+def test_where_decimal_is_refused_with_a_hint_to_quote_it(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n1.5,one-half\n1.50,one-fifty\n")
+    options = 'source = "n.csv"\ncolumns = ["name"]\nwhere = { n = 1.50 }\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:6: {KEY}.where.n: a decimal number"
+        ' (write it as the source does, in quotes: "1.5")'
+    ]
+
+
+def test_where_decimal_in_a_list_is_refused(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n1.5,one-half\n")
+    options = 'source = "n.csv"\nwhere = { n = [2, 1.5] }\ncolumns = ["name"]\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:5: {KEY}.where.n[1]: a decimal number"
+        ' (write it as the source does, in quotes: "1.5")'
+    ]
+
+
+def test_where_decimal_under_not_is_refused(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,name\n2.0,two\n")
+    options = 'source = "n.csv"\nwhere = { n = { not = 2.0 } }\ncolumns = ["name"]\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:5: {KEY}.where.n.not: a decimal number"
+        ' (write it as the source does, in quotes: "2.0")'
+    ]
+
+
+def test_where_quoted_decimal_matches_the_text_as_written(tmp_path: Path) -> None:
     write_source(tmp_path, "n.csv", "n,name\n1,one\n1.5,one-half\n1.50,one-fifty\n")
+    options = 'source = "n.csv"\nwhere = { n = ["1.50", 2] }\ncolumns = ["name"]\n'
 
-    options = 'source = "n.csv"\nwhere = { n = [1.5, 2] }\ncolumns = ["name"]\n'
-
-    assert build(tmp_path, options) == page_with("| name |", "| :--- |", "| one-half |")
+    assert build(tmp_path, options) == page_with("| name |", "| :--- |", "| one-fifty |")
 
 
 def test_where_boolean_value_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\nwhere = { model = true }\ncolumns = ["carrier"]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.where.model: expected a string or number, got true or false"
+        f"regen.toml:5: {KEY}.where.model: expected a string or number, got true or false"
     ]
 
 
@@ -253,14 +292,89 @@ def test_where_unknown_key_in_a_condition_is_an_error(carriers: Path) -> None:
     )
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.where.model.is: unknown key (known keys: not)"
+        f"regen.toml:5: {KEY}.where.model.is: unknown key (known keys: not)"
     ]
 
 
-def test_where_matching_nothing_leaves_the_header(carriers: Path) -> None:
-    options = 'source = "carriers.csv"\nwhere = { country = "France" }\ncolumns = ["carrier"]\n'
+def test_where_value_nowhere_in_its_column_is_an_error(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = ["carrier"]\nwhere = { model = "B40" }\n'
 
-    assert build(carriers, options) == page_with("| carrier |", "| :--- |")
+    assert build_error(carriers, options) == [
+        f"regen.toml:6: {KEY}.where.model: no row has B40 in column 'model'"
+        " (values there: B404, B524)"
+    ]
+
+
+def test_where_values_nowhere_in_their_column_are_named_in_order(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { country = ["France", "Cuba"] }\ncolumns = ["carrier"]\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:5: {KEY}.where.country: no row has Cuba or France in column 'country'"
+        " (values there: Canada, Mexico, United States)"
+    ]
+
+
+def test_where_names_the_condition_whose_value_is_nowhere(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { model = "B404", country = "France" }\n'
+        'columns = ["carrier"]\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:5: {KEY}.where.country: no row has France in column 'country'"
+        " (values there: Canada, Mexico, United States)"
+    ]
+
+
+def test_where_value_nowhere_lists_at_most_twelve_values(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n" + "".join(f"v{i:02}\n" for i in range(13, 0, -1)))
+    options = 'source = "n.csv"\nwhere = { n = "v00" }\ncolumns = ["n"]\n'
+
+    shown = ", ".join(f"v{i:02}" for i in range(1, 13))
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:5: {KEY}.where.n: no row has v00 in column 'n' (values there: {shown}, ...)"
+    ]
+
+
+def test_where_conditions_that_together_match_nothing_are_an_error(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\ncolumns = ["carrier"]\n'
+        'where = { model = "B524", country = "Mexico" }\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:4: {KEY}.source: no row meets all the conditions of 'where' (loosen them)"
+    ]
+
+
+def test_where_not_dropping_every_row_is_an_error_at_its_condition(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\nwhere = { model = { not = ["B404", "B524"] } }\n'
+        'columns = ["carrier"]\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:5: {KEY}.where.model: no row meets all the conditions of 'where' (loosen them)"
+    ]
+
+
+def test_source_without_rows_is_an_error(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\n\n   \n")
+
+    assert build_error(tmp_path, 'source = "e.csv"\ncolumns = ["a"]\n') == [
+        f"regen.toml:4: {KEY}.source: sources/e.csv has no rows (add rows, or remove the region)"
+    ]
+
+
+def test_source_without_rows_is_named_before_the_where_conditions(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.csv", "a,b\n")
+    options = 'columns = ["a"]\nwhere = { a = "x" }\nsource = "e.csv"\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:6: {KEY}.source: sources/e.csv has no rows (add rows, or remove the region)"
+    ]
 
 
 # Boolean columns ------------------------------------------------------------------------------
@@ -326,11 +440,32 @@ def test_bool_invalid_value_keeps_its_line_after_where_and_sort(tmp_path: Path) 
     ]
 
 
+@pytest.mark.parametrize("word", ["✓", "&check;", "oui", "2"])
+def test_bool_column_refuses_other_words(tmp_path: Path, word: str) -> None:
+    write_source(tmp_path, "f.csv", f"v\nyes\n{word}\n")
+    options = 'source = "f.csv"\ncolumns = [{ column = "v", type = "bool" }]\n'
+
+    assert build_error(tmp_path, options) == [
+        f"sources/f.csv:3: column 'v' holds '{word}', which is not a yes/no value"
+        " (write yes or no; true/false, 1/0 and an empty cell work too)"
+    ]
+
+
+def test_bool_invalid_value_in_json_names_the_record(tmp_path: Path) -> None:
+    write_source(tmp_path, "f.json", '[{"sku": "A", "lte": true}, {"sku": "B", "lte": "maybe"}]')
+    options = 'source = "f.json"\ncolumns = ["sku", { column = "lte", type = "bool" }]\n'
+
+    assert build_error(tmp_path, options) == [
+        "sources/f.json: record 2: column 'lte' holds 'maybe', which is not a yes/no value"
+        " (write yes or no; true/false, 1/0 and an empty cell work too)"
+    ]
+
+
 def test_unknown_column_type_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolumns = [{ column = "model", type = "boolean" }]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.columns[0].type: unknown value 'boolean'"
+        f"regen.toml:5: {KEY}.columns[0].type: unknown value 'boolean'"
         " (expected one of: text, bool)"
     ]
 
@@ -458,11 +593,27 @@ def test_join_drops_values_of_only_blanks(tmp_path: Path) -> None:
     assert build(tmp_path, options) == page_with("| k | v |", "| :--- | :--- |", "| a | 1/2 |")
 
 
+def test_grouping_ignores_blanks_around_values(tmp_path: Path) -> None:
+    write_source(tmp_path, "j.csv", "k,v\nTelus,1\nTelus ,2\n Telus\t,3\nBell,4\n")
+    options = 'source = "j.csv"\ncolumns = ["k", { column = "v", join = "/" }]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| k | v |", "| :--- | :--- |", "| Telus | 1/2/3 |", "| Bell | 4 |"
+    )
+
+
+def test_joined_values_are_stripped_and_kept_once(tmp_path: Path) -> None:
+    write_source(tmp_path, "j.csv", "k,v\na, 1\na,1 \na,\t2\na,1\n")
+    options = 'source = "j.csv"\ncolumns = ["k", { column = "v", join = ", " }]\n'
+
+    assert build(tmp_path, options) == page_with("| k | v |", "| :--- | :--- |", "| a | 1, 2 |")
+
+
 def test_every_column_joined_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolumns = [{ column = "carrier", join = ", " }]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.columns: every column has 'join' (leave one to group by)"
+        f"regen.toml:5: {KEY}.columns: every column has 'join' (leave one to group by)"
     ]
 
 
@@ -507,6 +658,30 @@ def test_sort_as_text_by_default(tmp_path: Path) -> None:
 
     assert build(tmp_path, 'source = "n.csv"\nsort = "n"\ncolumns = ["n"]\n') == page_with(
         "| n |", "| :--- |", "| 10 |", "| 100 |", "| 9 |"
+    )
+
+
+@pytest.mark.parametrize(
+    ("descending", "order"),
+    [("false", ["d", "b", "a", "c", "e"]), ("true", ["b", "d", "a", "c", "e"])],
+)
+def test_text_sort_puts_blank_values_last_in_row_order(
+    tmp_path: Path, descending: str, order: list[str]
+) -> None:
+    write_source(tmp_path, "t.csv", "n,m\n,a\nb,b\n  ,c\na,d\n\t,e\n")
+    options = (
+        f'source = "t.csv"\nsort = {{ column = "n", descending = {descending} }}\ncolumns = ["m"]\n'
+    )
+
+    assert build(tmp_path, options) == page_with("| m |", "| :--- |", *(f"| {m} |" for m in order))
+
+
+def test_text_sort_with_blanks_last_then_a_second_key(tmp_path: Path) -> None:
+    write_source(tmp_path, "t.csv", "n,m\n,z\nb,y\n ,x\na,w\nb,v\n")
+    options = 'source = "t.csv"\nsort = ["n", "m"]\ncolumns = ["m"]\n'
+
+    assert build(tmp_path, options) == page_with(
+        "| m |", "| :--- |", "| w |", "| v |", "| y |", "| x |", "| z |"
     )
 
 
@@ -594,8 +769,8 @@ def test_non_number_in_a_numeric_sort_is_an_error(tmp_path: Path) -> None:
     options = 'source = "n.csv"\nsort = [{ column = "n", numeric = true }]\ncolumns = ["n"]\n'
 
     assert build_error(tmp_path, options) == [
-        f"regen.toml:2: {KEY}.sort[0]: 'ten' in column 'n' of sources/n.csv is not a number"
-        " (fix the value or drop numeric = true)"
+        f"sources/n.csv:3: 'ten' in column 'n' is not a number"
+        f" (fix the value, or drop numeric = true from {KEY}.sort[0])"
     ]
 
 
@@ -607,8 +782,40 @@ def test_numeric_sort_rejects_what_is_not_a_plain_number(tmp_path: Path, value: 
     options = 'source = "x.csv"\nsort = [{ column = "n", numeric = true }]\ncolumns = ["n"]\n'
 
     assert build_error(tmp_path, options) == [
-        f"regen.toml:2: {KEY}.sort[0]: '{value}' in column 'n' of sources/x.csv is not a number"
-        " (fix the value or drop numeric = true)"
+        f"sources/x.csv:3: '{value}' in column 'n' is not a number"
+        f" (fix the value, or drop numeric = true from {KEY}.sort[0])"
+    ]
+
+
+def test_non_number_names_its_own_source_line(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", 'n,note\n10,a\n\n2,"two\nlines"\nten,b\n')
+    options = (
+        'source = "n.csv"\nsort = ["note", { column = "n", numeric = true }]\ncolumns = ["n"]\n'
+    )
+
+    assert build_error(tmp_path, options) == [
+        "sources/n.csv:6: 'ten' in column 'n' is not a number"
+        f" (fix the value, or drop numeric = true from {KEY}.sort[1])"
+    ]
+
+
+def test_non_number_in_a_row_dropped_by_where_is_not_read(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n,keep\n10,y\nten,n\n9,y\n")
+    options = (
+        'source = "n.csv"\nwhere = { keep = "y" }\nsort = { column = "n", numeric = true }\n'
+        'columns = ["n"]\n'
+    )
+
+    assert build(tmp_path, options) == page_with("| n |", "| :--- |", "| 9 |", "| 10 |")
+
+
+def test_non_number_in_json_names_the_record(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.json", '[{"n": 1}, {"n": "abc"}, {"n": 2}]')
+    options = 'source = "n.json"\nsort = { column = "n", numeric = true }\ncolumns = ["n"]\n'
+
+    assert build_error(tmp_path, options) == [
+        "sources/n.json: record 2: 'abc' in column 'n' is not a number"
+        f" (fix the value, or drop numeric = true from {KEY}.sort)"
     ]
 
 
@@ -619,7 +826,7 @@ def test_sort_option_of_the_wrong_type_is_an_error(carriers: Path) -> None:
     )
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.sort[0].numeric: expected true or false, got a string"
+        f"regen.toml:5: {KEY}.sort[0].numeric: expected true or false, got a string"
     ]
 
 
@@ -630,7 +837,7 @@ def test_unknown_column_is_an_error_listing_the_columns(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolumns = ["country", "model", { column = "Carier" }]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.columns[2]: unknown column 'Carier' in sources/carriers.csv ({KNOWN})"
+        f"regen.toml:5: {KEY}.columns[2]: unknown column 'Carier' in sources/carriers.csv ({KNOWN})"
     ]
 
 
@@ -638,7 +845,7 @@ def test_unknown_column_in_where_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\nwhere = { Model = "B404" }\ncolumns = ["country"]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.where.Model: unknown column 'Model' in sources/carriers.csv ({KNOWN})"
+        f"regen.toml:5: {KEY}.where.Model: unknown column 'Model' in sources/carriers.csv ({KNOWN})"
     ]
 
 
@@ -646,7 +853,7 @@ def test_unknown_column_in_sort_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\nsort = ["country", "sku"]\ncolumns = ["country"]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.sort[1]: unknown column 'sku' in sources/carriers.csv ({KNOWN})"
+        f"regen.toml:5: {KEY}.sort[1]: unknown column 'sku' in sources/carriers.csv ({KNOWN})"
     ]
 
 
@@ -654,7 +861,7 @@ def test_unknown_link_column_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolumns = [{ column = "carrier", link = "url" }]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.columns[0].link: unknown column 'url' in sources/carriers.csv"
+        f"regen.toml:5: {KEY}.columns[0].link: unknown column 'url' in sources/carriers.csv"
         f" ({KNOWN})"
     ]
 
@@ -667,15 +874,15 @@ def test_every_unknown_column_is_reported_in_one_run(carriers: Path) -> None:
     )
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.where.Model: unknown column 'Model' in sources/carriers.csv"
+        f"regen.toml:5: {KEY}.where.Model: unknown column 'Model' in sources/carriers.csv"
         f" ({KNOWN})",
-        f"regen.toml:2: {KEY}.columns[0]: unknown column 'Country' in sources/carriers.csv"
+        f"regen.toml:7: {KEY}.columns[0]: unknown column 'Country' in sources/carriers.csv"
         f" ({KNOWN})",
-        f"regen.toml:2: {KEY}.columns[3]: unknown column 'technology' in sources/carriers.csv"
+        f"regen.toml:7: {KEY}.columns[3]: unknown column 'technology' in sources/carriers.csv"
         f" ({KNOWN})",
-        f"regen.toml:2: {KEY}.columns[1].link: unknown column 'url' in sources/carriers.csv"
+        f"regen.toml:7: {KEY}.columns[1].link: unknown column 'url' in sources/carriers.csv"
         f" ({KNOWN})",
-        f"regen.toml:2: {KEY}.sort[1]: unknown column 'sku' in sources/carriers.csv ({KNOWN})",
+        f"regen.toml:6: {KEY}.sort[1]: unknown column 'sku' in sources/carriers.csv ({KNOWN})",
     ]
 
 
@@ -684,7 +891,7 @@ def test_unknown_dotted_column_in_where_is_quoted_in_the_key_path(tmp_path: Path
     options = 'source = "s.json"\nwhere = { "info.regon" = "EU" }\ncolumns = ["sku"]\n'
 
     assert build_error(tmp_path, options) == [
-        f"regen.toml:2: {KEY}.where.\"info.regon\": unknown column 'info.regon' in sources/s.json"
+        f"regen.toml:5: {KEY}.where.\"info.regon\": unknown column 'info.regon' in sources/s.json"
         " (columns are: sku, info.region)"
     ]
 
@@ -693,7 +900,7 @@ def test_unknown_option_key_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolums = ["country"]\ncolumns = ["country"]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.colums: unknown key"
+        f"regen.toml:5: {KEY}.colums: unknown key"
         " (known keys: source, records, where, columns, sort, align, empty)"
     ]
 
@@ -702,7 +909,7 @@ def test_unknown_column_option_key_is_an_error(carriers: Path) -> None:
     options = 'source = "carriers.csv"\ncolumns = ["country", { column = "model", titel = "M" }]\n'
 
     assert build_error(carriers, options) == [
-        f"regen.toml:2: {KEY}.columns[1].titel: unknown key"
+        f"regen.toml:5: {KEY}.columns[1].titel: unknown key"
         " (known keys: column, title, align, type, true, false, empty, link, join)"
     ]
 
@@ -715,7 +922,7 @@ def test_missing_columns_is_an_error(carriers: Path) -> None:
 
 def test_empty_columns_is_an_error(carriers: Path) -> None:
     assert build_error(carriers, 'source = "carriers.csv"\ncolumns = []\n') == [
-        f"regen.toml:2: {KEY}.columns: no columns (name at least one column to show)"
+        f"regen.toml:5: {KEY}.columns: no columns (name at least one column to show)"
     ]
 
 
@@ -727,8 +934,8 @@ def test_missing_source_key_is_an_error(carriers: Path) -> None:
 
 def test_missing_source_file_is_an_error(tmp_path: Path) -> None:
     assert build_error(tmp_path, 'source = "none.csv"\ncolumns = ["country"]\n') == [
-        "sources/none.csv: source file not found"
-        " (create it, or fix the source path in the configuration)"
+        f"regen.toml:4: {KEY}.source: sources/none.csv not found"
+        " (create it, or fix the path in the configuration)"
     ]
 
 
@@ -823,6 +1030,223 @@ def test_records_on_a_csv_source_is_an_error(carriers: Path) -> None:
 
 def test_absolute_source_path_is_refused(carriers: Path) -> None:
     assert build_error(carriers, 'source = "/etc/passwd"\ncolumns = ["a"]\n') == [
-        f"regen.toml:2: {KEY}.source: an absolute path "
+        f"regen.toml:4: {KEY}.source: an absolute path "
         "(name the source relative to the sources folder)"
     ]
+
+
+def test_source_symlink_leading_out_of_the_repository_is_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "sources").mkdir(parents=True)
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    (root / "sources" / "link.csv").symlink_to(tmp_path / "secret.csv")
+
+    assert build_error(root, 'source = "link.csv"\ncolumns = ["a"]\n') == [
+        f"regen.toml:4: {KEY}.source: 'link.csv' leads outside the repository"
+        " (keep sources inside it)"
+    ]
+
+
+def test_source_symlink_staying_inside_the_repository_is_read(tmp_path: Path) -> None:
+    write_source(tmp_path, "../data/a.csv", "a\nlinked\n")
+    (tmp_path / "sources" / "link.csv").symlink_to(tmp_path / "data" / "a.csv")
+
+    assert build(tmp_path, 'source = "link.csv"\ncolumns = ["a"]\n') == page_with(
+        "| a |", "| :--- |", "| linked |"
+    )
+
+
+def test_source_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "sources" / "dir.csv").mkdir(parents=True)
+
+    assert build_error(tmp_path, 'source = "dir.csv"\ncolumns = ["a"]\n') == [
+        "sources/dir.csv: a folder, not a file (name a .csv or .json file)"
+    ]
+
+
+def test_json_source_with_nan_is_an_error(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.json", '[{"sku": "A", "price": NaN}]')
+
+    assert build_error(tmp_path, 'source = "n.json"\ncolumns = ["sku"]\n') == [
+        "sources/n.json: malformed JSON: NaN is not a JSON value (write it as a string)"
+    ]
+
+
+def test_json_source_with_a_list_of_objects_in_a_cell_is_an_error(tmp_path: Path) -> None:
+    write_source(tmp_path, "l.json", '[{"sku": "A", "carriers": [{"name": "Telus"}]}]')
+
+    assert build_error(tmp_path, 'source = "l.json"\ncolumns = ["sku"]\n') == [
+        "sources/l.json: record 1, 'carriers': a list of objects or lists cannot be one cell"
+        " (use a list of plain values, or nested objects)"
+    ]
+
+
+# Lines of configuration keys ------------------------------------------------------------------
+
+
+def test_each_region_key_is_located_on_its_own_line(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\n'  # 4
+        "\n"
+        "# shown columns\n"
+        'columns = ["country"]\n'  # 7
+        'sort = "country"\n'  # 8
+        "\n"
+        'where = { model = "B404", country = "Cuba" }\n'  # 10
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:10: {KEY}.where.country: no row has Cuba in column 'country'"
+        " (values there: Canada, Mexico, United States)"
+    ]
+
+
+def test_unknown_key_names_its_own_line(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = ["country"]\n\n# typo\ncolumn = "model"\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:8: {KEY}.column: unknown key"
+        " (known keys: source, records, where, columns, sort, align, empty)"
+    ]
+
+
+def test_missing_source_is_located_at_its_key_after_other_keys(tmp_path: Path) -> None:
+    options = 'columns = ["a"]\n\nalign = "right"\nsource = "sub/none.csv"\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:7: {KEY}.source: sources/sub/none.csv not found"
+        " (create it, or fix the path in the configuration)"
+    ]
+
+
+def test_keys_in_an_inline_table_get_the_line_of_that_table(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\ncolumns = ["country"]\n\n'
+        'where = { country = "Canada", model = { not = "B524", also = 1 } }\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:7: {KEY}.where.model.also: unknown key (known keys: not)"
+    ]
+
+
+def test_items_of_a_list_and_their_keys_get_the_line_of_the_list(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\n'
+        "columns = [\n"  # 5
+        '    "country",\n'
+        '    { column = "model" },\n'
+        '    { column = "carrier", align = "middle" },\n'
+        "]\n"
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:5: {KEY}.columns[2].align: unknown value 'middle'"
+        " (expected one of: left, center, right, none)"
+    ]
+
+
+def test_unknown_column_in_a_multiline_list_gets_the_line_of_the_list(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = [\n    "country",\n    "modle",\n]\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:5: {KEY}.columns[1]: unknown column 'modle' in sources/carriers.csv ({KNOWN})"
+    ]
+
+
+def test_records_of_the_wrong_type_is_located_at_its_line(carriers: Path) -> None:
+    options = 'source = "carriers.csv"\ncolumns = ["country"]\nrecords = 3\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:6: {KEY}.records: expected a string, got a number"
+    ]
+
+
+def test_key_in_upper_case_config_uuid_is_located(tmp_path: Path) -> None:
+    write_source(tmp_path, "a.csv", "a\n1\n")
+    text = f'[regions."{UUID.upper()}"]\ngenerator = "table"\nsource = "a.csv"\ncolumns = [1]\n'
+    config = parse_config(tomllib.loads(text), root=tmp_path, file="regen.toml", text=text)
+
+    with pytest.raises(regen.RegenError) as caught:
+        regen.update_text(PAGE, config=config, registry=builtin_registry())
+
+    assert [str(p) for p in caught.value.problems] == [
+        f"regen.toml:4: {KEY}.columns[0]: expected a table, got a number"
+    ]
+
+
+def test_table_align_after_a_column_align_names_its_own_line(carriers: Path) -> None:
+    options = (
+        'source = "carriers.csv"\ncolumns = [{ column = "country", align = "right" }]\n'
+        'align = "middle"\n'
+    )
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:6: {KEY}.align: unknown value 'middle'"
+        " (expected one of: left, center, right, none)"
+    ]
+
+
+def test_source_after_a_where_on_a_source_column_names_its_own_line(tmp_path: Path) -> None:
+    options = 'columns = ["a"]\nwhere = { source = "web" }\nsource = "none.csv"\n'
+
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:6: {KEY}.source: sources/none.csv not found"
+        " (create it, or fix the path in the configuration)"
+    ]
+
+
+def test_where_written_as_a_subtable_is_located_at_its_keys(carriers: Path) -> None:
+    options = f'source = "carriers.csv"\ncolumns = ["country"]\n\n[{KEY}.where]\nmodel = "B40"\n'
+
+    assert build_error(carriers, options) == [
+        f"regen.toml:8: {KEY}.where.model: no row has B40 in column 'model'"
+        " (values there: B404, B524)"
+    ]
+
+
+def test_pyproject_key_paths_start_with_tool_regen(tmp_path: Path) -> None:
+    write_source(tmp_path, "n.csv", "n\n1\nx\n")
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        '[project]\nname = "x"\n\n[tool.regen]\n\n'
+        f'[tool.regen.{KEY}]\ngenerator = "table"\nsource = "n.csv"\n'
+        'columns = ["n", "m"]\nsort = [{ column = "n", numeric = true }]\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(regen.RegenError) as first:
+        regen.update_text(PAGE, config=regen.load_config(path), registry=builtin_registry())
+    path.write_text(path.read_text().replace('"n", "m"', '"n"'), encoding="utf-8")
+    with pytest.raises(regen.RegenError) as second:
+        regen.update_text(PAGE, config=regen.load_config(path), registry=builtin_registry())
+
+    assert [str(p) for p in first.value.problems] == [
+        f"pyproject.toml:9: tool.regen.{KEY}.columns[1]: unknown column 'm' in sources/n.csv"
+        " (columns are: n)"
+    ]
+    assert [str(p) for p in second.value.problems] == [
+        "sources/n.csv:3: 'x' in column 'n' is not a number"
+        f" (fix the value, or drop numeric = true from tool.regen.{KEY}.sort[0])"
+    ]
+
+
+# The generator protocol -----------------------------------------------------------------------
+
+
+def test_render_returns_the_body_and_the_source_it_read(carriers: Path) -> None:
+    config = config_for(
+        carriers, 'source = "./carriers.csv"\ncolumns = ["model"]\nsort = "model"\n'
+    )
+    spec = config.regions[UUID]
+    context = Context(
+        spec, config.node(spec), config.sources, config.blurbs, SourceCache(carriers), ("p.md", 1)
+    )
+
+    rendered = TableGenerator().render(context)
+
+    assert rendered == Rendered(
+        "\n| model |\n| :--- |\n" + "| B404 |\n" * 5 + "| B524 |\n\n\n",
+        ("sources/carriers.csv",),
+    )
+    assert not hasattr(TableGenerator(), "inputs")

@@ -15,7 +15,7 @@ def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
     page = tmp_path / "p.md"
     page.write_bytes(b"old")
     page.chmod(0o600)
-    write_atomic(page, b"new\r\n", "p.md")
+    write_atomic(page, b"new\r\n", "p.md", b"old")
     assert page.read_bytes() == b"new\r\n"
     assert page.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
@@ -27,7 +27,7 @@ def test_replaces_the_file_not_its_content(tmp_path: Path) -> None:
     page = tmp_path / "p.md"
     page.write_bytes(b"old text")
     with page.open("rb") as reader:
-        write_atomic(page, b"new text", "p.md")
+        write_atomic(page, b"new text", "p.md", b"old text")
         assert reader.read() == b"old text"
     assert page.read_bytes() == b"new text"
 
@@ -62,7 +62,7 @@ def readonly_folder(tmp_path: Path) -> Iterator[Path]:
 def test_unwritable_folder_is_one_clear_error(readonly_folder: Path) -> None:
     page = readonly_folder / "p.md"
     with pytest.raises(RegenError) as caught:
-        write_atomic(page, b"new", "locked/p.md")
+        write_atomic(page, b"new", "locked/p.md", b"old")
     reason = "Permission denied" if os.geteuid() != 0 else "Read-only file system"
     assert str(caught.value) == (
         f"locked/p.md: cannot write: {reason} "
@@ -72,10 +72,39 @@ def test_unwritable_folder_is_one_clear_error(readonly_folder: Path) -> None:
     assert [p.name for p in readonly_folder.iterdir()] == ["p.md"]
 
 
-def test_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
+def test_page_changed_since_it_was_read_is_left_alone(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_bytes(b"saved by an editor meanwhile")
     with pytest.raises(RegenError) as caught:
-        write_atomic(tmp_path / "gone" / "p.md", b"new", "gone/p.md")
+        write_atomic(page, b"new", "p.md", b"what regen read")
+    assert (
+        str(caught.value)
+        == "p.md: changed while regen was running; left as it is (run regen again)"
+    )
+    assert page.read_bytes() == b"saved by an editor meanwhile"
+
+
+def test_page_deleted_since_it_was_read_is_not_recreated(tmp_path: Path) -> None:
+    with pytest.raises(RegenError) as caught:
+        write_atomic(tmp_path / "p.md", b"new", "p.md", b"old")
     assert str(caught.value) == (
-        "gone/p.md: cannot write: No such file or directory "
+        "p.md: cannot write: No such file or directory "
         "(check free space and permissions; the page was left as it was)"
     )
+    assert not (tmp_path / "p.md").exists()
+
+
+def test_interrupted_write_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "p.md"
+    page.write_bytes(b"old")
+
+    def interrupted(_fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(page, b"new", "p.md", b"old")
+    assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
+    assert page.read_bytes() == b"old"

@@ -8,12 +8,13 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from regen.errors import RegenError
 from regen.model import RegionSpec
 from regen.options import Options
-from regen.sources import SourceCache, SourceKey
+from regen.sources import SourceCache, SourceKey, SourceNotFound
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,22 +23,44 @@ ENTRY_POINT_GROUP = "regen.generators"
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """A generator's result: the body ('\\n' newlines; None leaves the page's body as it is)
+    and the files it was built from, relative to the root (for `list` and dependencies)."""
+
+    body: str | None
+    inputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Context:
-    """What a generator may use: its options (located, for errors), and the run's sources."""
+    """What a generator may use: its options (located, for errors) and the run's sources."""
 
     spec: RegionSpec
     options: Options
     sources_dir: str  # relative to the root
     blurbs_dir: str
     cache: SourceCache
+    used_at: tuple[str, int]  # the first page and line holding the region
 
-    def source_key(self, name: str, records: str = "") -> SourceKey:
-        """The source `name`, relative to the sources folder; JSON records at a dotted path."""
-        path = posixpath.normpath(f"{self.sources_dir}/{name}")
+    def source_key(self, node: Options, records: str = "") -> SourceKey:
+        """The source named by `node`, relative to the sources folder, checked to stay inside
+        the repository; JSON records at a dotted path."""
+        name = node.string()
+        if PurePosixPath(name).is_absolute():
+            raise node.error("an absolute path", "name the source relative to the sources folder")
+        path = posixpath.normpath(posixpath.join(self.sources_dir, name))
+        if not self.cache.inside(path):
+            raise node.error(f"'{name}' leads outside the repository", "keep sources inside it")
         return SourceKey(path, tuple(records.split(".")) if records else ())
 
-    def table(self, key: SourceKey) -> pd.DataFrame:
-        return self.cache.table(key)
+    def table(self, key: SourceKey, node: Options) -> pd.DataFrame:
+        """The source's table; a missing file is reported where the configuration names it."""
+        try:
+            return self.cache.table(key)
+        except SourceNotFound:
+            raise node.error(
+                f"{key.path} not found", "create it, or fix the path in the configuration"
+            ) from None
 
 
 @runtime_checkable
@@ -46,15 +69,12 @@ class Generator(Protocol):
 
     @property
     def summary(self) -> str:
-        """One line for `regen list` and the README's table of generators."""
+        """One line for the README's table of generators."""
         ...
 
-    def inputs(self, context: Context) -> tuple[str, ...]:
-        """The files (relative to the root) the body depends on, for `list` and dependencies."""
-        ...
-
-    def render(self, context: Context) -> str | None:
-        """The body, with '\\n' newlines; None leaves the region's body as it is."""
+    def render(self, context: Context) -> Rendered:
+        """The body and its inputs. Raise RegenError (through context.options.error, say) for
+        anything wrong with the options or sources."""
         ...
 
 
@@ -95,7 +115,7 @@ def default_registry() -> dict[str, Generator]:
                 entry.value,
                 None,
                 f"plugin '{entry.name}' is not a generator",
-                "it must provide summary, inputs() and render()",
+                "it must provide summary and render()",
             )
         registry[entry.name] = generator
     return registry

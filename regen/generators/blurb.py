@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from regen.generators import Context
+from regen.errors import RegenError
+from regen.generators import Context, Rendered
+from regen.sources import SourceNotFound
 
 
 class BlurbGenerator:
     summary = "copies the master text `<blurbs>/<uuid>.md` into every region with that uuid"
 
-    def _path(self, context: Context) -> str:
-        context.options.only("file")
-        default = f"{context.blurbs_dir}/{context.spec.uuid}.md"
-        return context.options.get("file", default).string()
-
-    def inputs(self, context: Context) -> tuple[str, ...]:
-        return (self._path(context),)
-
-    def render(self, context: Context) -> str | None:
-        text = context.cache.text(self._path(context))
+    def render(self, context: Context) -> Rendered:
+        context.options.only()
+        master = f"{context.blurbs_dir}/{context.spec.uuid}.md"
+        try:
+            text = context.cache.text(master)
+        except SourceNotFound:
+            page, line = context.used_at
+            raise RegenError.at(
+                page,
+                line,
+                f"blurb {context.spec.uuid} has no master text {master}",
+                "create it with the blurb's text, or fix the uuid",
+            ) from None
         # The END marker must start a line of its own.
-        return text if text.endswith("\n") or not text else text + "\n"
+        body = text if text.endswith("\n") or not text else text + "\n"
+        return Rendered(body, (master,))

@@ -6,16 +6,12 @@ and nothing in it is ever changed.
 
 from __future__ import annotations
 
-from regen.generators import Context
+from regen.generators import Context, Rendered
 
 
 class KeepGenerator:
     summary = "leaves the region's body exactly as it is (a placeholder for a future generator)"
 
-    def inputs(self, context: Context) -> tuple[str, ...]:
+    def render(self, context: Context) -> Rendered:
         context.options.only()
-        return ()
-
-    def render(self, context: Context) -> str | None:
-        context.options.only()
-        return None
+        return Rendered(None)

@@ -16,15 +16,13 @@ distinct values, in row order (so `sort` decides their order too).
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from regen.errors import RegenError
-from regen.generators import Context
+from regen.errors import Problem, RegenError
+from regen.generators import Context, Rendered
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.options import Options
 from regen.sources import SourceKey
@@ -32,8 +30,9 @@ from regen.sources import SourceKey
 if TYPE_CHECKING:
     import pandas as pd
 
-TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "✓", "&check;"})
+TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 _TABLE_KEYS = ("source", "records", "where", "columns", "sort", "align", "empty")
 _COLUMN_KEYS = ("column", "title", "align", "type", "true", "false", "empty", "link", "join")
@@ -72,6 +71,7 @@ class SortKey:
 @dataclass(frozen=True)
 class TableOptions:
     source: SourceKey
+    source_node: Options
     filters: tuple[Filter, ...]
     columns: tuple[ColumnSpec, ...]
     sort: tuple[SortKey, ...]
@@ -80,13 +80,8 @@ class TableOptions:
 def parse_options(context: Context) -> TableOptions:
     node = context.options
     node.only(*_TABLE_KEYS)
-    records = node.get("records", "").string()
     source_node = node.get("source")
-    if PurePosixPath(source_node.string()).is_absolute():
-        raise source_node.error(
-            "an absolute path", "name the source relative to the sources folder"
-        )
-    source = context.source_key(source_node.string(), records)
+    source = context.source_key(source_node, node.get("records", "").string())
     align = node.get("align", "left").choice(*ALIGNMENTS)
     empty = node.get("empty", "&nbsp;").string()
     columns = tuple(_parse_column(c, align, empty) for c in node.get("columns").items())
@@ -96,7 +91,7 @@ def parse_options(context: Context) -> TableOptions:
         raise node.get("columns").error("every column has 'join'", "leave one to group by")
     filters = tuple(_parse_filter(name, value) for name, value in node.get("where", {}).entries())
     sort = tuple(_parse_sort(item) for item in node.get("sort", []).items_or_one())
-    return TableOptions(source, filters, columns, sort)
+    return TableOptions(source, source_node, filters, columns, sort)
 
 
 def _parse_column(node: Options, align: str, empty: str) -> ColumnSpec:
@@ -128,7 +123,7 @@ def _parse_filter(column: str, node: Options) -> Filter:
         node.only("not")
         target = node.get("not")
         negate = True
-    values = frozenset(item.scalar_text() for item in target.items_or_one())
+    values = frozenset(item.cell_text() for item in target.items_or_one())
     return Filter(column, values, negate, node)
 
 
@@ -147,17 +142,16 @@ def _parse_sort(node: Options) -> SortKey:
 class TableGenerator:
     summary = "a Markdown table from one CSV/JSON source: filter, sort, rename, group and join"
 
-    def inputs(self, context: Context) -> tuple[str, ...]:
-        return (parse_options(context).source.path,)
-
-    def render(self, context: Context) -> str | None:
+    def render(self, context: Context) -> Rendered:
         options = parse_options(context)
-        frame = context.table(options.source)
-        lines: list[int] = frame.attrs.get("lines", [])  # source line of each record, if known
-        _check_columns(frame, options)
-        frame = _filter(frame, options.filters)
-        frame = _sort(frame, options.sort, options.source.path)
-        cells = _cells(frame, options.columns, options.source.path, lines)
+        source = context.table(options.source, options.source_node)
+        where = _Where(options.source.path, source.attrs.get("lines", []))
+        _check_columns(source, options)
+        frame = _filter(source, options.filters)
+        if frame.empty:  # an empty table is never published in silence
+            raise _no_rows(options, source)
+        frame = _sort(frame, options.sort, where)
+        cells = _cells(frame, options.columns, where)
         rows = [
             [
                 value if value.strip() else column.empty
@@ -166,7 +160,21 @@ class TableGenerator:
             for row in _group(cells, options.columns)
         ]
         columns = [Column(c.title, c.align) for c in options.columns]
-        return generated_body(render_table(columns, rows))
+        return Rendered(generated_body(render_table(columns, rows)), (options.source.path,))
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Locates a record of the source in errors: its line in a CSV, its number in JSON."""
+
+    path: str
+    lines: Sequence[int]
+
+    def problem(self, index: object, message: str, hint: str) -> Problem:
+        if isinstance(index, int) and index < len(self.lines):
+            return Problem(self.path, self.lines[index], message, hint)
+        record = f"record {index + 1}: " if isinstance(index, int) else ""
+        return Problem(self.path, None, record + message, hint)
 
 
 def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
@@ -194,48 +202,66 @@ def _filter(frame: pd.DataFrame, filters: Sequence[Filter]) -> pd.DataFrame:
     return frame
 
 
-def _sort(frame: pd.DataFrame, keys: Sequence[SortKey], path: str) -> pd.DataFrame:
+def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
+    """Why no row is left: an empty source, a value that is nowhere in its column, or the
+    conditions together."""
+    if source.empty:
+        return options.source_node.error(
+            f"{options.source.path} has no rows", "add rows, or remove the region"
+        )
+    for f in options.filters:
+        present = set(source[f.column])
+        if not f.negate and not f.values & present:
+            values = sorted(present)
+            shown = ", ".join(values[:12]) + (", ..." if len(values) > 12 else "")
+            return f.node.error(
+                f"no row has {' or '.join(sorted(f.values))} in column '{f.column}'",
+                f"values there: {shown}",
+            )
+    where = options.filters[0].node if len(options.filters) == 1 else None
+    message = "no row meets all the conditions of 'where'"
+    return (where or options.source_node).error(message, "loosen them")
+
+
+def _sort(frame: pd.DataFrame, keys: Sequence[SortKey], where: _Where) -> pd.DataFrame:
     # One stable sort per key, last key first, gives the same order as a multi-key sort while
-    # letting each key have its own direction and type. Empty cells go last either way.
+    # letting each key have its own direction and type. Blank cells go last either way.
+    import pandas as pd
+
     for key in reversed(keys):
-        values = frame[key.column]
+        blank = frame[key.column].map(lambda v: not str(v).strip())
+        values = frame[key.column][~blank]
         if key.numeric:
-            values = values.map(_to_number(key, path))
-        order = values.sort_values(
-            ascending=not key.descending, kind="stable", na_position="last"
-        ).index
-        frame = frame.loc[order]
+            values = pd.Series(
+                [_number(v, key, where, i) for i, v in values.items()], index=values.index
+            )
+        order = values.sort_values(ascending=not key.descending, kind="stable").index
+        frame = frame.loc[[*order, *frame.index[blank]]]
     return frame
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+def _number(value: str, key: SortKey, where: _Where, index: object) -> float:
+    if not _NUMBER.fullmatch(value.strip()):
+        raise RegenError(
+            [
+                where.problem(
+                    index,
+                    f"'{value}' in column '{key.column}' is not a number",
+                    f"fix the value, or drop numeric = true from {key.node.key}",
+                )
+            ]
+        )
+    return float(value)
 
 
-def _to_number(key: SortKey, path: str) -> Callable[[str], float]:
-    def number(value: str) -> float:
-        text = value.strip()
-        if not text:
-            return math.nan  # sorted last
-        if not _NUMBER.fullmatch(text):
-            raise key.node.error(
-                f"'{value}' in column '{key.column}' of {path} is not a number",
-                "fix the value or drop numeric = true",
-            )
-        return float(text)
-
-    return number
-
-
-def _cells(
-    frame: pd.DataFrame, columns: Sequence[ColumnSpec], path: str, lines: Sequence[int]
-) -> list[list[str]]:
+def _cells(frame: pd.DataFrame, columns: Sequence[ColumnSpec], where: _Where) -> list[list[str]]:
     rows: list[list[str]] = []
     for index, record in frame.iterrows():
         row: list[str] = []
         for column in columns:
             value = str(record[column.column])
             if column.boolean:
-                value = _boolean(value, column, path, _line(lines, index))
+                value = _boolean(value, column, where, index)
             if column.link is not None and value.strip():
                 url = str(record[column.link]).strip()
                 value = f"[{value}]({url})" if url else value
@@ -244,31 +270,32 @@ def _cells(
     return rows
 
 
-def _line(lines: Sequence[int], index: object) -> int | None:
-    return lines[index] if isinstance(index, int) and index < len(lines) else None
-
-
-def _boolean(value: str, column: ColumnSpec, path: str, line: int | None) -> str:
+def _boolean(value: str, column: ColumnSpec, where: _Where, index: object) -> str:
     word = value.strip().lower()
     if word in TRUE_WORDS:
         return column.true_text
     if word in FALSE_WORDS:
         return column.false_text
-    raise RegenError.at(
-        path,
-        line,
-        f"column '{column.column}' holds '{value}', which is not a yes/no value",
-        "write yes or no; true/false, 1/0 and an empty cell work too",
+    raise RegenError(
+        [
+            where.problem(
+                index,
+                f"column '{column.column}' holds '{value}', which is not a yes/no value",
+                "write yes or no; true/false, 1/0 and an empty cell work too",
+            )
+        ]
     )
 
 
 def _group(rows: list[list[str]], columns: Sequence[ColumnSpec]) -> list[list[str]]:
+    """Merge rows that agree on every column without `join` (blanks around a value do not
+    count), joining the distinct values of the `join` columns in row order."""
     joined = [i for i, c in enumerate(columns) if c.join is not None]
     if not joined:
         return rows
     groups: dict[tuple[str, ...], list[list[str]]] = {}
     for row in rows:
-        key = tuple(v for i, v in enumerate(row) if i not in joined)
+        key = tuple(v.strip() for i, v in enumerate(row) if i not in joined)
         groups.setdefault(key, []).append(row)
     result: list[list[str]] = []
     for members in groups.values():
@@ -276,7 +303,7 @@ def _group(rows: list[list[str]], columns: Sequence[ColumnSpec]) -> list[list[st
         for i in joined:
             separator = columns[i].join
             assert separator is not None
-            values = [m[i] for m in members if m[i].strip()]
+            values = [m[i].strip() for m in members if m[i].strip()]
             out[i] = separator.join(dict.fromkeys(values))
         result.append(out)
     return result

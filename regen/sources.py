@@ -21,6 +21,18 @@ if TYPE_CHECKING:  # pandas costs ~0.35 s to import: only the code paths that bu
     import pandas as pd
 
 
+TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x"})
+FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
+
+
+def yes_no(cell: str) -> bool | None:
+    """A yes/no cell as a bool; None when it is neither (the caller says where)."""
+    word = cell.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    return False if word in FALSE_WORDS else None
+
+
 @dataclass(frozen=True)
 class SourceKey:
     path: str  # relative to the repository root, '/'-separated

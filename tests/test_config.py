@@ -557,7 +557,7 @@ def test_unknown_generator_is_reported_by_the_plan(tmp_path: Path) -> None:
 
     assert update_error(region(UUID), path) == [
         f"regen.toml:3: regions.\"{UUID}\".generator: unknown generator 'nope'"
-        " (known generators: blurb, keep, table)"
+        " (known generators: blurb, carriers, keep, pins, skus, table)"
     ]
 
 
@@ -815,7 +815,7 @@ def test_unknown_generator_in_pyproject_starts_with_tool_regen(tmp_path: Path) -
 
     assert update_error(region(UUID), path) == [
         f"pyproject.toml:2: tool.regen.regions.\"{UUID}\".generator: unknown generator 'no'"
-        " (known generators: blurb, keep, table)"
+        " (known generators: blurb, carriers, keep, pins, skus, table)"
     ]
 
 

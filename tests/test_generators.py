@@ -54,7 +54,7 @@ def plugin_dist(tmp_path: Path) -> Iterator[Path]:
 
 def test_builtins_follow_the_protocol() -> None:
     registry = builtin_registry()
-    assert sorted(registry) == ["blurb", "keep", "table"]
+    assert sorted(registry) == ["blurb", "carriers", "keep", "pins", "skus", "table"]
     assert all(isinstance(g, Generator) for g in registry.values())
 
 
@@ -119,7 +119,7 @@ def test_unknown_generator_names_the_known_ones(tmp_path: Path) -> None:
         update_text(page, config=config, registry=builtin_registry())
     assert str(caught.value) == (
         f"regen.toml:2: regions.\"{uuid}\".generator: unknown generator 'tabel' "
-        "(known generators: blurb, keep, table)"
+        "(known generators: blurb, carriers, keep, pins, skus, table)"
     )
 
 

@@ -83,10 +83,20 @@ Registry = Mapping[str, Generator]
 
 def builtin_registry() -> dict[str, Generator]:
     from regen.generators.blurb import BlurbGenerator
+    from regen.generators.carriers import CarriersGenerator
     from regen.generators.keep import KeepGenerator
+    from regen.generators.pins import PinsGenerator
+    from regen.generators.skus import SkusGenerator
     from regen.generators.table import TableGenerator
 
-    return {"table": TableGenerator(), "blurb": BlurbGenerator(), "keep": KeepGenerator()}
+    return {
+        "table": TableGenerator(),
+        "blurb": BlurbGenerator(),
+        "carriers": CarriersGenerator(),
+        "skus": SkusGenerator(),
+        "pins": PinsGenerator(),
+        "keep": KeepGenerator(),
+    }
 
 
 def default_registry() -> dict[str, Generator]:

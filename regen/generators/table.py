@@ -25,13 +25,11 @@ from regen.errors import Problem, RegenError
 from regen.generators import Context, Rendered
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.options import Options
-from regen.sources import SourceKey
+from regen.sources import SourceKey, yes_no
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x"})
-FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 _TABLE_KEYS = ("source", "records", "where", "columns", "sort", "align", "empty")
@@ -145,22 +143,28 @@ class TableGenerator:
     def render(self, context: Context) -> Rendered:
         options = parse_options(context)
         source = context.table(options.source, options.source_node)
-        where = _Where(options.source.path, source.attrs.get("lines", []))
-        _check_columns(source, options)
-        frame = _filter(source, options.filters)
-        if frame.empty:  # an empty table is never published in silence
-            raise _no_rows(options, source)
-        frame = _sort(frame, options.sort, where)
-        cells = _cells(frame, options.columns, where)
-        rows = [
-            [
-                value if value.strip() else column.empty
-                for column, value in zip(options.columns, row, strict=True)
-            ]
-            for row in _group(cells, options.columns)
+        return Rendered(build_table(source, options), (options.source.path,))
+
+
+def build_table(source: pd.DataFrame, options: TableOptions) -> str:
+    """The region body for `options` over the source's table: filtered, sorted, grouped.
+    Other generators that are tables at heart (skus) describe themselves as TableOptions."""
+    where = _Where(options.source.path, source.attrs.get("lines", []))
+    _check_columns(source, options)
+    frame = _filter(source, options.filters)
+    if frame.empty:  # an empty table is never published in silence
+        raise _no_rows(options, source)
+    frame = _sort(frame, options.sort, where)
+    cells = _cells(frame, options.columns, where)
+    rows = [
+        [
+            value if value.strip() else column.empty
+            for column, value in zip(options.columns, row, strict=True)
         ]
-        columns = [Column(c.title, c.align) for c in options.columns]
-        return Rendered(generated_body(render_table(columns, rows)), (options.source.path,))
+        for row in _group(cells, options.columns)
+    ]
+    columns = [Column(c.title, c.align) for c in options.columns]
+    return generated_body(render_table(columns, rows))
 
 
 @dataclass(frozen=True)
@@ -271,11 +275,9 @@ def _cells(frame: pd.DataFrame, columns: Sequence[ColumnSpec], where: _Where) ->
 
 
 def _boolean(value: str, column: ColumnSpec, where: _Where, index: object) -> str:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return column.true_text
-    if word in FALSE_WORDS:
-        return column.false_text
+    answer = yes_no(value)
+    if answer is not None:
+        return column.true_text if answer else column.false_text
     raise RegenError(
         [
             where.problem(

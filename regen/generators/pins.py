@@ -1,0 +1,182 @@
+"""`pins`: compare the pins of two devices, in the published layouts.
+
+[regions."49b31eea-a5de-11ec-b909-0242ac120002"]
+generator = "pins"
+style = "port-comparison"        # or "full-comparison"
+port = "spi"                     # port-comparison: spi, serial, i2c, adc, pwm
+title = "SPI"                    # port-comparison: the port's column title
+devices = [
+    { name = "Boron", source = "pins/boron.csv" },          # the old device
+    { name = "B-Series SoM", source = "pins/b-series-som.csv" },
+]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from regen.collation import collation_key
+from regen.generators import Context, Rendered
+from regen.markdown import Column, escape_cell, generated_body, render_row, render_table
+from regen.options import Options
+from regen.pinout import Pairing, Pin, pair, read_pins
+
+# port -> (column in the sources, whether the column is a yes/no capability)
+PORTS = {
+    "spi": ("spi", False),
+    "serial": ("serial", False),
+    "i2c": ("i2c", False),
+    "adc": ("analog_read", True),
+    "pwm": ("analog_write_pwm", True),
+}
+
+# The rows of a full comparison, in order: label, column.
+ATTRIBUTES = (
+    ("Pin Number", "num"),
+    ("Pin Name", "name"),
+    ("Pin Alternate Name", "alt_name"),
+    ("Description", "description"),
+    ("Supports digitalRead", "digital_read"),
+    ("Supports digitalWrite", "digital_write"),
+    ("Supports analogRead", "analog_read"),
+    ("Supports analogWrite (PWM)", "analog_write_pwm"),
+    ("Supports tone", "tone"),
+    ("UART serial", "serial_long"),
+    ("SPI interface", "spi_long"),
+    ("I2C interface", "i2c_long"),
+    ("Supports attachInterrupt", "attach_interrupt"),
+    ("Internal pull resistance", "internal_pull"),
+    ("Input is 5V Tolerant", "five_volt_tolerant"),
+)
+_ALWAYS_SHOWN = frozenset({"name", "description"})  # on a one-sided pin, even when empty
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    pins: list[Pin]
+
+
+class PinsGenerator:
+    summary = "pin comparisons between two devices: one port's pins, or every pin in full"
+
+    def render(self, context: Context) -> Rendered:
+        node = context.options
+        style = node.get("style").choice("port-comparison", "full-comparison")
+        if style == "port-comparison":
+            node.only("style", "devices", "port", "title")
+        else:
+            node.only("style", "devices")
+        old, new, inputs = _devices(context, node.get("devices"))
+        pairings = pair(old.pins, new.pins)
+        if style == "full-comparison":
+            return Rendered(_full(old, new, pairings), inputs)
+        port = node.get("port").choice(*PORTS)
+        title = node.get("title").string()
+        return Rendered(_port(old, new, pairings, port, title), inputs)
+
+
+def _devices(context: Context, node: Options) -> tuple[Device, Device, tuple[str, ...]]:
+    items = node.items()
+    if len(items) != 2:
+        raise node.error(
+            f"expected two devices, got {len(items)}", "name the old device, then the new one"
+        )
+    devices: list[Device] = []
+    for item in items:
+        item.only("name", "source")
+        source_node = item.get("source")
+        key = context.source_key(source_node)
+        pins = read_pins(context.table(key, source_node), key.path)
+        devices.append(Device(item.get("name").string(), pins))
+    paths = tuple(context.source_key(item.get("source")).path for item in items)
+    return devices[0], devices[1], paths
+
+
+# Port comparison ----------------------------------------------------------------------------
+
+
+def _port(old: Device, new: Device, pairings: Sequence[Pairing], port: str, title: str) -> str:
+    column, yes_no = PORTS[port]
+
+    def cell(pin: Pin | None) -> str:
+        if pin is None or not pin.is_set(column):
+            return "&nbsp;"
+        return "&check;" if yes_no else pin.get(column)
+
+    rows = []
+    for pairing in pairings:
+        if not any(p is not None and p.is_set(column) for p in (pairing.old, pairing.new)):
+            continue
+        sort_name = (pairing.old or pairing.new or _never()).name
+        rows.append(
+            (
+                sort_name,
+                [
+                    pairing.old.shown_name() if pairing.old else "&nbsp;",
+                    cell(pairing.old),
+                    pairing.new.shown_name() if pairing.new else "&nbsp;",
+                    cell(pairing.new),
+                ],
+            )
+        )
+    rows.sort(key=lambda row: row[0])  # plain character order, as the published tables
+    columns = [
+        Column(f"{old.name} Pin Name"),
+        Column(f"{old.name} {title}"),
+        Column(f"{new.name} Pin Name"),
+        Column(f"{new.name} {title}"),
+    ]
+    return generated_body(render_table(columns, [cells for _, cells in rows]))
+
+
+def _never() -> Pin:
+    raise AssertionError("a pairing has at least one pin")
+
+
+# Full comparison ----------------------------------------------------------------------------
+
+
+def _full(old: Device, new: Device, pairings: Sequence[Pairing]) -> str:
+    ordered = sorted(pairings, key=lambda p: collation_key(p.title))  # stable: ties keep order
+    lines: list[str] = []
+    for pairing in ordered:
+        lines.append(f"#### {pairing.title}")
+        if pairing.old is not None and pairing.new is not None:
+            lines.extend(_both(old, new, pairing.old, pairing.new))
+        elif pairing.new is not None:
+            lines.extend(_one_sided(f"Added to {new.name}", pairing.new))
+        elif pairing.old is not None:
+            lines.extend(_one_sided(f"Removed from {old.name}", pairing.old))
+    return generated_body(lines)
+
+
+def _shown(pin: Pin, column: str) -> str:
+    value = pin.get(column)
+    return escape_cell(value) if value else "n/a"
+
+
+def _both(old: Device, new: Device, old_pin: Pin, new_pin: Pin) -> list[str]:
+    rows = []
+    for label, column in ATTRIBUTES:
+        if old_pin.is_set(column) or new_pin.is_set(column):
+            before, after = _shown(old_pin, column), _shown(new_pin, column)
+            mark = "∆" if before != after else "&nbsp;"
+            rows.append(render_row([mark, label, before, after]))
+    if not any(row.startswith("| ∆ ") for row in rows):
+        return _one_sided(f"Unchanged between {old.name} and {new.name}", new_pin)
+    return [
+        "|   |   | " + f"{escape_cell(old.name)} | {escape_cell(new.name)} |",
+        "| :--- | :--- | :--- | :--- |",
+        *rows,
+    ]
+
+
+def _one_sided(heading: str, pin: Pin) -> list[str]:
+    lines = [f"| | {escape_cell(heading)} |", "| :--- | :--- |"]
+    for label, column in ATTRIBUTES:
+        if pin.is_set(column) or column in _ALWAYS_SHOWN:
+            # The published layout has no blank before the closing pipe here.
+            lines.append(f"| {label} | {_shown(pin, column)}|")
+    return lines

@@ -1,0 +1,74 @@
+"""`skus`: a table of SKUs from one row per SKU, filtered by family, lifecycle and region.
+
+A `table` at heart, with the SKU vocabulary built in: the columns it knows, their titles, a
+yes/no EtherSIM column, and the SKU as a link to its datasheet when asked.
+"""
+
+from __future__ import annotations
+
+from regen.generators import Context, Rendered
+from regen.generators.table import ColumnSpec, Filter, SortKey, TableOptions, build_table
+from regen.options import Options
+
+# column in the source -> title on the page
+COLUMNS = {
+    "sku": "SKU",
+    "description": "Description",
+    "region": "Region",
+    "modem": "Modem",
+    "ethersim": "EtherSIM",
+    "lifecycle": "Lifecycle",
+    "replacement": "Replacement",
+}
+FILTERS = ("family", "lifecycle", "region")
+
+
+class SkusGenerator:
+    summary = "SKUs filtered by family, lifecycle and region; the SKU may link to its datasheet"
+
+    def render(self, context: Context) -> Rendered:
+        node = context.options
+        node.only("source", "columns", "link", "sort", *FILTERS)
+        source_node = node.get("source", "skus.csv")
+        link = node.get("link", False).boolean()
+        columns = tuple(_column(item, link) for item in node.get("columns").items())
+        if not columns:
+            raise node.get("columns").error("no columns", "name at least one column to show")
+        filters = tuple(
+            Filter(
+                name,
+                frozenset(v.cell_text() for v in node.get(name).items_or_one()),
+                False,
+                node.get(name),
+            )
+            for name in FILTERS
+            if node.has(name)
+        )
+        sort = tuple(_sort_key(item) for item in node.get("sort", ["sku"]).items_or_one())
+        key = context.source_key(source_node)
+        options = TableOptions(key, source_node, filters, columns, sort)
+        return Rendered(build_table(context.table(key, source_node), options), (key.path,))
+
+
+def _column(node: Options, link: bool) -> ColumnSpec:
+    name = node.choice(*COLUMNS)
+    return ColumnSpec(
+        column=name,
+        title=COLUMNS[name],
+        align="center" if name == "ethersim" else "left",
+        boolean=name == "ethersim",
+        true_text="&check;",
+        false_text="",
+        empty="&nbsp;",
+        link="datasheet" if link and name == "sku" else None,
+        join=None,
+        node=node,
+    )
+
+
+def _sort_key(node: Options) -> SortKey:
+    if isinstance(node.value, dict):
+        node.only("column", "descending")
+        column = node.get("column").choice(*COLUMNS)
+        return SortKey(column, node.get("descending", False).boolean(), False, node)
+    return SortKey(node.choice(*COLUMNS), False, False, node)

@@ -185,7 +185,11 @@ def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
     known = [str(c) for c in frame.columns]
     uses: list[tuple[str, Options]] = [(f.column, f.node) for f in options.filters]
     uses += [(c.column, c.node) for c in options.columns]
-    uses += [(c.link, c.node.get("link")) for c in options.columns if c.link is not None]
+    uses += [
+        (c.link, c.node.get("link") if isinstance(c.node.value, dict) else c.node)
+        for c in options.columns
+        if c.link is not None
+    ]
     uses += [(s.column, s.node) for s in options.sort]
     problems = [
         problem

@@ -6,6 +6,7 @@ device then has one entry per pin, the lowest-numbered row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,8 +51,8 @@ def read_pins(frame: pd.DataFrame, path: str) -> list[Pin]:
     if missing:
         raise RegenError.at(
             path,
-            1,
-            f"missing column {', '.join(missing)}",
+            frame.attrs.get("header_line", 1),
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
             "a pin source needs: " + ", ".join(REQUIRED_COLUMNS),
         )
     lines: Sequence[int] = frame.attrs.get("lines", [])
@@ -77,7 +78,7 @@ def read_pins(frame: pd.DataFrame, path: str) -> list[Pin]:
             )
             continue
         numbers.add(number)
-        rows.append((number, values["same_as"], values | {"num": str(number)}, line))
+        rows.append((number, values["same_as"], values, line))
     pins: list[Pin] = []
     for number, same_as, values, line in sorted(rows, key=lambda r: r[0]):
         if not same_as:
@@ -85,9 +86,6 @@ def read_pins(frame: pd.DataFrame, path: str) -> list[Pin]:
             continue
         target = _number(same_as)
         if target is None or target not in numbers or target >= number:
-            line = next(
-                (lines[i] for i, r in enumerate(rows) if r[0] == number and i < len(lines)), None
-            )
             problems.append(
                 Problem(
                     path,
@@ -102,7 +100,8 @@ def read_pins(frame: pd.DataFrame, path: str) -> list[Pin]:
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    # ASCII digits only: str.isdigit() also takes '²', which int() refuses.
+    return int(text) if re.fullmatch(r"[0-9]+", text) else None
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,7 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
         raise RegenError(problems)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame.attrs["lines"] = lines
+    frame.attrs["header_line"] = header_line
     return frame
 
 

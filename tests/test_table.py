@@ -345,7 +345,7 @@ def test_where_conditions_that_together_match_nothing_are_an_error(carriers: Pat
     )
 
     assert build_error(carriers, options) == [
-        f"regen.toml:4: {KEY}.source: no row meets all the conditions of 'where' (loosen them)"
+        f"regen.toml:6: {KEY}.where.model: no row meets all these conditions together (loosen them)"
     ]
 
 
@@ -356,7 +356,7 @@ def test_where_not_dropping_every_row_is_an_error_at_its_condition(carriers: Pat
     )
 
     assert build_error(carriers, options) == [
-        f"regen.toml:5: {KEY}.where.model: no row meets all the conditions of 'where' (loosen them)"
+        f"regen.toml:5: {KEY}.where.model: no row meets all these conditions together (loosen them)"
     ]
 
 

@@ -123,7 +123,7 @@ def _rows(
     problems: list[Problem] = []
     rows: list[tuple[str, int, list[str]]] = []
     for index, record in availability.frame.iterrows():
-        model, country = str(record["model"]), str(record["country"])
+        model, country = str(record["model"]).strip(), str(record["country"]).strip()
         if model not in models:
             continue
         offered = [
@@ -142,11 +142,11 @@ def _rows(
                 )
             )
             continue
-        carriers = sorted(
+        carriers = [
             carrier + (f"<sup>{footnote}</sup>" if footnote else "")
-            for carrier, footnote, techs in offered
+            for carrier, footnote, techs in sorted(offered)
             if techs
-        )
+        ]
         rows.append(
             (
                 country,
@@ -154,16 +154,38 @@ def _rows(
                 [country, model, ", ".join(technologies), ", ".join(carriers)],
             )
         )
+    offered_models = {row[2][1] for row in rows}
+    for model in models:
+        if model not in offered_models and not any(
+            p.message.startswith(f"{model} ") for p in problems
+        ):
+            problems.append(
+                Problem(
+                    availability.key.path,
+                    None,
+                    f"{model} is offered in no country",
+                    f"add rows for it, or remove it from {models_node.key}",
+                )
+            )
     if problems:
         raise RegenError(problems)
     return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
 def _modems(models: _Table) -> dict[str, set[str]]:
-    return {
-        str(record["model"]): models.technologies(index, record)
-        for index, record in models.frame.iterrows()
-    }
+    modems: dict[str, set[str]] = {}
+    for index, record in models.frame.iterrows():
+        technologies = models.technologies(index, record)
+        if not technologies:
+            raise RegenError.at(
+                models.key.path,
+                models.line(index),
+                f"model {record['model']} has none of the technologies "
+                + ", ".join(column for column, _ in TECHNOLOGIES),
+                "say yes to those its modem supports",
+            )
+        modems[str(record["model"]).strip()] = technologies
+    return modems
 
 
 def _carriers(carriers: _Table) -> dict[str, list[tuple[str, str, set[str]]]]:

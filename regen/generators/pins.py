@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from regen.collation import collation_key
+from regen.errors import Problem, RegenError
 from regen.generators import Context, Rendered
 from regen.markdown import Column, escape_cell, generated_body, render_row, render_table
 from regen.options import Options
@@ -84,14 +85,21 @@ def _devices(context: Context, node: Options) -> tuple[Device, Device, tuple[str
             f"expected two devices, got {len(items)}", "name the old device, then the new one"
         )
     devices: list[Device] = []
-    for item in items:
-        item.only("name", "source")
-        source_node = item.get("source")
-        key = context.source_key(source_node)
-        pins = read_pins(context.table(key, source_node), key.path)
-        devices.append(Device(item.get("name").string(), pins))
-    paths = tuple(context.source_key(item.get("source")).path for item in items)
-    return devices[0], devices[1], paths
+    paths: list[str] = []
+    problems: list[Problem] = []
+    for item in items:  # both devices are read before any problem is raised
+        try:
+            item.only("name", "source")
+            source_node = item.get("source")
+            key = context.source_key(source_node)
+            paths.append(key.path)
+            pins = read_pins(context.table(key, source_node), key.path)
+            devices.append(Device(item.get("name").string(), pins))
+        except RegenError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise RegenError(problems)
+    return devices[0], devices[1], tuple(paths)
 
 
 # Port comparison ----------------------------------------------------------------------------

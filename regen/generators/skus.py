@@ -30,8 +30,9 @@ class SkusGenerator:
         node = context.options
         node.only("source", "columns", "link", "sort", *FILTERS)
         source_node = node.get("source", "skus.csv")
-        link = node.get("link", False).boolean()
-        columns = tuple(_column(item, link) for item in node.get("columns").items())
+        link_node = node.get("link", False)
+        link = link_node.boolean()
+        columns = tuple(_column(item, link, link_node) for item in node.get("columns").items())
         if not columns:
             raise node.get("columns").error("no columns", "name at least one column to show")
         filters = tuple(
@@ -50,7 +51,7 @@ class SkusGenerator:
         return Rendered(build_table(context.table(key, source_node), options), (key.path,))
 
 
-def _column(node: Options, link: bool) -> ColumnSpec:
+def _column(node: Options, link: bool, link_node: Options) -> ColumnSpec:
     name = node.choice(*COLUMNS)
     return ColumnSpec(
         column=name,
@@ -63,6 +64,7 @@ def _column(node: Options, link: bool) -> ColumnSpec:
         link="datasheet" if link and name == "sku" else None,
         join=None,
         node=node,
+        link_node=link_node,
     )
 
 

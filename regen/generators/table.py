@@ -48,6 +48,7 @@ class ColumnSpec:
     link: str | None
     join: str | None
     node: Options
+    link_node: Options | None = None  # where `link` is written, for errors; default: node.link
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,7 @@ def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
     uses: list[tuple[str, Options]] = [(f.column, f.node) for f in options.filters]
     uses += [(c.column, c.node) for c in options.columns]
     uses += [
-        (c.link, c.node.get("link") if isinstance(c.node.value, dict) else c.node)
-        for c in options.columns
-        if c.link is not None
+        (c.link, c.link_node or c.node.get("link")) for c in options.columns if c.link is not None
     ]
     uses += [(s.column, s.node) for s in options.sort]
     problems = [
@@ -226,9 +225,8 @@ def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
                 f"no row has {' or '.join(sorted(f.values))} in column '{f.column}'",
                 f"values there: {shown}",
             )
-    where = options.filters[0].node if len(options.filters) == 1 else None
-    message = "no row meets all the conditions of 'where'"
-    return (where or options.source_node).error(message, "loosen them")
+    where = options.filters[0].node if options.filters else options.source_node
+    return where.error("no row meets all these conditions together", "loosen them")
 
 
 def _sort(frame: pd.DataFrame, keys: Sequence[SortKey], where: _Where) -> pd.DataFrame:

@@ -6,18 +6,20 @@ run, however many pages hold it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from regen.config import Config
 from regen.errors import Problem, RegenError
-from regen.generators import Context, Registry, Rendered, builtin_registry
+from regen.generators import Context, Generator, Job, Registry, builtin_registry
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
 from regen.render import render_document, with_newlines
 from regen.scan import scan_text
 from regen.sources import SourceCache
 
 _BUILTINS = frozenset(builtin_registry())
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,25 @@ class Plan:
     problems: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class Built:
+    """A region's new body ('\n' newlines; None: keep the page's body), and its inputs."""
+
+    body: str | None
+    inputs: tuple[str, ...]
+
+
 class Planner:
-    """Builds region bodies for one run, remembering each uuid's result (None: it failed)."""
+    """Prepares and builds region bodies for one run, each uuid once, however many pages
+    hold it; what failed is remembered too, and its problems reported once."""
 
     def __init__(self, config: Config, registry: Registry, cache: SourceCache) -> None:
         self.config = config
         self.registry = registry
         self.cache = cache
         self.problems: list[Problem] = []
-        self._built: dict[tuple[RegionKind, str], Rendered | None] = {}
+        self._jobs: dict[tuple[RegionKind, str], Job | None] = {}
+        self._built: dict[tuple[RegionKind, str], Built | None] = {}
 
     def spec_for(self, region: Region) -> RegionSpec | None:
         spec = self.config.regions.get(region.uuid)
@@ -42,17 +54,28 @@ class Planner:
             return RegionSpec(region.uuid, "blurb", {})
         return spec
 
-    def build(self, region: Region, spec: RegionSpec, page: str) -> Rendered | None:
-        key = (region.kind, region.uuid)
-        if key not in self._built:
-            self._built[key] = self._build(spec, (page, region.line))
-        return self._built[key]
-
     def _report(self, problems: Iterable[Problem]) -> None:
         # A source shared by several regions fails once, but each of them reports it.
         self.problems.extend(p for p in problems if p not in self.problems)
 
-    def _build(self, spec: RegionSpec, used_at: tuple[str, int]) -> Rendered | None:
+    def job(self, region: Region, spec: RegionSpec, page: str) -> Job | None:
+        """The region's job: its inputs and how to build it. Reads no file."""
+        key = (region.kind, region.uuid)
+        if key not in self._jobs:
+            self._jobs[key] = self._guarded(spec, lambda g, c: g.prepare(c), (page, region.line))
+        return self._jobs[key]
+
+    def build(self, region: Region, spec: RegionSpec, page: str) -> Built | None:
+        key = (region.kind, region.uuid)
+        if key not in self._built:
+            job = self.job(region, spec, page)
+            self._built[key] = None if job is None else self._finish(job, spec, (page, region.line))
+        return self._built[key]
+
+    def _guarded(
+        self, spec: RegionSpec, step: Callable[[Generator, Context], T], used_at: tuple[str, int]
+    ) -> T | None:
+        """Run one step of the region's generator; its problems are reported, not raised."""
         node = self.config.node(spec)
         generator = self.registry.get(spec.generator)
         if generator is None:
@@ -65,10 +88,9 @@ class Planner:
             return None
         context = Context(spec, node, self.config.sources, self.config.blurbs, self.cache, used_at)
         try:
-            rendered = generator.render(context)
+            return step(generator, context)
         except RegenError as exc:
             self._report(exc.problems)
-            return None
         except Exception as exc:
             if spec.generator in _BUILTINS:
                 raise  # a bug in regen: the command line reports it as one
@@ -78,16 +100,23 @@ class Planner:
                     "this is a bug in the plugin; report it to its authors",
                 ).problems
             )
+        return None
+
+    def _finish(self, job: Job, spec: RegionSpec, used_at: tuple[str, int]) -> Built | None:
+        # In a tuple, so that a failed build (None) differs from "keep the body" ((None,)).
+        result = self._guarded(spec, lambda _g, _c: (job.build(),), used_at)
+        if result is None:
             return None
-        if rendered.body is not None:
-            if rendered.body and not rendered.body.endswith("\n"):
-                # The END marker must start a line of its own.
-                rendered = Rendered(rendered.body + "\n", rendered.inputs)
-            problem = _unsealed(rendered, spec, self.config)
-            if problem is not None:
-                self._report([problem])
-                return None
-        return rendered
+        (body,) = result
+        if body is None:
+            return Built(None, job.inputs)
+        if body and not body.endswith("\n"):
+            body += "\n"  # the END marker must start a line of its own
+        problem = _unsealed(body, job.inputs, spec, self.config)
+        if problem is not None:
+            self._report([problem])
+            return None
+        return Built(body, job.inputs)
 
     def plan_page(self, page: Page) -> FileChange:
         results: list[RegionResult] = []
@@ -95,7 +124,7 @@ class Planner:
         path = page.document.path
         for region in page.document.regions:
             spec = self.spec_for(region)
-            rendered = None
+            built = None
             if spec is None and region.uuid not in self.config.broken:
                 self.problems.append(
                     Problem(
@@ -107,36 +136,37 @@ class Planner:
                     )
                 )
             elif spec is not None:
-                rendered = self.build(region, spec, path)
-            if rendered is None:
+                built = self.build(region, spec, path)
+            if built is None:
                 new_body = None
-            elif rendered.body is None:
+            elif built.body is None:
                 new_body = region.body
             else:
-                new_body = with_newlines(rendered.body, region.newline)
-            inputs = rendered.inputs if rendered else ()
+                new_body = with_newlines(built.body, region.newline)
+            inputs = built.inputs if built else ()
             results.append(RegionResult(path, region, spec, new_body, inputs))
             bodies.append(region.body if new_body is None else new_body)
         return FileChange(page, render_document(page.document, bodies), tuple(results))
 
 
-def _unsealed(rendered: Rendered, spec: RegionSpec, config: Config) -> Problem | None:
+def _unsealed(
+    body: str, inputs: tuple[str, ...], spec: RegionSpec, config: Config
+) -> Problem | None:
     """A problem if the body would change how the page is read: a marker line in it, or a
     code fence it leaves open (which would hide the END marker). Checked by scanning the
     body between its markers, as the next run will."""
-    assert rendered.body is not None
     begin = f"<!-- BEGIN shared-blurb {spec.uuid} -->\n"
     end = "<!-- END shared-blurb -->\n"
     try:
-        regions = scan_text(begin + rendered.body + end, "").regions
-        if len(regions) == 1 and regions[0].body == rendered.body:
+        regions = scan_text(begin + body + end, "").regions
+        if len(regions) == 1 and regions[0].body == body:
             return None
     except RegenError:
         pass
-    where = rendered.inputs[0] if rendered.inputs else config.file
+    where = inputs[0] if inputs else config.file
     return Problem(
         where,
-        None if rendered.inputs else spec.line,
+        None if inputs else spec.line,
         f"the text built for region {spec.uuid} holds a marker line or an unclosed code fence,"
         " which would change how the page is read",
         "remove the marker line, or close the fence",

@@ -75,16 +75,21 @@ def test_a_uuid_on_many_pages_is_built_once(repo: Repo, monkeypatch: pytest.Monk
     for n in range(20):
         repo.write(f"docs/p{n}.md", STALE)
     calls: list[str] = []
-    from regen.generators import Context, Rendered
+    from regen.generators import Context, Job
     from regen.generators.table import TableGenerator
 
-    original = TableGenerator.render
+    original = TableGenerator.prepare
 
-    def counting(self: TableGenerator, context: Context) -> Rendered:
-        calls.append(context.spec.uuid)
-        return original(self, context)
+    def counting(self: TableGenerator, context: Context) -> Job:
+        job = original(self, context)
 
-    monkeypatch.setattr(TableGenerator, "render", counting)
+        def build() -> str | None:
+            calls.append(context.spec.uuid)
+            return job.build()
+
+        return Job(job.inputs, build)
+
+    monkeypatch.setattr(TableGenerator, "prepare", counting)
     report = regen.update(config=repo.root / "regen.toml")
     assert len(report.written) == 20
     assert calls == [UUID_A]

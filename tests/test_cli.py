@@ -279,7 +279,7 @@ def test_bug_is_one_line_without_traceback(
     def broken(*_args: object, **_kwargs: object) -> str:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("regen.generators.table.TableGenerator.render", broken)
+    monkeypatch.setattr("regen.generators.table.TableGenerator.prepare", broken)
     result = run("check")
     assert result.code == ExitCode.INTERNAL_ERROR
     assert result.err == (
@@ -321,7 +321,7 @@ def test_ctrl_c_exits_130(repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPat
     def interrupted(*_args: object, **_kwargs: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("regen.generators.table.TableGenerator.render", interrupted)
+    monkeypatch.setattr("regen.generators.table.TableGenerator.prepare", interrupted)
     before = repo.snapshot()
     result = run("update")
     assert (result.code, result.err) == (ExitCode.INTERRUPTED, "\nregen: interrupted\n")

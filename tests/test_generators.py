@@ -16,14 +16,15 @@ from regen.errors import RegenError
 from regen.generators import Generator, builtin_registry, default_registry
 
 PLUGIN = """
-from regen.generators import Rendered
+from regen.generators import Job
 
 
 class Shout:
     summary = "the option 'text' in capitals"
 
-    def render(self, context):
-        return Rendered(context.options.get("text").string().upper() + "\\n")
+    def prepare(self, context):
+        text = context.options.get("text").string()
+        return Job((), lambda: text.upper() + "\\n")
 
 
 class NotAGenerator:
@@ -85,7 +86,7 @@ def test_plugin_is_found_and_used(plugin_dist: Path, tmp_path: Path) -> None:
         (
             "odd = regen_shout:NotAGenerator",
             "regen_shout:NotAGenerator: plugin 'odd' is not a generator "
-            "(it must provide summary and render())",
+            "(it must provide summary and prepare())",
         ),
         (
             "bad = regen_shout:broken",
@@ -179,11 +180,11 @@ def test_a_closed_fence_in_a_body_is_fine(tmp_path: Path) -> None:
 
 def test_plugin_body_without_final_newline_gets_one(plugin_dist: Path, tmp_path: Path) -> None:
     (plugin_dist.parent / "regen_shout.py").write_text(
-        "from regen.generators import Rendered\n"
+        "from regen.generators import Job\n"
         "class Shout:\n"
         "    summary = 'x'\n"
-        "    def render(self, context):\n"
-        "        return Rendered('no newline')\n"
+        "    def prepare(self, context):\n"
+        "        return Job((), lambda: 'no newline')\n"
     )
     uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
     config = parse_config(
@@ -199,7 +200,7 @@ def test_a_failing_plugin_is_a_problem_not_a_crash(plugin_dist: Path, tmp_path: 
     (plugin_dist.parent / "regen_shout.py").write_text(
         "class Shout:\n"
         "    summary = 'x'\n"
-        "    def render(self, context):\n"
+        "    def prepare(self, context):\n"
         "        raise KeyError('oops')\n"
     )
     uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"

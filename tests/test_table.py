@@ -9,7 +9,7 @@ import pytest
 
 import regen
 from regen.config import parse_config
-from regen.generators import Context, Rendered, builtin_registry
+from regen.generators import Context, builtin_registry
 from regen.generators.table import TableGenerator
 from regen.sources import SourceCache
 
@@ -1234,19 +1234,27 @@ def test_pyproject_key_paths_start_with_tool_regen(tmp_path: Path) -> None:
 # The generator protocol -----------------------------------------------------------------------
 
 
-def test_render_returns_the_body_and_the_source_it_read(carriers: Path) -> None:
+def test_prepare_names_the_source_and_build_reads_it(carriers: Path) -> None:
     config = config_for(
         carriers, 'source = "./carriers.csv"\ncolumns = ["model"]\nsort = "model"\n'
     )
     spec = config.regions[UUID]
+    cache = SourceCache(carriers)
+    context = Context(spec, config.node(spec), config.sources, config.blurbs, cache, ("p.md", 1))
+
+    job = TableGenerator().prepare(context)
+    assert job.inputs == ("sources/carriers.csv",)
+    (carriers / "sources/carriers.csv").unlink()  # prepare read nothing; build reads now
+    with pytest.raises(regen.RegenError):
+        job.build()
+
+
+def test_build_returns_the_body(carriers: Path) -> None:
+    config = config_for(carriers, 'source = "carriers.csv"\ncolumns = ["model"]\nsort = "model"\n')
+    spec = config.regions[UUID]
     context = Context(
         spec, config.node(spec), config.sources, config.blurbs, SourceCache(carriers), ("p.md", 1)
     )
-
-    rendered = TableGenerator().render(context)
-
-    assert rendered == Rendered(
-        "\n| model |\n| :--- |\n" + "| B404 |\n" * 5 + "| B524 |\n\n\n",
-        ("sources/carriers.csv",),
+    assert TableGenerator().prepare(context).build() == (
+        "\n| model |\n| :--- |\n" + "| B404 |\n" * 5 + "| B524 |\n\n\n"
     )
-    assert not hasattr(TableGenerator(), "inputs")

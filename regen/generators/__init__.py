@@ -5,7 +5,7 @@ never a global."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import PurePosixPath
@@ -23,12 +23,16 @@ ENTRY_POINT_GROUP = "regen.generators"
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """A generator's result: the body ('\\n' newlines; None leaves the page's body as it is)
-    and the files it was built from, relative to the root (for `list` and dependencies)."""
+class Job:
+    """A generator's plan for one region, made from its options alone (no file is read):
+    the files its body is built from, relative to the root, and how to build it.
 
-    body: str | None
-    inputs: tuple[str, ...] = ()
+    `build` reads those files and returns the body, with '\n' newlines, or None to leave the
+    page's body as it is. Knowing the inputs first is what lets regen tell which pages a
+    changed file affects, and reuse a body whose inputs did not change."""
+
+    inputs: tuple[str, ...]
+    build: Callable[[], str | None]
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,9 @@ class Generator(Protocol):
         """One line for the README's table of generators."""
         ...
 
-    def render(self, context: Context) -> Rendered:
-        """The body and its inputs. Raise RegenError (through context.options.error, say) for
-        anything wrong with the options or sources."""
+    def prepare(self, context: Context) -> Job:
+        """Check the options (raise RegenError through context.options.error, say) and say
+        what the body is built from; read nothing yet."""
         ...
 
 
@@ -125,7 +129,7 @@ def default_registry() -> dict[str, Generator]:
                 entry.value,
                 None,
                 f"plugin '{entry.name}' is not a generator",
-                "it must provide summary and render()",
+                "it must provide summary and prepare()",
             )
         registry[entry.name] = generator
     return registry

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
-from regen.generators import Context, Rendered
+from regen.generators import Context, Job
 from regen.markdown import Column, generated_body, render_table
 from regen.options import Options
 from regen.sources import SourceKey, yes_no
@@ -71,41 +71,49 @@ class _Table:
 class CarriersGenerator:
     summary = "carriers per country for cellular models, from tidy carrier, model and country lists"
 
-    def render(self, context: Context) -> Rendered:
+    def prepare(self, context: Context) -> Job:
         node = context.options
         node.only("models", "model_column", "sources")
         models = [item.string() for item in node.get("models").items_or_one()]
         if not models:
             raise node.get("models").error("no models", "name at least one model")
         show_model = node.get("model_column", True).boolean()
-        tables = _load(context, node.get("sources", {}))
-        rows = _rows(models, tables, node.get("models"))
-        columns = [Column("Country"), Column("Model"), Column("Technologies"), Column("Carriers")]
-        if not show_model:
-            columns.pop(1)
-            rows = [[row[0], *row[2:]] for row in rows]
-        body = generated_body(render_table(columns, rows))
-        return Rendered(body, tuple(t.key.path for t in tables.values()))
+        sources = node.get("sources", {})
+        sources.only(*_SOURCES)
+        located = {
+            name: (context.source_key(sources.get(name, default)), sources.get(name, default))
+            for name, default in _SOURCES.items()
+        }
+
+        def build() -> str:
+            tables = {name: _load(context, name, *where) for name, where in located.items()}
+            rows = _rows(models, tables, node.get("models"))
+            columns = [
+                Column("Country"),
+                Column("Model"),
+                Column("Technologies"),
+                Column("Carriers"),
+            ]
+            if not show_model:
+                columns.pop(1)
+                rows = [[row[0], *row[2:]] for row in rows]
+            return generated_body(render_table(columns, rows))
+
+        return Job(tuple(key.path for key, _ in located.values()), build)
 
 
-def _load(context: Context, sources: Options) -> dict[str, _Table]:
-    sources.only(*_SOURCES)
-    tables: dict[str, _Table] = {}
-    for name, default in _SOURCES.items():
-        source_node = sources.get(name, default)
-        key = context.source_key(source_node)
-        frame = context.table(key, source_node)
-        known = [str(c) for c in frame.columns]
-        missing = [c for c in _COLUMNS[name] if c not in known]
-        if missing:
-            raise RegenError.at(
-                key.path,
-                1,
-                f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                f"the {name} source needs the columns {', '.join(_COLUMNS[name])}",
-            )
-        tables[name] = _Table(key, frame)
-    return tables
+def _load(context: Context, name: str, key: SourceKey, node: Options) -> _Table:
+    frame = context.table(key, node)
+    known = [str(c) for c in frame.columns]
+    missing = [c for c in _COLUMNS[name] if c not in known]
+    if missing:
+        raise RegenError.at(
+            key.path,
+            frame.attrs.get("header_line", 1),
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            f"the {name} source needs the columns {', '.join(_COLUMNS[name])}",
+        )
+    return _Table(key, frame)
 
 
 def _rows(

@@ -6,12 +6,12 @@ and nothing in it is ever changed.
 
 from __future__ import annotations
 
-from regen.generators import Context, Rendered
+from regen.generators import Context, Job
 
 
 class KeepGenerator:
     summary = "leaves the region's body exactly as it is (a placeholder for a future generator)"
 
-    def render(self, context: Context) -> Rendered:
+    def prepare(self, context: Context) -> Job:
         context.options.only()
-        return Rendered(None)
+        return Job((), lambda: None)

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from regen.collation import collation_key
 from regen.errors import Problem, RegenError
-from regen.generators import Context, Rendered
+from regen.generators import Context, Job
 from regen.markdown import Column, escape_cell, generated_body, render_row, render_table
 from regen.options import Options
 from regen.pinout import Pairing, Pin, pair, read_pins
+from regen.sources import SourceKey
 
 # port -> (column in the sources, whether the column is a yes/no capability)
 PORTS = {
@@ -62,44 +63,56 @@ class Device:
 class PinsGenerator:
     summary = "pin comparisons between two devices: one port's pins, or every pin in full"
 
-    def render(self, context: Context) -> Rendered:
+    def prepare(self, context: Context) -> Job:
         node = context.options
         style = node.get("style").choice("port-comparison", "full-comparison")
+        port, title = "", ""
         if style == "port-comparison":
             node.only("style", "devices", "port", "title")
+            port = node.get("port").choice(*PORTS)
+            title = node.get("title").string()
         else:
             node.only("style", "devices")
-        old, new, inputs = _devices(context, node.get("devices"))
-        pairings = pair(old.pins, new.pins)
-        if style == "full-comparison":
-            return Rendered(_full(old, new, pairings), inputs)
-        port = node.get("port").choice(*PORTS)
-        title = node.get("title").string()
-        return Rendered(_port(old, new, pairings, port, title), inputs)
+        devices = _device_sources(context, node.get("devices"))
+
+        def build() -> str:
+            old, new = _read_devices(context, devices)
+            pairings = pair(old.pins, new.pins)
+            if style == "full-comparison":
+                return _full(old, new, pairings)
+            return _port(old, new, pairings, port, title)
+
+        return Job(tuple(key.path for _, key, _ in devices), build)
 
 
-def _devices(context: Context, node: Options) -> tuple[Device, Device, tuple[str, ...]]:
+def _device_sources(context: Context, node: Options) -> list[tuple[str, SourceKey, Options]]:
+    """Each device's display name and source, from the options."""
     items = node.items()
     if len(items) != 2:
         raise node.error(
             f"expected two devices, got {len(items)}", "name the old device, then the new one"
         )
-    devices: list[Device] = []
-    paths: list[str] = []
+    devices = []
+    for item in items:
+        item.only("name", "source")
+        source_node = item.get("source")
+        devices.append((item.get("name").string(), context.source_key(source_node), source_node))
+    return devices
+
+
+def _read_devices(
+    context: Context, devices: Sequence[tuple[str, SourceKey, Options]]
+) -> tuple[Device, Device]:
+    read: list[Device] = []
     problems: list[Problem] = []
-    for item in items:  # both devices are read before any problem is raised
+    for name, key, node in devices:  # both devices are read before any problem is raised
         try:
-            item.only("name", "source")
-            source_node = item.get("source")
-            key = context.source_key(source_node)
-            paths.append(key.path)
-            pins = read_pins(context.table(key, source_node), key.path)
-            devices.append(Device(item.get("name").string(), pins))
+            read.append(Device(name, read_pins(context.table(key, node), key.path)))
         except RegenError as exc:
             problems.extend(exc.problems)
     if problems:
         raise RegenError(problems)
-    return devices[0], devices[1], tuple(paths)
+    return read[0], read[1]
 
 
 # Port comparison ----------------------------------------------------------------------------

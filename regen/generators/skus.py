@@ -6,7 +6,7 @@ yes/no EtherSIM column, and the SKU as a link to its datasheet when asked.
 
 from __future__ import annotations
 
-from regen.generators import Context, Rendered
+from regen.generators import Context, Job
 from regen.generators.table import ColumnSpec, Filter, SortKey, TableOptions, build_table
 from regen.options import Options
 
@@ -26,7 +26,7 @@ FILTERS = ("family", "lifecycle", "region")
 class SkusGenerator:
     summary = "SKUs filtered by family, lifecycle and region; the SKU may link to its datasheet"
 
-    def render(self, context: Context) -> Rendered:
+    def prepare(self, context: Context) -> Job:
         node = context.options
         node.only("source", "columns", "link", "sort", *FILTERS)
         source_node = node.get("source", "skus.csv")
@@ -48,7 +48,7 @@ class SkusGenerator:
         sort = tuple(_sort_key(item) for item in node.get("sort", ["sku"]).items_or_one())
         key = context.source_key(source_node)
         options = TableOptions(key, source_node, filters, columns, sort)
-        return Rendered(build_table(context.table(key, source_node), options), (key.path,))
+        return Job((key.path,), lambda: build_table(context.table(key, source_node), options))
 
 
 def _column(node: Options, link: bool, link_node: Options) -> ColumnSpec:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
-from regen.generators import Context, Rendered
+from regen.generators import Context, Job
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.options import Options
 from regen.sources import SourceKey, yes_no
@@ -141,10 +141,12 @@ def _parse_sort(node: Options) -> SortKey:
 class TableGenerator:
     summary = "a Markdown table from one CSV/JSON source: filter, sort, rename, group and join"
 
-    def render(self, context: Context) -> Rendered:
+    def prepare(self, context: Context) -> Job:
         options = parse_options(context)
-        source = context.table(options.source, options.source_node)
-        return Rendered(build_table(source, options), (options.source.path,))
+        return Job(
+            (options.source.path,),
+            lambda: build_table(context.table(options.source, options.source_node), options),
+        )
 
 
 def build_table(source: pd.DataFrame, options: TableOptions) -> str:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from regen.config import Config, find_config, load_config
+from regen.affected import Change, affected_pages
+from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
+from regen.git import changed_files, file_at
 from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import plan_pages
 from regen.scan import scan_text
@@ -61,7 +64,9 @@ def read_page(root: Path, file: Path) -> Page:
     return Page(file, source, scan_text(source.text, shown))
 
 
-def _config(config: Config | PathLike | None) -> Config:
+def configuration(config: Config | PathLike | None = None) -> Config:
+    """`config` itself, the file it names, or the nearest configuration from the current
+    folder up. Raises RegenError when there is none, or it cannot be read."""
     if isinstance(config, Config):
         return config
     if config is None:
@@ -69,16 +74,51 @@ def _config(config: Config | PathLike | None) -> Config:
     return load_config(config)
 
 
+def change_from_paths(config: Config, paths: Sequence[PathLike]) -> Change:
+    """A change made of the files named (pre-commit passes those of a commit). Files outside
+    the repository cannot matter and are left out."""
+    root = config.root.resolve()
+    names = set()
+    for path in paths:
+        normal = Path(os.path.normpath(Path.cwd() / path))
+        if not normal.is_relative_to(root):
+            normal = normal.resolve()
+        if normal.is_relative_to(root):
+            names.add(normal.relative_to(root).as_posix())
+    return Change(frozenset(names))
+
+
+def change_from_git(config: Config, *, since: str | None = None, staged: bool = False) -> Change:
+    """What git says changed: the work tree and index against HEAD, the index only (staged),
+    or everything since the merge base with `since`. The configuration as it was then comes
+    along, so that a changed entry affects only its own regions."""
+    root = config.root.resolve()
+    changes = changed_files(root, since=since, staged=staged)
+    previous = None
+    if config.file in changes.paths:
+        text = file_at(root, config.file, changes.base)
+        if text is not None:
+            try:
+                previous = config_from_text(text, root / config.file)
+            except RegenError:
+                previous = None  # unreadable then: treat every region as changed
+    return Change(changes.paths, previous)
+
+
 def check(
     paths: Sequence[PathLike] = (),
     *,
     config: Config | PathLike | None = None,
     registry: Registry | None = None,
+    change: Change | None = None,
 ) -> Report:
     """Read, scan and plan every page, and report what is stale and what is wrong. Nothing is
-    written, and problems with the input are in the Report, never raised."""
+    written, and problems with the input are in the Report, never raised.
+
+    With `change`, only the pages it affects are planned: those that changed, those with a
+    region built from a changed file, those with a region whose configuration changed."""
     try:
-        conf = _config(config)
+        conf = configuration(config)
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
@@ -94,7 +134,8 @@ def check(
             pages.append(read_page(root, file))
         except RegenError as exc:
             problems.extend(exc.problems)
-    result = plan_pages(pages, conf, registry, SourceCache(root))
+    select = None if change is None else partial(affected_pages, change=change)
+    result = plan_pages(pages, conf, registry, SourceCache(root), select)
     return Report(result.changes, (*problems, *result.problems))
 
 
@@ -103,22 +144,23 @@ def update(
     *,
     config: Config | PathLike | None = None,
     registry: Registry | None = None,
+    change: Change | None = None,
 ) -> Report:
     """Rewrite every stale page, unless any problem was found: then nothing is written.
 
     Pages are written one by one, each atomically; if writing one fails, the run stops there,
     and the pages before it are new while it and the rest are as they were."""
-    report = check(paths, config=config, registry=registry)
+    report = check(paths, config=config, registry=registry, change=change)
     if report.problems:
         return report
     written: list[str] = []
-    for change in report.stale:
-        data = TextFile(change.new_text, change.page.source.bom).encode()
+    for stale in report.stale:
+        data = TextFile(stale.new_text, stale.page.source.bom).encode()
         try:
-            write_atomic(change.page.file, data, change.path, change.page.source.encode())
+            write_atomic(stale.page.file, data, stale.path, stale.page.source.encode())
         except RegenError as exc:
             return Report(report.changes, exc.problems, tuple(written))
-        written.append(change.path)
+        written.append(stale.path)
     return Report(report.changes, report.problems, tuple(written))
 
 

@@ -7,32 +7,40 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from regen import api
+from regen.affected import Change
+from regen.config import Config
 from regen.diff import change_diff
 from regen.errors import ExitCode, Problem, RegenError
-from regen.model import RegionKind, Status
+from regen.hook import install_hook
+from regen.model import RegionKind, RegionResult, Status
 
 ISSUES_URL = "https://github.com/regen-docs/regen/issues"
+NOTHING_WRITTEN = "; nothing was written"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _echo(text: str = "", *, err: bool = False) -> None:
+    # NO_COLOR (https://no-color.org) wins over a terminal; elsewhere click drops the colour
+    # when the output is not a terminal.
+    click.echo(text, err=err, color=False if os.environ.get("NO_COLOR") else None)
+
+
 def _report_problems(problems: Sequence[Problem], tail: str = "") -> int:
     for problem in problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"regen: {_plural(len(problems), 'problem')} found{tail}", err=True)
+        _echo(str(problem), err=True)
+    _echo(f"regen: {_plural(len(problems), 'problem')} found{tail}", err=True)
     return ExitCode.INPUT_ERROR
-
-
-NOTHING_WRITTEN = "; nothing was written"
 
 
 class _UpdateByDefault(click.Group):
@@ -56,7 +64,54 @@ def _looks_like_path(arg: str) -> bool:
     return bool(arg) and ("/" in arg or "." in arg or os.sep in arg or Path(arg).exists())
 
 
-paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=False))
+def _selection(command: F) -> F:
+    """PATHS, and the options that pick pages by what changed."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option(
+            "--changed",
+            is_flag=True,
+            help="Only the pages affected by what changed in the work tree and index against "
+            "HEAD: changed pages, pages built from changed sources or configuration entries.",
+        ),
+        click.option("--staged", is_flag=True, help="As --changed, for the index alone."),
+        click.option(
+            "--since",
+            metavar="REF",
+            help="As --changed, for everything since the merge base of REF and HEAD "
+            "(in CI: --since origin/main).",
+        ),
+        click.option(
+            "--affected",
+            is_flag=True,
+            help="PATHS are changed files of any kind (pages, sources, configuration): act on "
+            "the pages they affect. This is what the pre-commit hooks run.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _change(
+    config_file: Path | None,
+    paths: tuple[Path, ...],
+    changed: bool,
+    staged: bool,
+    since: str | None,
+    affected: bool,
+) -> tuple[tuple[Path, ...], Change | None, Config | Path | None]:
+    """The pages named, the change that selects pages, and the configuration to use."""
+    if affected and (changed or staged or since):
+        raise click.UsageError(
+            "--affected takes the changed files as PATHS; it goes with no git option"
+        )
+    if not (affected or changed or staged or since):
+        return paths, None, config_file
+    config = api.configuration(config_file)
+    if affected:
+        return (), api.change_from_paths(config, paths), config
+    return paths, api.change_from_git(config, since=since, staged=staged), config
 
 
 @click.group(
@@ -82,102 +137,249 @@ def cli(ctx: click.Context, config_file: Path | None) -> int:
     """
     ctx.obj = config_file
     if ctx.invoked_subcommand is None:
-        code: int = ctx.invoke(update_command, paths=())
+        code: int = ctx.invoke(update_command)
         return code
     return ExitCode.OK
 
 
+def _verbosity(command: F) -> F:
+    command = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print only problems (and, for check, one line a stale region).",
+    )(command)
+    return click.option("-v", "--verbose", is_flag=True, help="Also print every region's status.")(
+        command
+    )
+
+
 @cli.command("update")
-@paths_argument
+@_selection
+@click.option(
+    "--fail-on-change",
+    is_flag=True,
+    help="Exit 1 when a page was rewritten, so that a git hook stops the commit.",
+)
+@_verbosity
 @click.pass_obj
-def update_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
+def update_command(
+    config_file: Path | None,
+    paths: tuple[Path, ...] = (),
+    changed: bool = False,
+    staged: bool = False,
+    since: str | None = None,
+    affected: bool = False,
+    fail_on_change: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> int:
     """Rewrite every stale region in PATHS (default: every configured page).
 
     Nothing is written when any problem is found.
     """
-    report = api.update(paths, config=config_file)
+    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
+    report = api.update(paths, config=config, change=change)
     written = set(report.written)
-    for change in report.stale:
-        if change.path in written:
-            click.echo(f"updated {change.path} ({_plural(len(change.stale), 'region')})")
+    if verbose:
+        _print_statuses(report.results)
+    for page in report.stale:
+        if page.path in written and not quiet:
+            _echo(f"updated {page.path} ({_plural(len(page.stale), 'region')})")
     if report.problems:
         return _report_problems(report.problems, "" if report.written else NOTHING_WRITTEN)
-    regions = len(report.results)
-    pages = len(report.changes)
-    if report.written:
-        click.echo(
+    regions, pages = len(report.results), len(report.changes)
+    if quiet:
+        pass
+    elif report.written:
+        _echo(
             f"regen: rebuilt {report.count(Status.STALE)} of {_plural(regions, 'region')}, "
             f"in {len(report.written)} of {_plural(pages, 'page')}"
         )
     else:
-        click.echo(
-            f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date"
-        )
-    return ExitCode.OK
+        _echo(f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date")
+    return ExitCode.STALE if fail_on_change and report.written else ExitCode.OK
 
 
 @cli.command("check")
-@paths_argument
+@_selection
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="github: also GitHub Actions annotations; json: one JSON document, for other CI.",
+)
+@_verbosity
 @click.pass_obj
-def check_command(config_file: Path | None, paths: tuple[Path, ...]) -> int:
+def check_command(
+    config_file: Path | None,
+    paths: tuple[Path, ...],
+    changed: bool,
+    staged: bool,
+    since: str | None,
+    affected: bool,
+    output: str,
+    quiet: bool,
+    verbose: bool,
+) -> int:
     """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
-    report = api.check(paths, config=config_file)
+    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
+    report = api.check(paths, config=config, change=change)
+    stale = report.count(Status.STALE)
+    code = ExitCode.INPUT_ERROR if report.problems else ExitCode.STALE if stale else ExitCode.OK
+    if output == "json":
+        _echo(json.dumps(_report_json(report), indent=2))
+        return code
+    if output == "github":
+        for problem in report.problems:
+            _echo(_annotation(problem.path, problem.line, str(problem)))
     if report.problems:
         return _report_problems(report.problems)
-    for change in report.stale:
-        for result, lines in change_diff(change.results):
-            click.echo(
-                f"{result.path}:{result.region.line}: region {result.region.uuid} is stale "
-                "(run 'regen update' to rebuild it)"
+    if verbose:
+        _print_statuses(report.results)
+    for page in report.stale:
+        for result, lines in change_diff(page.results):
+            where = f"{result.path}:{result.region.line}"
+            _echo(
+                f"{where}: region {result.region.uuid} is stale (run 'regen update' to rebuild it)"
             )
-            for line in lines:
-                click.echo(line)
+            if output == "github":
+                message = f"region {result.region.uuid} is stale; run regen update"
+                _echo(_annotation(result.path, result.region.line, message))
+            if not quiet:
+                for line in lines:
+                    _echo(_coloured(line))
     regions = len(report.results)
-    stale = report.count(Status.STALE)
+    if quiet:
+        return code
     if stale:
-        click.echo(
+        _echo(
             f"regen: {stale} of {_plural(regions, 'region')} stale in "
             f"{_plural(len(report.stale), 'page')} (run 'regen update')"
         )
-        return ExitCode.STALE
-    click.echo(
-        f"regen: all {_plural(regions, 'region')} in "
-        f"{_plural(len(report.changes), 'page')} up to date"
-    )
-    return ExitCode.OK
+    else:
+        _echo(
+            f"regen: all {_plural(regions, 'region')} in "
+            f"{_plural(len(report.changes), 'page')} up to date"
+        )
+    return code
 
 
 @cli.command("list")
-@paths_argument
+@_selection
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_obj
-def list_command(config_file: Path | None, paths: tuple[Path, ...], as_json: bool) -> int:
-    """List every region: where, kind, uuid, generator, sources and status."""
-    report = api.check(paths, config=config_file)
-    rows: list[dict[str, Any]] = [
-        {
-            "path": r.path,
-            "line": r.region.line,
-            "kind": "blurb" if r.region.kind is RegionKind.BLURB else "generated",
-            "uuid": r.region.uuid,
-            "generator": r.spec.generator if r.spec else None,
-            "sources": list(r.sources),
-            "status": r.status.value,
-        }
-        for r in report.results
-    ]
+def list_command(
+    config_file: Path | None,
+    paths: tuple[Path, ...],
+    changed: bool,
+    staged: bool,
+    since: str | None,
+    affected: bool,
+    as_json: bool,
+) -> int:
+    """List every region: where, kind, uuid, generator, configuration entry, sources and
+    status."""
+    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
+    report = api.check(paths, config=config, change=change)
+    rows = [_region_json(r) for r in report.results]
     if as_json:
         document = {"regions": rows, "problems": [_problem_json(p) for p in report.problems]}
-        click.echo(json.dumps(document, indent=2))
+        _echo(json.dumps(document, indent=2))
     else:
         for row in rows:
-            click.echo(
+            entry = f"{row['config']['file']}:{row['config']['line']}" if row["config"] else "-"
+            _echo(
                 f"{row['path']}:{row['line']}\t{row['kind']}\t{row['uuid']}\t"
-                f"{row['generator'] or '-'}\t{','.join(row['sources']) or '-'}\t{row['status']}"
+                f"{row['generator'] or '-'}\t{entry}\t{','.join(row['sources']) or '-'}\t"
+                f"{row['status']}"
             )
         if report.problems:
             return _report_problems(report.problems)
     return ExitCode.INPUT_ERROR if report.problems else ExitCode.OK
+
+
+@cli.command("install-hook")
+def install_hook_command() -> int:
+    """Write a git pre-commit hook that runs `regen update --staged --fail-on-change`.
+
+    For teams that do not use the pre-commit framework (for those, see the README). A hook
+    regen did not write is never replaced.
+    """
+    hook = install_hook(Path.cwd())
+    _echo(f"regen: installed {hook}")
+    return ExitCode.OK
+
+
+# Output -------------------------------------------------------------------------------------
+
+
+def _coloured(line: str) -> str:
+    if line.startswith(("+++", "---")):
+        return click.style(line, bold=True)
+    if line.startswith("+"):
+        return click.style(line, fg="green")
+    if line.startswith("-"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line
+
+
+def _print_statuses(results: Sequence[RegionResult]) -> None:
+    for result in results:
+        _echo(f"{result.path}:{result.region.line}: {result.region.uuid} {result.status.value}")
+
+
+def _annotation(path: str, line: int | None, message: str) -> str:
+    """A GitHub Actions workflow command: `::error file=...,line=...::message`."""
+
+    def escape(text: str, in_property: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+    where = f"file={escape(path, True)}" + (f",line={line}" if line is not None else "")
+    return f"::error {where}::{escape(message)}"
+
+
+def _region_json(result: RegionResult) -> dict[str, Any]:
+    spec = result.spec
+    return {
+        "path": result.path,
+        "line": result.region.line,
+        "kind": "blurb" if result.region.kind is RegionKind.BLURB else "generated",
+        "uuid": result.region.uuid,
+        "generator": spec.generator if spec else None,
+        "config": (
+            {"file": spec.file, "line": spec.line, "key": f'regions."{spec.uuid}"'}
+            if spec is not None and spec.file is not None
+            else None
+        ),
+        "sources": list(result.sources),
+        "status": result.status.value,
+    }
+
+
+def _report_json(report: api.Report) -> dict[str, Any]:
+    regions = []
+    for page in report.changes:
+        diffs = {r.region.line: lines for r, lines in change_diff(page.results)}
+        for result in page.results:
+            row = _region_json(result)
+            row["diff"] = diffs.get(result.region.line)
+            regions.append(row)
+    return {
+        "regions": regions,
+        "problems": [_problem_json(p) for p in report.problems],
+        "summary": {
+            "pages": len(report.changes),
+            "regions": len(report.results),
+            "stale": report.count(Status.STALE),
+            "errors": report.count(Status.ERROR),
+        },
+    }
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -203,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return ExitCode.USAGE
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("regen: interrupted", err=True)
+        _echo("regen: interrupted", err=True)
         return ExitCode.INTERRUPTED
     except RegenError as exc:
         if debug:
@@ -212,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        click.echo(
+        _echo(
             f"regen: internal error: {type(exc).__name__}: {exc} (this is a bug in regen; "
             f"please report it at {ISSUES_URL} with the output of REGEN_DEBUG=1 regen ...)",
             err=True,

@@ -106,7 +106,13 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             f"cannot read the configuration: {exc.strerror}",
             "check its permissions",
         ) from None
-    text = decode(data, shown).text
+    return config_from_text(decode(data, shown).text, path)
+
+
+def config_from_text(text: str, path: Path) -> Config:
+    """The configuration in `text`, as if read from the file at `path` (which need not exist:
+    the version of it in a git commit, say)."""
+    shown = path.name
     try:
         table: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -194,7 +200,7 @@ def _region(uuid: str, entry: Options, seen: Mapping[str, RegionSpec]) -> Region
     del options["generator"]
     if uuid.lower() in seen:
         raise entry.error("this uuid has two entries", "keep one of them")
-    return RegionSpec(uuid.lower(), generator, options, entry.line)
+    return RegionSpec(uuid.lower(), generator, options, entry.line, entry.where.file)
 
 
 def _inside(node: Options, root: Path) -> str:

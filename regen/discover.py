@@ -10,6 +10,7 @@ from pathlib import Path
 
 from regen.config import Config
 from regen.errors import Problem, RegenError
+from regen.git import repository_files
 
 # Never pages, never worth walking into: tool state, virtual environments, dependencies.
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
@@ -51,8 +52,9 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     """The pages to scan, sorted. Named files are taken as they are; named folders and the
     default (the whole repository) are filtered by the configured page globs and excludes."""
     root = config.root.resolve()
+    known = repository_files(root)  # in a git repository, ignored files are never pages
     if not paths:
-        found = _unique(_walk(root, root, config))
+        found = _unique(_walk(root, root, config, known))
         if not found:
             raise RegenError.at(
                 config.file,
@@ -70,7 +72,11 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
         elif target.is_dir():
-            files.extend(_walk(root, target, config))
+            files.extend(_walk(root, target, config, known))
+        elif known is not None and target.is_file() and not _known(target, known):
+            problems.append(
+                Problem(str(path), None, "ignored by git", "regen never touches ignored files")
+            )
         elif target.is_file():
             files.append(target)
         else:
@@ -108,7 +114,11 @@ def _unique(files: Iterable[Path]) -> list[Path]:
     return sorted(seen.values())
 
 
-def _walk(root: Path, start: Path, config: Config) -> Iterable[Path]:
+def _known(file: Path, known: set[Path]) -> bool:
+    return file in known or _resolved(file) in known
+
+
+def _walk(root: Path, start: Path, config: Config, known: set[Path] | None) -> Iterable[Path]:
     for folder, dirs, files in os.walk(start):
         base = Path(folder)
         rel_base = "" if base == root else relative(root, base) + "/"
@@ -128,5 +138,7 @@ def _walk(root: Path, start: Path, config: Config) -> Iterable[Path]:
             ):
                 continue
             real = _resolved(base / name)
-            if real is not None and real.is_relative_to(root):  # a symlink may lead elsewhere
+            if real is None or not real.is_relative_to(root):  # a symlink may lead elsewhere
+                continue
+            if known is None or _known(base / name, known):
                 yield base / name

@@ -81,6 +81,7 @@ class RegionSpec:
     generator: str
     options: Mapping[str, Any]
     line: int | None = None  # where the entry starts in the configuration file
+    file: str | None = None  # the configuration file; None for a blurb with no entry
 
 
 @dataclass(frozen=True)

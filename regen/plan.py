@@ -174,8 +174,14 @@ def _unsealed(
 
 
 def plan_pages(
-    pages: Iterable[Page], config: Config, registry: Registry, cache: SourceCache
+    pages: Iterable[Page],
+    config: Config,
+    registry: Registry,
+    cache: SourceCache,
+    select: Callable[[list[Page], Planner], list[Page]] | None = None,
 ) -> Plan:
+    """Plan every page, or those `select` picks (it may ask the planner what regions read)."""
     planner = Planner(config, registry, cache)
-    changes = tuple(planner.plan_page(page) for page in pages)
+    chosen = list(pages) if select is None else select(list(pages), planner)
+    changes = tuple(planner.plan_page(page) for page in chosen)
     return Plan(changes, tuple(planner.problems))

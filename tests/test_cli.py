@@ -203,8 +203,8 @@ def test_list_shows_every_region(repo: Repo, run: Runner) -> None:
     result = run("list")
     assert result.code == 0
     assert result.out == (
-        f"docs/a.md:3\tgenerated\t{UUID_A}\ttable\tsources/carriers.csv\tstale\n"
-        f"docs/a.md:11\tblurb\t{UUID_BLURB}\tblurb\tsources/blurbs/{UUID_BLURB}.md\tfresh\n"
+        f"docs/a.md:3\tgenerated\t{UUID_A}\ttable\tregen.toml:3\tsources/carriers.csv\tstale\n"
+        f"docs/a.md:11\tblurb\t{UUID_BLURB}\tblurb\t-\tsources/blurbs/{UUID_BLURB}.md\tfresh\n"
     )
 
 
@@ -219,6 +219,7 @@ def test_list_json(repo: Repo, run: Runner) -> None:
                 "kind": "generated",
                 "uuid": UUID_A,
                 "generator": "table",
+                "config": {"file": "regen.toml", "line": 3, "key": f'regions."{UUID_A}"'},
                 "sources": ["sources/carriers.csv"],
                 "status": "fresh",
             }

@@ -246,6 +246,7 @@ def test_load_config_reads_a_region_entry(tmp_path: Path) -> None:
                 "columns": ["country", {"column": "carrier", "join": ", "}],
             },
             4,
+            "regen.toml",
         )
     }
 
@@ -310,7 +311,7 @@ def test_load_config_reads_tool_regen_from_pyproject(tmp_path: Path) -> None:
     assert config.root == tmp_path
     assert config.pages == ("docs/*.md",)
     assert config.sources == "data"
-    assert dict(config.regions) == {UUID: RegionSpec(UUID, "keep", {}, 7)}
+    assert dict(config.regions) == {UUID: RegionSpec(UUID, "keep", {}, 7, "pyproject.toml")}
     assert config.problems == ()
 
 
@@ -548,7 +549,7 @@ def test_unknown_generator_is_not_checked_by_the_configuration(tmp_path: Path) -
 
     config = load_config(path)
 
-    assert dict(config.regions) == {UUID: RegionSpec(UUID, "nope", {"x": 1}, 1)}
+    assert dict(config.regions) == {UUID: RegionSpec(UUID, "nope", {"x": 1}, 1, "regen.toml")}
     assert config.problems == ()
 
 
@@ -729,7 +730,7 @@ def test_every_problem_in_the_file_is_collected_in_one_run(tmp_path: Path) -> No
         " (add generator = ... to this entry)",
         f'regen.toml:10: regions."{OTHER}".generator: expected a string, got a list',
     ]
-    assert dict(config.regions) == {THIRD: RegionSpec(THIRD, "keep", {}, 11)}
+    assert dict(config.regions) == {THIRD: RegionSpec(THIRD, "keep", {}, 11, "regen.toml")}
     assert config.broken == {"c9241a2c-76e0", UUID, OTHER}
     assert (config.pages, config.exclude, config.sources, config.blurbs) == (
         DEFAULT_PAGES,
@@ -840,7 +841,7 @@ def test_parse_config_validates_already_parsed_data(tmp_path: Path) -> None:
     assert config.file == "conf.toml"
     assert config.sources == "data"
     assert config.blurbs == "data/blurbs"
-    assert dict(config.regions) == {UUID: RegionSpec(UUID, "keep", {}, None)}
+    assert dict(config.regions) == {UUID: RegionSpec(UUID, "keep", {}, None, "regen.toml")}
     assert config.problems == ()
 
 

@@ -1,0 +1,68 @@
+"""Which pages a change affects: the dependency graph from files to regions to pages.
+
+A page is affected when it changed itself, when a region on it is built from a changed file
+(a source, a blurb master), or when the configuration entry of one of its regions changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from regen.config import Config
+from regen.model import Page, Region, RegionSpec
+from regen.plan import Planner
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed: paths relative to the root, and the configuration as it was before, when
+    known (from git); without it a changed configuration affects every page."""
+
+    paths: frozenset[str]
+    previous_config: Config | None = None
+
+
+def changed_entries(old: Config | None, new: Config) -> frozenset[str] | None:
+    """The uuids whose configuration entry differs; None when any region may have changed
+    (no earlier configuration, or a key that concerns them all)."""
+    if old is None:
+        return None
+    shared = ("pages", "exclude", "sources", "blurbs")
+    if any(getattr(old, key) != getattr(new, key) for key in shared):
+        return None
+    uuids = set(old.regions) | set(new.regions)
+    return frozenset(u for u in uuids if _entry(old.regions, u) != _entry(new.regions, u))
+
+
+def _entry(regions: Mapping[str, RegionSpec], uuid: str) -> tuple[str, object] | None:
+    spec = regions.get(uuid)
+    return None if spec is None else (spec.generator, spec.options)
+
+
+def affected_pages(pages: Iterable[Page], planner: Planner, change: Change) -> list[Page]:
+    config = planner.config
+    if config.file in change.paths:
+        entries = changed_entries(change.previous_config, config)
+        if entries is None:
+            return list(pages)
+    else:
+        entries = frozenset()
+    selected: list[Page] = []
+    for page in pages:
+        path = page.document.path
+        if path in change.paths or any(
+            region.uuid in entries or _reads_changed(planner, region, path, change.paths)
+            for region in page.document.regions
+        ):
+            selected.append(page)
+    return selected
+
+
+def _reads_changed(planner: Planner, region: Region, page: str, paths: frozenset[str]) -> bool:
+    spec = planner.spec_for(region)
+    if spec is None:
+        return False
+    job = planner.job(region, spec, page)
+    # A region whose options are broken is affected by anything: its problem must be seen.
+    return job is None or any(path in paths for path in job.inputs)

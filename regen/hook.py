@@ -1,0 +1,59 @@
+"""`regen install-hook`: a plain git pre-commit hook, for teams without the pre-commit framework."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from regen.errors import RegenError
+
+MARK = "# installed by regen install-hook"
+
+
+def hook_script(python: str = sys.executable) -> str:
+    """The hook: rebuild what the staged changes affect, and stop the commit when a page was
+    rewritten, so that it is looked at and staged."""
+    return (
+        "#!/bin/sh\n"
+        f"{MARK}: rebuilds the regions the staged changes affect, and stops the\n"
+        "# commit when it rewrote a page (review it, git add it, commit again).\n"
+        f"exec {shlex.quote(python)} -m regen update --staged --fail-on-change\n"
+    )
+
+
+def hooks_dir(start: Path) -> Path:
+    """Where git looks for hooks here (core.hooksPath is honoured)."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(start), "rev-parse", "--git-path", "hooks"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        raise RegenError.at(str(start), None, "git is not installed", "install git") from None
+    if found.returncode != 0:
+        raise RegenError.at(
+            str(start), None, "not a git repository", "run regen install-hook inside one"
+        )
+    return (start / found.stdout.strip()).resolve()
+
+
+def install_hook(start: Path) -> Path:
+    """Write the pre-commit hook; refuse to replace one regen did not write."""
+    folder = hooks_dir(start)
+    hook = folder / "pre-commit"
+    if hook.exists() and MARK not in hook.read_text(encoding="utf-8", errors="replace"):
+        raise RegenError.at(
+            str(hook),
+            None,
+            "a pre-commit hook that regen did not write is already there; left as it is",
+            "to chain regen, add this line to it: "
+            f"{shlex.quote(sys.executable)} -m regen update --staged --fail-on-change || exit 1",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    hook.write_text(hook_script(), encoding="utf-8")
+    hook.chmod(0o755)
+    return hook

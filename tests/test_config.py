@@ -841,7 +841,7 @@ def test_parse_config_validates_already_parsed_data(tmp_path: Path) -> None:
     assert config.file == "conf.toml"
     assert config.sources == "data"
     assert config.blurbs == "data/blurbs"
-    assert dict(config.regions) == {UUID: RegionSpec(UUID, "keep", {}, None, "regen.toml")}
+    assert dict(config.regions) == {UUID: RegionSpec(UUID, "keep", {}, None, "conf.toml")}
     assert config.problems == ()
 
 

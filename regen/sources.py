@@ -33,6 +33,28 @@ def yes_no(cell: str) -> bool | None:
     return False if word in FALSE_WORDS else None
 
 
+YES_NO_HINT = "write yes or no; true/false, 1/0 and an empty cell work too"
+
+
+def record_line(frame: pd.DataFrame, index: object) -> int | None:
+    """The line a record of a CSV source starts on; None in a JSON source."""
+    lines: Sequence[int] = frame.attrs.get("lines", [])
+    return lines[index] if isinstance(index, int) and index < len(lines) else None
+
+
+def require_columns(frame: pd.DataFrame, path: str, columns: Sequence[str], what: str) -> None:
+    """Raise, at the header, when the source lacks any of `columns`."""
+    known = {str(c) for c in frame.columns}
+    missing = [c for c in columns if c not in known]
+    if missing:
+        raise RegenError.at(
+            path,
+            frame.attrs.get("header_line", 1),
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            f"{what} needs the columns {', '.join(columns)}",
+        )
+
+
 @dataclass(frozen=True)
 class SourceKey:
     path: str  # relative to the repository root, '/'-separated

@@ -131,14 +131,20 @@ def test_several_models_sort_by_country_then_by_the_models_order(
 
 
 def test_the_model_column_can_be_dropped(sources: Path) -> None:
-    assert build(sources, 'models = ["B524", "B404"]\nmodel_column = false\n') == page_with(
+    assert build(sources, 'models = ["B524"]\nmodel_column = false\n') == page_with(
         "| Country | Technologies | Carriers |",
         "| :--- | :--- | :--- |",
         "| Canada | Cat1 | Rogers Wireless<sup>2</sup> |",
-        "| Canada | M1 | Bell Mobility, Rogers Wireless<sup>2</sup>, Telus |",
         "| France | 2G, 3G, Cat1 | Bouygues<sup>1</sup>, Orange, SFR |",
-        "| Mexico | M1 | AT&T, Telcel |",
     )
+
+
+def test_the_model_column_stays_with_several_models(sources: Path) -> None:
+    # Without it, the rows of two models in one country could not be told apart.
+    assert build_error(sources, 'models = ["B524", "B404"]\nmodel_column = false\n') == [
+        f"regen.toml:5: {KEY}.model_column: the Model column tells the rows of several models "
+        "apart (keep it, or name one model)"
+    ]
 
 
 def test_model_column_true_is_the_default(sources: Path) -> None:
@@ -266,7 +272,7 @@ def test_a_technology_cell_that_is_not_yes_or_no_is_an_error(tmp_path: Path) -> 
     write_sources(tmp_path, carriers=carriers)
     assert build_error(tmp_path, 'models = ["B404"]\n') == [
         "sources/carriers/carriers.csv:3: column 'cat1' holds 'maybe', which is not a yes/no"
-        " value (write yes, or leave it empty)"
+        " value (write yes or no; true/false, 1/0 and an empty cell work too)"
     ]
 
 
@@ -274,7 +280,7 @@ def test_a_modem_cell_that_is_not_yes_or_no_is_an_error(tmp_path: Path) -> None:
     write_sources(tmp_path, models=MODELS.replace("B524,yes,", "B524,2G,"))
     assert build_error(tmp_path, 'models = ["B404"]\n') == [
         "sources/carriers/models.csv:3: column '2g' holds '2G', which is not a yes/no value"
-        " (write yes, or leave it empty)"
+        " (write yes or no; true/false, 1/0 and an empty cell work too)"
     ]
 
 
@@ -333,3 +339,38 @@ def test_a_model_without_technologies_is_an_error(tmp_path: Path) -> None:
 def test_blanks_around_availability_cells_do_not_count(tmp_path: Path) -> None:
     write_sources(tmp_path, availability="model,country\n B404 , Mexico \n")
     assert build(tmp_path, 'models = "B404"\n') == page_with(*HEADER, MEXICO_B404)
+
+
+def test_every_problem_in_the_sources_is_reported_at_once(tmp_path: Path) -> None:
+    carriers = (
+        "country,carrier,2g,3g,cat1,m1,footnote\n"
+        "Canada,Telus,,,,yes,\n"
+        "Canada,Telus,,,,yes,1\n"
+        ",Nobody,,,,yes,\n"
+        "Canada,Bell,,,,perhaps,\n"
+    )
+    models = "model,2g,3g,cat1,m1\nB404,,,,yes\nB404,,,,yes\n,,,,yes\n"
+    availability = "model,country\nB404,Canada\nB404,Canada\nB4O4,Mexico\n,Peru\n"
+    write_sources(tmp_path, carriers=carriers, models=models, availability=availability)
+    assert build_error(tmp_path, 'models = ["B404"]\n') == [
+        "sources/carriers/models.csv:3: model B404 is listed twice (first at line 2) (keep one row)",
+        "sources/carriers/models.csv:4: a model without a name (fill in the model)",
+        "sources/carriers/carriers.csv:3: Telus in Canada is listed twice (first at line 2)"
+        " (keep one row)",
+        "sources/carriers/carriers.csv:4: a row without country or carrier (fill both in)",
+        "sources/carriers/carriers.csv:5: column 'm1' holds 'perhaps', which is not a yes/no"
+        " value (write yes or no; true/false, 1/0 and an empty cell work too)",
+        "sources/carriers/availability.csv:3: B404 in Canada is listed twice (first at line 2)"
+        " (keep one row)",
+        "sources/carriers/availability.csv:4: unknown model B4O4"
+        " (add it to sources/carriers/models.csv, or fix the name)",
+        "sources/carriers/availability.csv:5: a row without model or country (fill both in)",
+    ]
+
+
+def test_an_empty_model_list_says_so(tmp_path: Path) -> None:
+    write_sources(tmp_path, models="model,2g,3g,cat1,m1\n", availability="model,country\n")
+    assert build_error(tmp_path, 'models = ["B404"]\n') == [
+        f"regen.toml:4: {KEY}.models: unknown model B404 in sources/carriers/models.csv"
+        " (known models: none: sources/carriers/models.csv has no rows)"
+    ]

@@ -21,51 +21,43 @@ from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
 from regen.markdown import Column, generated_body, render_table
 from regen.options import Options
-from regen.sources import SourceKey, yes_no
+from regen.sources import YES_NO_HINT, SourceKey, record_line, require_columns, yes_no
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # Column in the sources, and how the table names it: the order is the order shown.
 TECHNOLOGIES = (("2g", "2G"), ("3g", "3G"), ("cat1", "Cat1"), ("m1", "M1"))
+_TECH_COLUMNS = tuple(column for column, _ in TECHNOLOGIES)
 _SOURCES = {
     "carriers": "carriers/carriers.csv",
     "models": "carriers/models.csv",
     "availability": "carriers/availability.csv",
 }
 _COLUMNS = {
-    "carriers": ("country", "carrier", *(t for t, _ in TECHNOLOGIES), "footnote"),
-    "models": ("model", *(t for t, _ in TECHNOLOGIES)),
+    "carriers": ("country", "carrier", *_TECH_COLUMNS, "footnote"),
+    "models": ("model", *_TECH_COLUMNS),
     "availability": ("model", "country"),
 }
 
 
 @dataclass(frozen=True)
-class _Table:
-    """One loaded source, with what is needed to point at its lines."""
+class Carrier:
+    name: str
+    footnote: str
+    technologies: frozenset[str]
 
-    key: SourceKey
-    frame: pd.DataFrame
+    def shown(self) -> str:
+        return self.name + (f"<sup>{self.footnote}</sup>" if self.footnote else "")
 
-    def line(self, index: object) -> int | None:
-        lines: Sequence[int] = self.frame.attrs.get("lines", [])
-        return lines[index] if isinstance(index, int) and index < len(lines) else None
 
-    def technologies(self, index: object, record: pd.Series) -> set[str]:
-        """The technologies a row says yes to; anything but yes/no is an error at its line."""
-        offered = set()
-        for column, name in TECHNOLOGIES:
-            answer = yes_no(str(record[column]))
-            if answer is None:
-                raise RegenError.at(
-                    self.key.path,
-                    self.line(index),
-                    f"column '{column}' holds '{record[column]}', which is not a yes/no value",
-                    "write yes, or leave it empty",
-                )
-            if answer:
-                offered.add(name)
-        return offered
+@dataclass(frozen=True)
+class Facts:
+    """The three sources, read and checked: every problem in them is collected."""
+
+    modems: dict[str, frozenset[str]]  # model -> the technologies of its modem
+    carriers: dict[str, list[Carrier]]  # country -> its carriers
+    offered: list[tuple[str, str, int | None]]  # (model, country, line) in availability order
 
 
 class CarriersGenerator:
@@ -74,10 +66,16 @@ class CarriersGenerator:
     def prepare(self, context: Context) -> Job:
         node = context.options
         node.only("models", "model_column", "sources")
-        models = [item.string() for item in node.get("models").items_or_one()]
+        models_node = node.get("models")
+        models = [item.string() for item in models_node.items_or_one()]
         if not models:
-            raise node.get("models").error("no models", "name at least one model")
+            raise models_node.error("no models", "name at least one model")
         show_model = node.get("model_column", True).boolean()
+        if not show_model and len(models) > 1:
+            raise node.get("model_column").error(
+                "the Model column tells the rows of several models apart",
+                "keep it, or name one model",
+            )
         sources = node.get("sources", {})
         sources.only(*_SOURCES)
         located = {
@@ -86,8 +84,12 @@ class CarriersGenerator:
         }
 
         def build() -> str:
-            tables = {name: _load(context, name, *where) for name, where in located.items()}
-            rows = _rows(models, tables, node.get("models"))
+            frames = {}
+            for name, (key, source_node) in located.items():
+                frame = context.table(key, source_node)
+                require_columns(frame, key.path, _COLUMNS[name], f"the {name} source")
+                frames[name] = (key.path, frame)
+            rows = _rows(models, _facts(frames), models_node, located)
             columns = [
                 Column("Country"),
                 Column("Model"),
@@ -96,80 +98,178 @@ class CarriersGenerator:
             ]
             if not show_model:
                 columns.pop(1)
-                rows = [[row[0], *row[2:]] for row in rows]
+                rows = [[country, *rest] for country, _, *rest in rows]
             return generated_body(render_table(columns, rows))
 
         return Job(tuple(key.path for key, _ in located.values()), build)
 
 
-def _load(context: Context, name: str, key: SourceKey, node: Options) -> _Table:
-    frame = context.table(key, node)
-    known = [str(c) for c in frame.columns]
-    missing = [c for c in _COLUMNS[name] if c not in known]
-    if missing:
-        raise RegenError.at(
-            key.path,
-            frame.attrs.get("header_line", 1),
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            f"the {name} source needs the columns {', '.join(_COLUMNS[name])}",
-        )
-    return _Table(key, frame)
+def _facts(frames: dict[str, tuple[str, pd.DataFrame]]) -> Facts:
+    problems: list[Problem] = []
+    modems = _read_models(*frames["models"], problems)
+    carriers = _read_carriers(*frames["carriers"], problems)
+    path, frame = frames["availability"]
+    offered: list[tuple[str, str, int | None]] = []
+    seen: dict[tuple[str, str], int | None] = {}
+    for index, record in frame.iterrows():
+        line = record_line(frame, index)
+        model, country = _cell(record, "model"), _cell(record, "country")
+        if not model or not country:
+            problems.append(Problem(path, line, "a row without model or country", "fill both in"))
+        elif modems and model not in modems:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"unknown model {model}",
+                    f"add it to {frames['models'][0]}, or fix the name",
+                )
+            )
+        elif (model, country) in seen:
+            problems.append(_duplicate(path, line, f"{model} in {country}", seen[(model, country)]))
+        else:
+            seen[(model, country)] = line
+            offered.append((model, country, line))
+    if problems:
+        raise RegenError(problems)
+    return Facts(modems, carriers, offered)
+
+
+def _cell(record: pd.Series, column: str) -> str:
+    return str(record[column]).strip()
+
+
+def _duplicate(path: str, line: int | None, what: str, first: int | None) -> Problem:
+    earlier = f" (first at line {first})" if first is not None else ""
+    return Problem(path, line, f"{what} is listed twice{earlier}", "keep one row")
+
+
+def _technologies(
+    record: pd.Series, path: str, line: int | None, problems: list[Problem]
+) -> frozenset[str]:
+    offered = set()
+    for column, name in TECHNOLOGIES:
+        answer = yes_no(str(record[column]))
+        if answer is None:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"column '{column}' holds '{record[column]}', which is not a yes/no value",
+                    YES_NO_HINT,
+                )
+            )
+        elif answer:
+            offered.add(name)
+    return frozenset(offered)
+
+
+def _read_models(
+    path: str, frame: pd.DataFrame, problems: list[Problem]
+) -> dict[str, frozenset[str]]:
+    modems: dict[str, frozenset[str]] = {}
+    lines: dict[str, int | None] = {}
+    for index, record in frame.iterrows():
+        line = record_line(frame, index)
+        model = _cell(record, "model")
+        technologies = _technologies(record, path, line, problems)
+        if not model:
+            problems.append(Problem(path, line, "a model without a name", "fill in the model"))
+        elif model in modems:
+            problems.append(_duplicate(path, line, f"model {model}", lines[model]))
+        elif not technologies and yes_no_row_ok(record):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"model {model} has none of the technologies {', '.join(_TECH_COLUMNS)}",
+                    "say yes to those its modem supports",
+                )
+            )
+        else:
+            modems[model], lines[model] = technologies, line
+    return modems
+
+
+def yes_no_row_ok(record: pd.Series) -> bool:
+    """Whether every technology cell of the row is a yes/no value (else it was reported)."""
+    return all(yes_no(str(record[column])) is not None for column in _TECH_COLUMNS)
+
+
+def _read_carriers(
+    path: str, frame: pd.DataFrame, problems: list[Problem]
+) -> dict[str, list[Carrier]]:
+    by_country: dict[str, list[Carrier]] = {}
+    seen: dict[tuple[str, str], int | None] = {}
+    for index, record in frame.iterrows():
+        line = record_line(frame, index)
+        country, name = _cell(record, "country"), _cell(record, "carrier")
+        technologies = _technologies(record, path, line, problems)
+        if not country or not name:
+            problems.append(Problem(path, line, "a row without country or carrier", "fill both in"))
+        elif (country, name) in seen:
+            problems.append(_duplicate(path, line, f"{name} in {country}", seen[(country, name)]))
+        else:
+            seen[(country, name)] = line
+            carrier = Carrier(name, _cell(record, "footnote"), technologies)
+            by_country.setdefault(country, []).append(carrier)
+    return by_country
 
 
 def _rows(
-    models: Sequence[str], tables: dict[str, _Table], models_node: Options
+    models: Sequence[str],
+    facts: Facts,
+    models_node: Options,
+    located: dict[str, tuple[SourceKey, Options]],
 ) -> list[list[str]]:
-    modems = _modems(tables["models"])
-    unknown = [m for m in models if m not in modems]
+    """One row a (country, model offered there): sorted by country (character code), then by
+    the order the models are named in."""
+    unknown = [m for m in models if m not in facts.modems]
     if unknown:
+        known = ", ".join(facts.modems) or f"none: {located['models'][0].path} has no rows"
         raise models_node.error(
-            f"unknown model {', '.join(unknown)} in {tables['models'].key.path}",
-            "known models: " + ", ".join(modems),
+            f"unknown model {', '.join(unknown)} in {located['models'][0].path}",
+            f"known models: {known}",
         )
-    by_country = _carriers(tables["carriers"])
-    availability = tables["availability"]
+    availability = located["availability"][0].path
     problems: list[Problem] = []
     rows: list[tuple[str, int, list[str]]] = []
-    for index, record in availability.frame.iterrows():
-        model, country = str(record["model"]).strip(), str(record["country"]).strip()
+    for model, country, line in facts.offered:
         if model not in models:
             continue
-        offered = [
-            (carrier, footnote, techs & modems[model])
-            for carrier, footnote, techs in by_country.get(country, [])
+        modem = facts.modems[model]
+        usable = [
+            c
+            for c in sorted(facts.carriers.get(country, []), key=lambda c: c.name)
+            if c.technologies & modem
         ]
-        technologies = [name for _, name in TECHNOLOGIES if any(name in t for _, _, t in offered)]
-        if not technologies:
+        technologies = [
+            name
+            for _, name in TECHNOLOGIES
+            if any(name in c.technologies for c in usable) and name in modem
+        ]
+        if not usable:
+            wanted = " or ".join(name for _, name in TECHNOLOGIES if name in modem)
             problems.append(
                 Problem(
-                    availability.key.path,
-                    availability.line(index),
-                    f"{model} is offered in {country}, but no carrier there offers "
-                    f"{' or '.join(sorted(modems[model]))} in {tables['carriers'].key.path}",
+                    availability,
+                    line,
+                    f"{model} is offered in {country}, but no carrier there offers {wanted} "
+                    f"in {located['carriers'][0].path}",
                     "add the carriers, or remove this row",
                 )
             )
             continue
-        carriers = [
-            carrier + (f"<sup>{footnote}</sup>" if footnote else "")
-            for carrier, footnote, techs in sorted(offered)
-            if techs
-        ]
+        carriers = ", ".join(c.shown() for c in usable)
         rows.append(
-            (
-                country,
-                models.index(model),
-                [country, model, ", ".join(technologies), ", ".join(carriers)],
-            )
+            (country, models.index(model), [country, model, ", ".join(technologies), carriers])
         )
-    offered_models = {row[2][1] for row in rows}
+    offered_models = {model for model, _, _ in facts.offered}
     for model in models:
-        if model not in offered_models and not any(
-            p.message.startswith(f"{model} ") for p in problems
-        ):
+        if model not in offered_models:
             problems.append(
                 Problem(
-                    availability.key.path,
+                    availability,
                     None,
                     f"{model} is offered in no country",
                     f"add rows for it, or remove it from {models_node.key}",
@@ -178,31 +278,3 @@ def _rows(
     if problems:
         raise RegenError(problems)
     return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
-
-
-def _modems(models: _Table) -> dict[str, set[str]]:
-    modems: dict[str, set[str]] = {}
-    for index, record in models.frame.iterrows():
-        technologies = models.technologies(index, record)
-        if not technologies:
-            raise RegenError.at(
-                models.key.path,
-                models.line(index),
-                f"model {record['model']} has none of the technologies "
-                + ", ".join(column for column, _ in TECHNOLOGIES),
-                "say yes to those its modem supports",
-            )
-        modems[str(record["model"]).strip()] = technologies
-    return modems
-
-
-def _carriers(carriers: _Table) -> dict[str, list[tuple[str, str, set[str]]]]:
-    by_country: dict[str, list[tuple[str, str, set[str]]]] = {}
-    for index, record in carriers.frame.iterrows():
-        entry = (
-            str(record["carrier"]).strip(),
-            str(record["footnote"]).strip(),
-            carriers.technologies(index, record),
-        )
-        by_country.setdefault(str(record["country"]).strip(), []).append(entry)
-    return by_country

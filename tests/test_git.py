@@ -1,0 +1,236 @@
+"""regen in real git repositories: which pages it sees, which a change affects, and its
+errors about git."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from regen.cli import main
+from regen.errors import ExitCode
+from regen.git import changed_files, repository_files
+from tests.conftest import BLURB, BLURB_BEGIN, BLURB_END, TABLE, UUID_A, UUID_BLURB, Repo, Runner
+from tests.conftest import region as generated
+
+FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
+BLURB_PAGE = f"# Blurb\n\n{BLURB_BEGIN % UUID_BLURB}\n{BLURB}{BLURB_END}\n"
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo_git(repo: Repo) -> Repo:
+    """The test repository as a git repository with one commit of fresh pages."""
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "config", "user.email", "test@example.com")
+    git(repo.root, "config", "user.name", "Test")
+    repo.write("docs/carriers.md", FRESH)
+    repo.write("docs/blurb.md", BLURB_PAGE)
+    repo.write("docs/plain.md", "# No regions\n")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "first")
+    return repo
+
+
+# Which files ---------------------------------------------------------------------------------
+
+
+def test_repository_files_are_tracked_and_untracked_but_not_ignored(repo_git: Repo) -> None:
+    repo_git.write(".gitignore", "docs/build/\n")
+    repo_git.write("docs/build/out.md", "x\n")
+    repo_git.write("docs/new.md", "x\n")
+    files = repository_files(repo_git.root)
+    assert files is not None
+    names = {p.relative_to(repo_git.root).as_posix() for p in files}
+    assert "docs/new.md" in names
+    assert "docs/carriers.md" in names
+    assert "docs/build/out.md" not in names
+
+
+def test_outside_a_repository_every_file_counts(tmp_path: Path) -> None:
+    assert repository_files(tmp_path) is None
+
+
+def test_ignored_pages_are_never_touched(repo_git: Repo, run: Runner) -> None:
+    repo_git.write(".gitignore", "docs/build/\n")
+    stale = "# Built\n\n" + generated(UUID_A, "old\n")
+    repo_git.write("docs/build/out.md", stale)
+    result = run("update")
+    assert result.code == 0
+    assert repo_git.read("docs/build/out.md") == stale
+    named = run("update", "docs/build/out.md")
+    assert named.code == ExitCode.INPUT_ERROR
+    assert named.err.splitlines()[0] == (
+        "docs/build/out.md: ignored by git (regen never touches ignored files)"
+    )
+
+
+# What changed --------------------------------------------------------------------------------
+
+
+def test_changed_files_cover_work_tree_index_and_untracked(repo_git: Repo) -> None:
+    repo_git.write("docs/plain.md", "# Edited\n")
+    repo_git.write("sources/carriers.csv", repo_git.read("sources/carriers.csv") + "Peru,B404,X\n")
+    git(repo_git.root, "add", "sources/carriers.csv")
+    repo_git.write("docs/untracked.md", "x\n")
+    changes = changed_files(repo_git.root)
+    assert changes.paths == {"docs/plain.md", "sources/carriers.csv", "docs/untracked.md"}
+    assert changes.base == "HEAD"
+    staged = changed_files(repo_git.root, staged=True)
+    assert staged.paths == {"sources/carriers.csv"}
+
+
+def test_changes_since_a_ref_start_at_the_merge_base(repo_git: Repo) -> None:
+    git(repo_git.root, "checkout", "-q", "-b", "feature")
+    repo_git.write("docs/plain.md", "# On the branch\n")
+    git(repo_git.root, "commit", "-q", "-am", "branch")
+    git(repo_git.root, "checkout", "-q", "main")
+    repo_git.write("docs/blurb.md", BLURB_PAGE + "more\n")
+    git(repo_git.root, "commit", "-q", "-am", "main moves on")
+    git(repo_git.root, "checkout", "-q", "feature")
+    # Only the branch's own change, not what main did since it forked.
+    assert changed_files(repo_git.root, since="main").paths == {"docs/plain.md"}
+
+
+def test_a_repository_without_commits_compares_with_nothing(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "a.md").write_text("x\n")
+    git(tmp_path, "add", "a.md")
+    assert changed_files(tmp_path, staged=True).paths == {"a.md"}
+
+
+def test_not_a_git_repository(repo: Repo, run: Runner) -> None:
+    result = run("check", "--changed")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"{repo.root.resolve()}: not a git repository "
+        "(run regen inside one, or leave out --changed, --staged and --since)"
+    )
+
+
+def test_unknown_ref(repo_git: Repo, run: Runner) -> None:
+    del repo_git  # the fixture makes the repository
+    result = run("check", "--since", "origin/nope")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        ".: unknown ref 'origin/nope' (check its name, or git fetch it)"
+    )
+
+
+def test_shallow_clone_that_lacks_the_ref(
+    repo_git: Repo,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    git(repo_git.root, "checkout", "-q", "-b", "feature")
+    for n in range(3):
+        repo_git.write("docs/plain.md", f"# {n}\n")
+        git(repo_git.root, "commit", "-q", "-am", f"change {n}")
+    clone = tmp_path_factory.mktemp("ci") / "clone"
+    subprocess.run(
+        [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--branch",
+            "feature",
+            f"file://{repo_git.root}",
+            str(clone),
+        ],
+        check=True,
+    )
+    git(clone, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
+    monkeypatch.chdir(clone)
+    code = main(["check", "--since", "origin/main"])
+    captured = capsys.readouterr()
+    assert code == ExitCode.INPUT_ERROR
+    assert captured.err.splitlines()[0] == (
+        ".: this shallow clone does not reach 'origin/main' (fetch more history "
+        "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout))"
+    )
+
+
+# Which pages a change affects ----------------------------------------------------------------
+
+
+def test_changed_source_selects_exactly_its_pages(repo_git: Repo, run: Runner) -> None:
+    repo_git.write(
+        "sources/carriers.csv",
+        repo_git.read("sources/carriers.csv").replace("Telus", "Telus Mobility"),
+    )
+    result = run("list", "--changed", "--json")
+    assert result.code == 0
+    listed = {(r["path"], r["status"]) for r in json.loads(result.out)["regions"]}
+    assert listed == {("docs/carriers.md", "stale")}
+    check = run("check", "--changed")
+    assert check.code == ExitCode.STALE
+    assert "docs/carriers.md:3: region" in check.out
+    assert "blurb.md" not in check.out
+
+
+def test_changed_blurb_master_selects_its_pages(repo_git: Repo, run: Runner) -> None:
+    repo_git.write(f"sources/blurbs/{UUID_BLURB}.md", "New text.\n")
+    result = run("update", "--changed")
+    assert result.out.splitlines()[0] == "updated docs/blurb.md (1 region)"
+    assert repo_git.read("docs/carriers.md") == FRESH
+
+
+def test_unrelated_change_selects_nothing(repo_git: Repo, run: Runner) -> None:
+    repo_git.write("notes.txt", "x\n")
+    result = run("check", "--changed")
+    assert (result.code, result.out) == (0, "regen: all 0 regions in 0 pages up to date\n")
+
+
+def test_changed_configuration_entry_selects_its_pages_only(repo_git: Repo, run: Runner) -> None:
+    config = repo_git.read("regen.toml").replace('title = "Carriers"', 'title = "Operators"')
+    repo_git.write("regen.toml", config)
+    result = run("check", "--changed", "--quiet")
+    assert result.code == ExitCode.STALE
+    assert result.out == (
+        f"docs/carriers.md:3: region {UUID_A} is stale (run 'regen update' to rebuild it)\n"
+    )
+
+
+def test_changed_top_level_configuration_selects_every_page(repo_git: Repo, run: Runner) -> None:
+    repo_git.write(
+        "regen.toml",
+        repo_git.read("regen.toml").replace('pages = ["docs/**/*.md"]', 'pages = ["docs/*.md"]'),
+    )
+    result = run("list", "--changed", "--json")
+    paths = {r["path"] for r in json.loads(result.out)["regions"]}
+    assert paths == {"docs/carriers.md", "docs/blurb.md"}
+
+
+def test_staged_ignores_unstaged_changes(repo_git: Repo, run: Runner) -> None:
+    repo_git.write(
+        "sources/carriers.csv", repo_git.read("sources/carriers.csv").replace("Telus", "T")
+    )
+    assert run("check", "--staged").code == 0
+    git(repo_git.root, "add", "sources/carriers.csv")
+    assert run("check", "--staged").code == ExitCode.STALE
+
+
+def test_affected_takes_changed_files_as_paths(repo_git: Repo, run: Runner) -> None:
+    repo_git.write(
+        "sources/carriers.csv", repo_git.read("sources/carriers.csv").replace("Telus", "T")
+    )
+    result = run("update", "--affected", "sources/carriers.csv", "notes.txt")
+    assert result.out.splitlines()[0] == "updated docs/carriers.md (1 region)"
+    assert run("check", "--affected", "docs/plain.md").code == 0
+
+
+def test_affected_with_a_git_option_is_a_usage_error(repo_git: Repo, run: Runner) -> None:
+    del repo_git
+    result = run("check", "--affected", "--changed", "x.csv")
+    assert result.code == ExitCode.USAGE

@@ -1,0 +1,98 @@
+"""`regen install-hook`: a plain git hook, used by a real `git commit`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from regen.errors import ExitCode
+from regen.hook import MARK, hook_script
+from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner
+from tests.conftest import region as generated
+
+PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=check
+    )
+
+
+@pytest.fixture
+def repo_git(repo: Repo) -> Repo:
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "config", "user.email", "test@example.com")
+    git(repo.root, "config", "user.name", "Test")
+    repo.write("docs/carriers.md", PAGE)
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "first")
+    return repo
+
+
+def test_the_hook_runs_this_python(tmp_path: Path) -> None:
+    del tmp_path
+    script = hook_script("/opt/py/bin/python3")
+    assert script.startswith("#!/bin/sh\n" + MARK)
+    assert script.endswith("exec /opt/py/bin/python3 -m regen update --staged --fail-on-change\n")
+
+
+def test_installed_hook_stops_a_stale_commit_then_lets_it_through(
+    repo_git: Repo, run: Runner
+) -> None:
+    result = run("install-hook")
+    hook = repo_git.root / ".git/hooks/pre-commit"
+    assert (result.code, result.out) == (0, f"regen: installed {hook}\n")
+    assert hook.stat().st_mode & 0o111
+    assert sys.executable in hook.read_text()
+
+    repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "Telus Mobility"))
+    git(repo_git.root, "add", "sources/carriers.csv")
+    first = git(repo_git.root, "commit", "-m", "rename", check=False)
+    assert first.returncode != 0
+    assert "updated docs/carriers.md (1 region)" in first.stdout + first.stderr
+    assert "Telus Mobility" in repo_git.read("docs/carriers.md")
+
+    git(repo_git.root, "add", "docs/carriers.md")
+    second = git(repo_git.root, "commit", "-m", "rename", check=False)
+    assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_a_foreign_hook_is_never_replaced(repo_git: Repo, run: Runner) -> None:
+    hook = repo_git.root / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\nmake lint\n")
+    result = run("install-hook")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"{hook}: a pre-commit hook that regen did not write is already there; left as it is "
+        f"(to chain regen, add this line to it: {sys.executable} -m regen update --staged "
+        "--fail-on-change || exit 1)"
+    )
+    assert hook.read_text() == "#!/bin/sh\nmake lint\n"
+    # Its own hook it replaces (a newer regen, another Python).
+    hook.write_text(f"#!/bin/sh\n{MARK}\nexec old\n")
+    assert run("install-hook").code == 0
+    assert "exec old" not in hook.read_text()
+
+
+def test_hooks_path_is_honoured(repo_git: Repo, run: Runner) -> None:
+    git(repo_git.root, "config", "core.hooksPath", ".githooks")
+    assert run("install-hook").code == 0
+    assert (repo_git.root / ".githooks/pre-commit").exists()
+
+
+def test_outside_a_repository(repo: Repo, run: Runner) -> None:
+    result = run("install-hook")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"{repo.root}: not a git repository (run regen install-hook inside one)"
+    )
+
+
+def test_update_fail_on_change(repo_git: Repo, run: Runner) -> None:
+    repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "T"))
+    assert run("update", "--fail-on-change").code == ExitCode.STALE
+    assert run("update", "--fail-on-change").code == ExitCode.OK

@@ -7,22 +7,27 @@ device then has one entry per pin, the lowest-numbered row.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
+from regen.sources import record_line, require_columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED_COLUMNS = ("num", "name", "alt_name", "same_as")
+# Capabilities the sources answer with Yes, No or nothing (see sources/pins/README.md).
+YES_NO_COLUMNS = ("digital_read", "digital_write", "analog_read", "five_volt_tolerant")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class Pin:
     number: int
-    values: Mapping[str, str]  # every column of its row, as written
+    values: Mapping[str, str]  # every column of its row, as written (blanks around removed)
 
     @property
     def name(self) -> str:
@@ -37,66 +42,90 @@ class Pin:
 
     def is_set(self, column: str) -> bool:
         """A value counts as set when it is neither empty nor `No`."""
-        value = self.get(column).strip()
+        value = self.get(column)
         return bool(value) and value != "No"
 
     def shown_name(self) -> str:
         return f"{self.name} / {self.alt}" if self.alt else self.name
 
 
-def read_pins(frame: pd.DataFrame, path: str) -> list[Pin]:
-    """The device's pins in number order, contacts folded into the pin they belong to."""
-    known = [str(c) for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in known]
-    if missing:
-        raise RegenError.at(
-            path,
-            frame.attrs.get("header_line", 1),
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            "a pin source needs: " + ", ".join(REQUIRED_COLUMNS),
-        )
-    lines: Sequence[int] = frame.attrs.get("lines", [])
+def read_pins(frame: pd.DataFrame, path: str, columns: Iterable[str] = ()) -> tuple[Pin, ...]:
+    """The device's pins in number order, contacts folded into the pin they belong to.
+    `columns` are the ones the caller will show, besides those every pin source has."""
+    require_columns(frame, path, (*REQUIRED_COLUMNS, *columns), "a pin source")
+    if frame.empty:
+        raise RegenError.at(path, frame.attrs.get("header_line", 1), "no pins", "add a row a pin")
     problems: list[Problem] = []
-    rows: list[tuple[int, str, dict[str, str], int | None]] = []
-    numbers: set[int] = set()
+    rows: dict[int, tuple[dict[str, str], int | None]] = {}
     for index, record in frame.iterrows():
-        line = lines[index] if isinstance(index, int) and index < len(lines) else None
-        values = {c: str(record[c]).strip() for c in known}
+        line = record_line(frame, index)
+        values = {str(c): str(record[c]).strip() for c in frame.columns}
+        problems.extend(_check_row(values, path, line))
         number = _number(values["num"])
         if number is None:
             problems.append(
                 Problem(
-                    path, line, f"pin number '{values['num']}' is not a whole number", "fix num"
+                    path,
+                    line,
+                    f"pin number '{values['num']}' is not a whole number",
+                    "write the pin's number, 1 or more digits",
                 )
             )
-            continue
-        if number in numbers:
+        elif number in rows:
+            first = rows[number][1]
+            earlier = f" (first at line {first})" if first is not None else ""
             problems.append(
-                Problem(
-                    path, line, f"pin number {number} appears twice", "give each pin its own num"
-                )
+                Problem(path, line, f"pin number {number} appears twice{earlier}", "keep one row")
             )
-            continue
-        numbers.add(number)
-        rows.append((number, values["same_as"], values, line))
+        else:
+            rows[number] = (values, line)
     pins: list[Pin] = []
-    for number, same_as, values, line in sorted(rows, key=lambda r: r[0]):
-        if not same_as:
-            pins.append(Pin(number, values))
+    for number, (values, line) in sorted(rows.items()):
+        if not values["same_as"]:
+            pins.append(Pin(number, MappingProxyType(values)))
             continue
-        target = _number(same_as)
-        if target is None or target not in numbers or target >= number:
+        target = _number(values["same_as"])
+        if target is None or target not in rows or target >= number:
             problems.append(
                 Problem(
                     path,
                     line,
-                    f"pin {number} is the same as '{same_as}', which is no earlier pin",
+                    f"pin {number} is the same as '{values['same_as']}', which is no earlier pin",
                     "name the num of an earlier pin in same_as, or leave it empty",
+                )
+            )
+        elif rows[target][0]["name"] != values["name"]:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"pin {number} ({values['name']}) is the same as pin {target}, "
+                    f"which is {rows[target][0]['name']}",
+                    "a contact of a pin has its name; fix same_as or the name",
                 )
             )
     if problems:
         raise RegenError(problems)
-    return pins
+    return tuple(pins)
+
+
+def _check_row(values: Mapping[str, str], path: str, line: int | None) -> Iterable[Problem]:
+    if not values["name"]:
+        yield Problem(path, line, "a pin without a name", "fill in its name")
+    for column in ("name", "alt_name"):
+        if _CONTROL.search(values[column]):
+            yield Problem(
+                path,
+                line,
+                f"{column} holds a line break or control character",
+                "write the name on one line",
+            )
+    for column in YES_NO_COLUMNS:
+        value = values.get(column, "")
+        if value not in ("", "Yes", "No"):
+            yield Problem(
+                path, line, f"column '{column}' holds '{value}'", "write Yes, No, or leave it empty"
+            )
 
 
 def _number(text: str) -> int | None:
@@ -109,6 +138,13 @@ class Pairing:
     old: Pin | None
     new: Pin | None
     title: str  # the old name; the new alternate name when paired through it; an added pin's name
+
+    @property
+    def name(self) -> str:
+        """The name rows of a port comparison sort by: the old pin's, else the new one's."""
+        pin = self.old or self.new
+        assert pin is not None, "a pairing has at least one pin"
+        return pin.name
 
 
 def pair(old_pins: Sequence[Pin], new_pins: Sequence[Pin]) -> list[Pairing]:

@@ -57,7 +57,7 @@ _ALWAYS_SHOWN = frozenset({"name", "description"})  # on a one-sided pin, even w
 @dataclass(frozen=True)
 class Device:
     name: str
-    pins: list[Pin]
+    pins: tuple[Pin, ...]
 
 
 class PinsGenerator:
@@ -74,13 +74,14 @@ class PinsGenerator:
         else:
             node.only("style", "devices")
         devices = _device_sources(context, node.get("devices"))
+        shown = [c for _, c in ATTRIBUTES] if style == "full-comparison" else [PORTS[port][0]]
 
         def build() -> str:
-            old, new = _read_devices(context, devices)
+            old, new = _read_devices(context, devices, shown)
             pairings = pair(old.pins, new.pins)
             if style == "full-comparison":
                 return _full(old, new, pairings)
-            return _port(old, new, pairings, port, title)
+            return _port(old, new, pairings, port, title, node.get("port"))
 
         return Job(tuple(key.path for _, key, _ in devices), build)
 
@@ -95,19 +96,22 @@ def _device_sources(context: Context, node: Options) -> list[tuple[str, SourceKe
     devices = []
     for item in items:
         item.only("name", "source")
+        name = item.get("name").string()
+        if not name.strip():
+            raise item.get("name").error("an empty name", "name the device as pages show it")
         source_node = item.get("source")
-        devices.append((item.get("name").string(), context.source_key(source_node), source_node))
+        devices.append((name, context.source_key(source_node), source_node))
     return devices
 
 
 def _read_devices(
-    context: Context, devices: Sequence[tuple[str, SourceKey, Options]]
+    context: Context, devices: Sequence[tuple[str, SourceKey, Options]], shown: Sequence[str]
 ) -> tuple[Device, Device]:
     read: list[Device] = []
     problems: list[Problem] = []
     for name, key, node in devices:  # both devices are read before any problem is raised
         try:
-            read.append(Device(name, read_pins(context.table(key, node), key.path)))
+            read.append(Device(name, read_pins(context.table(key, node), key.path, shown)))
         except RegenError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -118,22 +122,28 @@ def _read_devices(
 # Port comparison ----------------------------------------------------------------------------
 
 
-def _port(old: Device, new: Device, pairings: Sequence[Pairing], port: str, title: str) -> str:
-    column, yes_no = PORTS[port]
+def _port(
+    old: Device,
+    new: Device,
+    pairings: Sequence[Pairing],
+    port: str,
+    title: str,
+    port_node: Options,
+) -> str:
+    column, capability = PORTS[port]
 
     def cell(pin: Pin | None) -> str:
         if pin is None or not pin.is_set(column):
             return "&nbsp;"
-        return "&check;" if yes_no else pin.get(column)
+        return "&check;" if capability else escape_cell(pin.get(column))
 
     rows = []
     for pairing in pairings:
         if not any(p is not None and p.is_set(column) for p in (pairing.old, pairing.new)):
             continue
-        sort_name = (pairing.old or pairing.new or _never()).name
         rows.append(
             (
-                sort_name,
+                pairing.name,
                 [
                     pairing.old.shown_name() if pairing.old else "&nbsp;",
                     cell(pairing.old),
@@ -141,6 +151,11 @@ def _port(old: Device, new: Device, pairings: Sequence[Pairing], port: str, titl
                     cell(pairing.new),
                 ],
             )
+        )
+    if not rows:  # an empty table is never published in silence
+        raise port_node.error(
+            f"no pin of {old.name} or {new.name} has {port} (its column '{column}' is empty)",
+            "check the port, or the pin sources",
         )
     rows.sort(key=lambda row: row[0])  # plain character order, as the published tables
     columns = [
@@ -150,10 +165,6 @@ def _port(old: Device, new: Device, pairings: Sequence[Pairing], port: str, titl
         Column(f"{new.name} {title}"),
     ]
     return generated_body(render_table(columns, [cells for _, cells in rows]))
-
-
-def _never() -> Pin:
-    raise AssertionError("a pairing has at least one pin")
 
 
 # Full comparison ----------------------------------------------------------------------------
@@ -175,17 +186,25 @@ def _full(old: Device, new: Device, pairings: Sequence[Pairing]) -> str:
 
 def _shown(pin: Pin, column: str) -> str:
     value = pin.get(column)
-    return escape_cell(value) if value else "n/a"
+    if not value:
+        return "n/a"
+    # A trailing backslash would escape the pipe that closes the cell in the one-sided layout,
+    # which has no blank before it.
+    escaped = escape_cell(value)
+    trailing = len(escaped) - len(escaped.rstrip("\\"))
+    return escaped + "\\" if trailing % 2 else escaped
 
 
 def _both(old: Device, new: Device, old_pin: Pin, new_pin: Pin) -> list[str]:
     rows = []
+    differs = False
     for label, column in ATTRIBUTES:
         if old_pin.is_set(column) or new_pin.is_set(column):
             before, after = _shown(old_pin, column), _shown(new_pin, column)
+            differs = differs or before != after
             mark = "∆" if before != after else "&nbsp;"
             rows.append(render_row([mark, label, before, after]))
-    if not any(row.startswith("| ∆ ") for row in rows):
+    if not differs:
         return _one_sided(f"Unchanged between {old.name} and {new.name}", new_pin)
     return [
         "|   |   | " + f"{escape_cell(old.name)} | {escape_cell(new.name)} |",

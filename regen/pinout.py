@@ -52,7 +52,8 @@ class Pin:
 def read_pins(frame: pd.DataFrame, path: str, columns: Iterable[str] = ()) -> tuple[Pin, ...]:
     """The device's pins in number order, contacts folded into the pin they belong to.
     `columns` are the ones the caller will show, besides those every pin source has."""
-    require_columns(frame, path, (*REQUIRED_COLUMNS, *columns), "a pin source")
+    needed = tuple(dict.fromkeys((*REQUIRED_COLUMNS, *columns)))
+    require_columns(frame, path, needed, "a pin source")
     if frame.empty:
         raise RegenError.at(path, frame.attrs.get("header_line", 1), "no pins", "add a row a pin")
     problems: list[Problem] = []

@@ -353,7 +353,8 @@ def test_every_problem_in_the_sources_is_reported_at_once(tmp_path: Path) -> Non
     availability = "model,country\nB404,Canada\nB404,Canada\nB4O4,Mexico\n,Peru\n"
     write_sources(tmp_path, carriers=carriers, models=models, availability=availability)
     assert build_error(tmp_path, 'models = ["B404"]\n') == [
-        "sources/carriers/models.csv:3: model B404 is listed twice (first at line 2) (keep one row)",
+        "sources/carriers/models.csv:3: model B404 is listed twice (first at line 2)"
+        " (keep one row)",
         "sources/carriers/models.csv:4: a model without a name (fill in the model)",
         "sources/carriers/carriers.csv:3: Telus in Canada is listed twice (first at line 2)"
         " (keep one row)",

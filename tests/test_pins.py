@@ -9,6 +9,8 @@ import pytest
 
 import regen
 from regen.config import parse_config
+from regen.scan import scan_text
+from tests.test_pinout import pin_file
 
 UUID = "09a7da10-a5d0-11ec-b909-0242ac120002"
 KEY = f'regions."{UUID}"'
@@ -32,8 +34,12 @@ ADDED = "| | Added to B-Series SoM |"
 REMOVED = "| | Removed from Boron |"
 UNCHANGED = "| | Unchanged between Boron and B-Series SoM |"
 
-# The columns most tests need; the others read as empty.
+# The columns most tests fill; pin_file adds the others, empty.
 SHORT = "num,name,alt_name,same_as,description\n"
+
+
+ROOT = Path(__file__).parent.parent
+GOOD = pin_file(SHORT + "1,GND,,,Ground.\n")  # a pin source either device can have
 
 
 def port(name: str, title: str) -> str:
@@ -70,7 +76,8 @@ def page_with(*lines: str) -> str:
 
 
 def full(root: Path, old: str, new: str) -> str:
-    write_pins(root, old, new)
+    """A full comparison of the two pin files, given every column they do not name."""
+    write_pins(root, pin_file(old), pin_file(new))
     return build(root, FULL)
 
 
@@ -327,8 +334,8 @@ def test_titles_sort_in_locale_compare_order(tmp_path: Path) -> None:
 def test_device_names_come_from_the_configuration(tmp_path: Path) -> None:
     write_pins(
         tmp_path,
-        SHORT + "1,A0,,,Analog\n2,GND,,,Ground.\n3,RST,,,Reset\n",
-        SHORT + "1,A0,,,Analog in\n2,GND,,,Ground.\n4,EN,,,Enable\n",
+        pin_file(SHORT + "1,A0,,,Analog\n2,GND,,,Ground.\n3,RST,,,Reset\n"),
+        pin_file(SHORT + "1,A0,,,Analog in\n2,GND,,,Ground.\n4,EN,,,Enable\n"),
     )
     options = (
         'style = "full-comparison"\n'
@@ -502,6 +509,42 @@ def test_values_are_shown_as_written_and_a_pipe_cannot_break_the_table(tmp_path:
     )
 
 
+def test_a_trailing_backslash_cannot_escape_the_closing_pipe(tmp_path: Path) -> None:
+    # The one-sided layout has no blank before the closing pipe: a value ending in an odd
+    # number of backslashes gets one more. The paired layout gets it too (shown the same).
+    old = SHORT + "1,A0,,,C:\\\n2,A1,,,two\\\\\n3,A2,,,one\\\n4,A3,,,a \\| b\n"
+    new = SHORT + "1,A0,,,C:\\\n2,A1,,,two\\\\\n3,A2,,,other\\\n"
+    assert full(tmp_path, old, new) == page_with(
+        *one_sided(
+            "A0",
+            UNCHANGED,
+            "| Pin Number | 1|",
+            "| Pin Name | A0|",
+            "| Description | C:\\\\|",
+        ),
+        *one_sided(
+            "A1",
+            UNCHANGED,
+            "| Pin Number | 2|",
+            "| Pin Name | A1|",
+            "| Description | two\\\\|",
+        ),
+        "#### A2",
+        HEAD,
+        ALIGN_4,
+        "| &nbsp; | Pin Number | 3 | 3 |",
+        "| &nbsp; | Pin Name | A2 | A2 |",
+        "| ∆ | Description | one\\\\ | other\\\\ |",
+        *one_sided(
+            "A3",
+            REMOVED,
+            "| Pin Number | 4|",
+            "| Pin Name | A3|",
+            "| Description | a \\| b|",
+        ),
+    )
+
+
 def test_a_one_sided_pin_lists_only_the_attributes_set_on_it(tmp_path: Path) -> None:
     columns = "num,name,alt_name,same_as,description,digital_read,analog_read,serial,serial_long\n"
     old = columns + "1,A0,,,Analog,,,,\n"
@@ -647,11 +690,59 @@ def test_port_comparison_a_value_no_is_not_set(tmp_path: Path) -> None:
     )
 
 
+def test_port_cells_are_escaped(tmp_path: Path) -> None:
+    # A `|` in a name, a value or the title cannot break the row; one already escaped stays.
+    columns = "num,name,alt_name,same_as,spi\n"
+    old = columns + "1,D|1,,,SPI | SS\n2,D2,,,SPI \\| MOSI\n3,D3,,,end\\\n"
+    write_pins(tmp_path, old, columns + "1,D|1,,,SPI (SS)\n")
+    assert build(tmp_path, port("spi", "S|PI")) == page_with(
+        "| Boron Pin Name | Boron S\\|PI | B-Series SoM Pin Name | B-Series SoM S\\|PI |",
+        PORT_HEAD,
+        "| D2 | SPI \\| MOSI | &nbsp; | &nbsp; |",
+        "| D3 | end\\ | &nbsp; | &nbsp; |",
+        "| D\\|1 | SPI \\| SS | D\\|1 | SPI (SS) |",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "value"),
+    [
+        ("spi", "spi", ""),
+        ("serial", "serial", ""),
+        ("i2c", "i2c", ""),
+        ("adc", "analog_read", ""),
+        ("pwm", "analog_write_pwm", ""),
+        ("spi", "spi", "No"),
+        ("adc", "analog_read", "No"),
+    ],
+)
+def test_a_port_no_pin_has_is_an_error_at_the_port(
+    tmp_path: Path, name: str, column: str, value: str
+) -> None:
+    # Either device alone would do: no table is published without a row.
+    columns = f"num,name,alt_name,same_as,{column}\n"
+    write_pins(tmp_path, columns + f"1,D0,,,{value}\n2,D1,,,\n", columns + f"1,D0,,,{value}\n")
+    assert build_error(tmp_path, port(name, "Port")) == [
+        f"regen.toml:5: {KEY}.port: no pin of Boron or B-Series SoM has {name}"
+        f" (its column '{column}' is empty) (check the port, or the pin sources)"
+    ]
+
+
+def test_a_port_one_device_has_is_compared(tmp_path: Path) -> None:
+    columns = "num,name,alt_name,same_as,i2c\n"
+    write_pins(tmp_path, columns + "1,D0,,,\n", columns + "1,D0,,,Wire (SDA)\n")
+    assert build(tmp_path, port("i2c", "I2C")) == page_with(
+        "| Boron Pin Name | Boron I2C | B-Series SoM Pin Name | B-Series SoM I2C |",
+        PORT_HEAD,
+        "| D0 | &nbsp; | D0 | Wire (SDA) |",
+    )
+
+
 # Configuration errors -------------------------------------------------------------------------
 
 
 def test_unknown_style_is_an_error(tmp_path: Path) -> None:
-    write_pins(tmp_path, SHORT, SHORT)
+    write_pins(tmp_path, GOOD, GOOD)
     assert build_error(tmp_path, f'style = "pinout"\n{DEVICES}') == [
         f"regen.toml:4: {KEY}.style: unknown value 'pinout'"
         " (expected one of: port-comparison, full-comparison)"
@@ -659,7 +750,7 @@ def test_unknown_style_is_an_error(tmp_path: Path) -> None:
 
 
 def test_unknown_port_is_an_error(tmp_path: Path) -> None:
-    write_pins(tmp_path, SHORT, SHORT)
+    write_pins(tmp_path, GOOD, GOOD)
     assert build_error(tmp_path, port("usb", "USB")) == [
         f"regen.toml:5: {KEY}.port: unknown value 'usb'"
         " (expected one of: spi, serial, i2c, adc, pwm)"
@@ -667,14 +758,14 @@ def test_unknown_port_is_an_error(tmp_path: Path) -> None:
 
 
 def test_port_options_are_unknown_to_a_full_comparison(tmp_path: Path) -> None:
-    write_pins(tmp_path, SHORT, SHORT)
+    write_pins(tmp_path, GOOD, GOOD)
     assert build_error(tmp_path, f'{FULL}port = "spi"\n') == [
         f"regen.toml:9: {KEY}.port: unknown key (known keys: style, devices)"
     ]
 
 
 def test_two_devices_are_required(tmp_path: Path) -> None:
-    write_pins(tmp_path, SHORT, SHORT)
+    write_pins(tmp_path, GOOD, GOOD)
     options = 'style = "full-comparison"\ndevices = [{ name = "Boron", source = "pins/old.csv" }]\n'
     assert build_error(tmp_path, options) == [
         f"regen.toml:5: {KEY}.devices: expected two devices, got 1"
@@ -683,9 +774,62 @@ def test_two_devices_are_required(tmp_path: Path) -> None:
 
 
 def test_a_missing_pin_source_is_named(tmp_path: Path) -> None:
-    write_pins(tmp_path, SHORT, SHORT)
+    good = pin_file(SHORT + "1,GND,,,Ground.\n")
+    write_pins(tmp_path, good, good)
     options = FULL.replace("pins/new.csv", "pins/gone.csv")
     assert build_error(tmp_path, options) == [
         f"regen.toml:5: {KEY}.devices[1].source: sources/pins/gone.csv not found"
         " (create it, or fix the path in the configuration)"
     ]
+
+
+@pytest.mark.parametrize(("index", "name"), [(0, ""), (1, ""), (0, "  ")])
+def test_an_empty_device_name_is_an_error(tmp_path: Path, index: int, name: str) -> None:
+    write_pins(tmp_path, GOOD, GOOD)
+    before = ("Boron", "B-Series SoM")[index]
+    options = FULL.replace(f'name = "{before}"', f'name = "{name}"')
+    assert build_error(tmp_path, options) == [
+        f"regen.toml:5: {KEY}.devices[{index}].name: an empty name"
+        " (name the device as pages show it)"
+    ]
+
+
+def test_both_devices_problems_come_before_the_port(tmp_path: Path) -> None:
+    # The sources are read before the rows are looked at: their problems are reported.
+    columns = "num,name,alt_name,same_as,spi\n"
+    write_pins(tmp_path, columns + "1,,,,\n", columns + "1,D0,,,\n")
+    assert build_error(tmp_path, port("spi", "SPI")) == [
+        "sources/pins/old.csv:2: a pin without a name (fill in its name)"
+    ]
+
+
+# The published bodies -------------------------------------------------------------------------
+
+PUBLISHED = sorted(p.name for p in (ROOT / "tests/published").glob("*.md") if p.name != "README.md")
+
+
+def test_every_pin_comparison_of_the_repository_is_published() -> None:
+    # One file per pins region of regen.toml, named after its port (or style) and uuid.
+    regions = tomllib.loads((ROOT / "regen.toml").read_text(encoding="utf-8"))["regions"]
+    expected = sorted(
+        f"{options.get('port', options['style'])}-{uuid[:8]}.md"
+        for uuid, options in regions.items()
+        if options["generator"] == "pins"
+    )
+    assert expected == PUBLISHED
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_the_committed_pages_hold_the_published_body(name: str) -> None:
+    # The file name ends with the start of the region's uuid; every copy of the region on the
+    # pages under docs/ holds the body byte for byte.
+    prefix = name.removesuffix(".md").rsplit("-", 1)[1]
+    published = (ROOT / "tests/published" / name).read_bytes().decode("utf-8")
+    found = [
+        (region.uuid, region.body)
+        for page in sorted((ROOT / "docs").rglob("*.md"))
+        for region in scan_text(page.read_bytes().decode("utf-8"), str(page)).regions
+        if region.uuid.startswith(prefix)
+    ]
+    assert len({uuid for uuid, _ in found}) == 1, f"one region's uuid starts with {prefix}"
+    assert [body for _, body in found] == [published] * len(found)

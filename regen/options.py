@@ -171,6 +171,13 @@ class Options:
             raise self.error(f"unknown value '{value}'", "expected one of: " + ", ".join(choices))
         return value
 
+    def cell_texts(self) -> frozenset[str]:
+        """One cell value or a non-empty list of them, as cell_text() reads each."""
+        items = self.items_or_one()
+        if not items:
+            raise self.error("an empty list", "name at least one value")
+        return frozenset(item.cell_text() for item in items)
+
     def strings(self) -> list[str]:
         """A list of strings, or one string standing for a list of one."""
         return [item.string() for item in self.items_or_one()]

@@ -724,7 +724,7 @@ def test_a_port_no_pin_has_is_an_error_at_the_port(
     write_pins(tmp_path, columns + f"1,D0,,,{value}\n2,D1,,,\n", columns + f"1,D0,,,{value}\n")
     assert build_error(tmp_path, port(name, "Port")) == [
         f"regen.toml:5: {KEY}.port: no pin of Boron or B-Series SoM has {name}"
-        f" (its column '{column}' is empty) (check the port, or the pin sources)"
+        f" (none is set in column '{column}') (check the port, or the pin sources)"
     ]
 
 

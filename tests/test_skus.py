@@ -420,3 +420,33 @@ def test_a_decimal_filter_value_must_be_quoted(skus: Path) -> None:
         f"regen.toml:5: {KEY}.lifecycle: a decimal number"
         ' (write it as the source does, in quotes: "1.5")'
     ]
+
+
+def test_a_sku_listed_twice_is_an_error_at_its_line(tmp_path: Path) -> None:
+    write_source(tmp_path, "skus.csv", SKUS + "B524MEA,again,b-series,EMEAA,,,GA,,\n")
+    assert build_error(tmp_path, 'columns = ["sku"]\n') == [
+        "sources/skus.csv:9: SKU B524MEA is listed twice (first at line 2) (keep one row)"
+    ]
+
+
+def test_link_without_the_sku_column_is_an_error(skus: Path) -> None:
+    assert build_error(skus, 'columns = ["description"]\nlink = true\n') == [
+        f"regen.toml:5: {KEY}.link: links the SKU, but no sku column is shown (add sku to columns)"
+    ]
+
+
+def test_an_empty_filter_list_is_an_error(skus: Path) -> None:
+    assert build_error(skus, 'columns = ["sku"]\nfamily = []\n') == [
+        f"regen.toml:5: {KEY}.family: an empty list (name at least one value)"
+    ]
+
+
+def test_a_datasheet_path_with_blanks_or_brackets_stays_one_link(tmp_path: Path) -> None:
+    source = (
+        "sku,description,family,region,modem,ethersim,lifecycle,replacement,datasheet\n"
+        "A1,x,f,r,,,GA,,/data sheets/a (old)/\n"
+    )
+    write_source(tmp_path, "skus.csv", source)
+    assert build(tmp_path, 'columns = ["sku"]\nlink = true\n') == page_with(
+        "| SKU |", "| :--- |", "| [A1](</data sheets/a (old)/>) |"
+    )

@@ -154,7 +154,7 @@ def _port(
         )
     if not rows:  # an empty table is never published in silence
         raise port_node.error(
-            f"no pin of {old.name} or {new.name} has {port} (its column '{column}' is empty)",
+            f"no pin of {old.name} or {new.name} has {port} (none is set in column '{column}')",
             "check the port, or the pin sources",
         )
     rows.sort(key=lambda row: row[0])  # plain character order, as the published tables

@@ -6,9 +6,16 @@ yes/no EtherSIM column, and the SKU as a link to its datasheet when asked.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
 from regen.generators.table import ColumnSpec, Filter, SortKey, TableOptions, build_table
 from regen.options import Options
+from regen.sources import record_line
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # column in the source -> title on the page
 COLUMNS = {
@@ -33,22 +40,25 @@ class SkusGenerator:
         link_node = node.get("link", False)
         link = link_node.boolean()
         columns = tuple(_column(item, link, link_node) for item in node.get("columns").items())
+        if link and "sku" not in [c.column for c in columns]:
+            raise link_node.error("links the SKU, but no sku column is shown", "add sku to columns")
         if not columns:
             raise node.get("columns").error("no columns", "name at least one column to show")
         filters = tuple(
-            Filter(
-                name,
-                frozenset(v.cell_text() for v in node.get(name).items_or_one()),
-                False,
-                node.get(name),
-            )
+            Filter(name, node.get(name).cell_texts(), False, node.get(name))
             for name in FILTERS
             if node.has(name)
         )
         sort = tuple(_sort_key(item) for item in node.get("sort", ["sku"]).items_or_one())
         key = context.source_key(source_node)
         options = TableOptions(key, source_node, filters, columns, sort)
-        return Job((key.path,), lambda: build_table(context.table(key, source_node), options))
+
+        def build() -> str:
+            frame = context.table(key, source_node)
+            _check_unique(frame, key.path)
+            return build_table(frame, options)
+
+        return Job((key.path,), build)
 
 
 def _column(node: Options, link: bool, link_node: Options) -> ColumnSpec:
@@ -74,3 +84,24 @@ def _sort_key(node: Options) -> SortKey:
         column = node.get("column").choice(*COLUMNS)
         return SortKey(column, node.get("descending", False).boolean(), False, node)
     return SortKey(node.choice(*COLUMNS), False, False, node)
+
+
+def _check_unique(frame: pd.DataFrame, path: str) -> None:
+    """One row per SKU: a second row for one is an error at its line."""
+    if "sku" not in frame.columns:
+        return  # reported with the other missing columns
+    seen: dict[str, int | None] = {}
+    problems = []
+    for index, sku in frame["sku"].items():
+        line = record_line(frame, index)
+        name = str(sku).strip()
+        if name in seen:
+            first = seen[name]
+            earlier = f" (first at line {first})" if first is not None else ""
+            problems.append(
+                Problem(path, line, f"SKU {name} is listed twice{earlier}", "keep one row")
+            )
+        else:
+            seen[name] = line
+    if problems:
+        raise RegenError(problems)

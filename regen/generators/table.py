@@ -122,8 +122,7 @@ def _parse_filter(column: str, node: Options) -> Filter:
         node.only("not")
         target = node.get("not")
         negate = True
-    values = frozenset(item.cell_text() for item in target.items_or_one())
-    return Filter(column, values, negate, node)
+    return Filter(column, target.cell_texts(), negate, node)
 
 
 def _parse_sort(node: Options) -> SortKey:
@@ -272,10 +271,15 @@ def _cells(frame: pd.DataFrame, columns: Sequence[ColumnSpec], where: _Where) ->
                 value = _boolean(value, column, where, index)
             if column.link is not None and value.strip():
                 url = str(record[column.link]).strip()
-                value = f"[{value}]({url})" if url else value
+                value = f"[{value}]({_destination(url)})" if url else value
             row.append(value)
         rows.append(row)
     return rows
+
+
+def _destination(url: str) -> str:
+    """A link destination Markdown reads as one: in <...> when it holds blanks or brackets."""
+    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
 
 
 def _boolean(value: str, column: ColumnSpec, where: _Where, index: object) -> str:

@@ -8,12 +8,12 @@ markers, so pages that document the markers survive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from regen.errors import Problem, RegenError
 from regen.markers import MalformedMarker, Marker, Role, parse_marker
 from regen.model import Document, Part, Region
-from regen.textfile import split_lines
 
 # CommonMark: up to three spaces, then three or more backticks or tildes. A backtick fence's
 # info string may not hold a backtick.
@@ -55,21 +55,47 @@ class _Open:
     marker: Marker
     uuid: str
     line: int  # 1-based
-    index: int  # index into lines
+    start: int  # offset of the BEGIN line in the text
+    end: int  # offset just past it
+
+
+# The only lines that can matter: fence lines and lines that open a comment, each indented by
+# at most three spaces. One pattern finds their openings over the whole text, at the speed of
+# the regex engine (its leading character class lets it skip ahead fast; `^` would not); every
+# other line is text, whatever it holds.
+_OPENING = re.compile(r"[`~{<](?:(?<=`)``|(?<=~)~~|(?<={)\{!--|(?<=<)!--)")
+
+
+def _candidates(text: str) -> Iterator[int]:
+    """The start of every line whose first non-blank characters (after at most three spaces)
+    open a fence or a comment."""
+    previous = -1
+    for match in _OPENING.finditer(text):
+        opening = match.start()
+        start = text.rfind("\n", 0, opening) + 1
+        if start == previous:
+            continue  # a second opening on the same line
+        if opening - start <= 3 and text[start:opening] == " " * (opening - start):
+            previous = start
+            yield start
 
 
 def scan_text(text: str, path: str) -> Document:
     """Split `text` into text and regions. Raises RegenError listing every marker problem."""
-    lines = split_lines(text)
     problems: list[Problem] = []
     parts: list[Part] = []
-    pending_from = 0  # first line not yet placed in `parts`
+    placed = 0  # offset up to which the text is in `parts`
     fence: _Fence | None = None
     hidden: list[int] = []  # marker lines inside the fence still open
     current: _Open | None = None
+    number, counted = 1, 0  # the line number at offset `counted`
 
-    for index, line in enumerate(lines):
-        number = index + 1
+    for start in _candidates(text):
+        number += text.count("\n", counted, start)
+        counted = start
+        newline = text.find("\n", start)
+        end = len(text) if newline < 0 else newline + 1
+        line = text[start:end]
         if fence is not None:
             if fence.closed_by(line):
                 fence, hidden = None, []
@@ -106,7 +132,7 @@ def scan_text(text: str, path: str) -> Document:
                         f"add that region's END line above line {number}",
                     )
                 )
-            current = _Open(marker, marker.uuid, number, index)
+            current = _Open(marker, marker.uuid, number, start, end)
             continue
         # An END marker.
         if current is None:
@@ -142,19 +168,19 @@ def scan_text(text: str, path: str) -> Document:
                 )
             )
             continue
-        if opened.index > pending_from:
-            parts.append("".join(lines[pending_from : opened.index]))
+        if opened.start > placed:
+            parts.append(text[placed : opened.start])
         parts.append(
             Region(
                 kind=marker.kind,
                 uuid=opened.uuid,
                 line=opened.line,
-                begin=lines[opened.index],
-                body="".join(lines[opened.index + 1 : index]),
+                begin=text[opened.start : opened.end],
+                body=text[opened.end : start],
                 end=line,
             )
         )
-        pending_from = index + 1
+        placed = end
 
     if current is not None:
         hint = "add its END line where the region stops"
@@ -185,6 +211,6 @@ def scan_text(text: str, path: str) -> Document:
         )
     if problems:
         raise RegenError(problems)
-    if pending_from < len(lines):
-        parts.append("".join(lines[pending_from:]))
+    if placed < len(text):
+        parts.append(text[placed:])
     return Document(path, tuple(parts))

@@ -205,3 +205,18 @@ def test_region_inside_a_list_item_indented_up_to_three_spaces() -> None:
     text = f"- item\n\n   {BLURB_BEGIN % UUID_BLURB}\n   body\n   {BLURB_END}\n"
     (region,) = scan_text(text, "p.md").regions
     assert region.body == "   body\n"
+
+
+def test_a_line_with_two_openings_is_read_once() -> None:
+    text = f"{{{{!-- note <!-- aside --}}}}\n{BEGIN % UUID_A}\nx\n{END % UUID_A}\n"
+    (region,) = scan_text(text, "p.md").regions
+    assert region.line == 2
+    # A fence line may carry an opening too: it is a fence, once.
+    fenced = f"```{{{{!--\n{BEGIN % UUID_A}\n```\n{BEGIN % UUID_A}\nx\n{END % UUID_A}\n"
+    (region,) = scan_text(fenced, "p.md").regions
+    assert region.line == 4
+
+
+def test_a_marker_after_text_on_its_line_is_text() -> None:
+    assert scan_text(f"see {BEGIN % UUID_A}\n", "p.md").regions == ()
+    assert scan_text(f"    {BEGIN % UUID_A}\n", "p.md").regions == ()

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from regen.affected import Change, affected_pages
+from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
@@ -111,9 +112,11 @@ def check(
     config: Config | PathLike | None = None,
     registry: Registry | None = None,
     change: Change | None = None,
+    cache: bool = True,
 ) -> Report:
     """Read, scan and plan every page, and report what is stale and what is wrong. Nothing is
-    written, and problems with the input are in the Report, never raised.
+    written (but for the body cache, `.regen-cache/`, unless `cache` is false), and problems
+    with the input are in the Report, never raised.
 
     With `change`, only the pages it affects are planned: those that changed, those with a
     region built from a changed file, those with a region whose configuration changed."""
@@ -135,7 +138,8 @@ def check(
         except RegenError as exc:
             problems.extend(exc.problems)
     select = None if change is None else partial(affected_pages, change=change)
-    result = plan_pages(pages, conf, registry, SourceCache(root), select)
+    bodies = BodyCache(root if cache else None)
+    result = plan_pages(pages, conf, registry, SourceCache(root), select, bodies)
     return Report(result.changes, (*problems, *result.problems))
 
 
@@ -145,12 +149,13 @@ def update(
     config: Config | PathLike | None = None,
     registry: Registry | None = None,
     change: Change | None = None,
+    cache: bool = True,
 ) -> Report:
     """Rewrite every stale page, unless any problem was found: then nothing is written.
 
     Pages are written one by one, each atomically; if writing one fails, the run stops there,
     and the pages before it are new while it and the rest are as they were."""
-    report = check(paths, config=config, registry=registry, change=change)
+    report = check(paths, config=config, registry=registry, change=change, cache=cache)
     if report.problems:
         return report
     written: list[str] = []

@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +42,14 @@ def _report_problems(problems: Sequence[Problem], tail: str = "") -> int:
         _echo(str(problem), err=True)
     _echo(f"regen: {_plural(len(problems), 'problem')} found{tail}", err=True)
     return ExitCode.INPUT_ERROR
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The group's options, passed to every command."""
+
+    config: Path | None
+    cache: bool
 
 
 class _UpdateByDefault(click.Group):
@@ -126,16 +135,21 @@ def _change(
     help="The configuration file (default: the nearest regen.toml or pyproject.toml with "
     "[tool.regen], from the current folder up).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build every region from its sources, without reading or writing .regen-cache/.",
+)
 @click.version_option(
     None, "-V", "--version", package_name="regen", prog_name="regen", message="%(prog)s %(version)s"
 )
 @click.pass_context
-def cli(ctx: click.Context, config_file: Path | None) -> int:
+def cli(ctx: click.Context, config_file: Path | None, no_cache: bool) -> int:
     """Keep generated regions of Markdown pages true to their CSV/JSON sources.
 
     Without a command, runs `regen update` (on PATHS, if given).
     """
-    ctx.obj = config_file
+    ctx.obj = Settings(config_file, not no_cache)
     if ctx.invoked_subcommand is None:
         code: int = ctx.invoke(update_command)
         return code
@@ -164,7 +178,7 @@ def _verbosity(command: F) -> F:
 @_verbosity
 @click.pass_obj
 def update_command(
-    config_file: Path | None,
+    settings: Settings,
     paths: tuple[Path, ...] = (),
     changed: bool = False,
     staged: bool = False,
@@ -178,8 +192,8 @@ def update_command(
 
     Nothing is written when any problem is found.
     """
-    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
-    report = api.update(paths, config=config, change=change)
+    paths, change, config = _change(settings.config, paths, changed, staged, since, affected)
+    report = api.update(paths, config=config, change=change, cache=settings.cache)
     written = set(report.written)
     if verbose:
         _print_statuses(report.results)
@@ -214,7 +228,7 @@ def update_command(
 @_verbosity
 @click.pass_obj
 def check_command(
-    config_file: Path | None,
+    settings: Settings,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -225,8 +239,8 @@ def check_command(
     verbose: bool,
 ) -> int:
     """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
-    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
-    report = api.check(paths, config=config, change=change)
+    paths, change, config = _change(settings.config, paths, changed, staged, since, affected)
+    report = api.check(paths, config=config, change=change, cache=settings.cache)
     stale = report.count(Status.STALE)
     code = ExitCode.INPUT_ERROR if report.problems else ExitCode.STALE if stale else ExitCode.OK
     if output == "json":
@@ -272,7 +286,7 @@ def check_command(
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_obj
 def list_command(
-    config_file: Path | None,
+    settings: Settings,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -282,8 +296,8 @@ def list_command(
 ) -> int:
     """List every region: where, kind, uuid, generator, configuration entry, sources and
     status."""
-    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
-    report = api.check(paths, config=config, change=change)
+    paths, change, config = _change(settings.config, paths, changed, staged, since, affected)
+    report = api.check(paths, config=config, change=change, cache=settings.cache)
     rows = [_region_json(r) for r in report.results]
     if as_json:
         document = {"regions": rows, "problems": [_problem_json(p) for p in report.problems]}

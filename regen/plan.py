@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from regen.cache import BodyCache
 from regen.config import Config
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Generator, Job, Registry, builtin_registry
@@ -40,10 +41,17 @@ class Planner:
     """Prepares and builds region bodies for one run, each uuid once, however many pages
     hold it; what failed is remembered too, and its problems reported once."""
 
-    def __init__(self, config: Config, registry: Registry, cache: SourceCache) -> None:
+    def __init__(
+        self,
+        config: Config,
+        registry: Registry,
+        cache: SourceCache,
+        bodies: BodyCache | None = None,
+    ) -> None:
         self.config = config
         self.registry = registry
         self.cache = cache
+        self.bodies = bodies or BodyCache(None)
         self.problems: list[Problem] = []
         self._jobs: dict[tuple[RegionKind, str], Job | None] = {}
         self._built: dict[tuple[RegionKind, str], Built | None] = {}
@@ -69,7 +77,9 @@ class Planner:
         key = (region.kind, region.uuid)
         if key not in self._built:
             job = self.job(region, spec, page)
-            self._built[key] = None if job is None else self._finish(job, spec, (page, region.line))
+            self._built[key] = (
+                None if job is None else self._finish(job, spec, region, (page, region.line))
+            )
         return self._built[key]
 
     def _guarded(
@@ -102,13 +112,24 @@ class Planner:
             )
         return None
 
-    def _finish(self, job: Job, spec: RegionSpec, used_at: tuple[str, int]) -> Built | None:
+    def _finish(
+        self, job: Job, spec: RegionSpec, region: Region, used_at: tuple[str, int]
+    ) -> Built | None:
+        generator = self.registry.get(spec.generator)
+        cacheable = getattr(generator, "cacheable", False)
+        key = self.bodies.key(spec, region.kind.value, job.inputs) if cacheable else None
+        if key is not None:
+            found, cached = self.bodies.get(key)
+            if found:
+                return Built(cached, job.inputs)
         # In a tuple, so that a failed build (None) differs from "keep the body" ((None,)).
         result = self._guarded(spec, lambda _g, _c: (job.build(),), used_at)
         if result is None:
             return None
         (body,) = result
         if body is None:
+            if key is not None:
+                self.bodies.put(key, None)
             return Built(None, job.inputs)
         if body and not body.endswith("\n"):
             body += "\n"  # the END marker must start a line of its own
@@ -116,6 +137,8 @@ class Planner:
         if problem is not None:
             self._report([problem])
             return None
+        if key is not None:
+            self.bodies.put(key, body)
         return Built(body, job.inputs)
 
     def plan_page(self, page: Page) -> FileChange:
@@ -179,9 +202,10 @@ def plan_pages(
     registry: Registry,
     cache: SourceCache,
     select: Callable[[list[Page], Planner], list[Page]] | None = None,
+    bodies: BodyCache | None = None,
 ) -> Plan:
     """Plan every page, or those `select` picks (it may ask the planner what regions read)."""
-    planner = Planner(config, registry, cache)
+    planner = Planner(config, registry, cache, bodies)
     chosen = list(pages) if select is None else select(list(pages), planner)
     changes = tuple(planner.plan_page(page) for page in chosen)
     return Plan(changes, tuple(planner.problems))

@@ -88,7 +88,7 @@ class Repo:
         return {
             str(p.relative_to(self.root)): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in sorted(self.root.rglob("*"))
-            if p.is_file()
+            if p.is_file() and ".regen-cache" not in p.parts  # regen's cache may change
         }
 
 

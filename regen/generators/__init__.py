@@ -82,6 +82,10 @@ class Generator(Protocol):
         ...
 
 
+# A generator may also say `cacheable = True`: its body depends on its options and the bytes
+# of its inputs alone, so a body built before from the same is reused (see regen.cache).
+
+
 Registry = Mapping[str, Generator]
 
 

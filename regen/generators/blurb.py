@@ -9,6 +9,7 @@ from regen.sources import SourceNotFound
 
 class BlurbGenerator:
     summary = "copies the master text `<blurbs>/<uuid>.md` into every region with that uuid"
+    cacheable = True  # the body depends on the options and inputs alone
 
     def prepare(self, context: Context) -> Job:
         context.options.only()

@@ -62,6 +62,7 @@ class Facts:
 
 class CarriersGenerator:
     summary = "carriers per country for cellular models, from tidy carrier, model and country lists"
+    cacheable = True  # the body depends on the options and inputs alone
 
     def prepare(self, context: Context) -> Job:
         node = context.options

@@ -62,6 +62,7 @@ class Device:
 
 class PinsGenerator:
     summary = "pin comparisons between two devices: one port's pins, or every pin in full"
+    cacheable = True  # the body depends on the options and inputs alone
 
     def prepare(self, context: Context) -> Job:
         node = context.options

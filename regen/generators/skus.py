@@ -32,6 +32,7 @@ FILTERS = ("family", "lifecycle", "region")
 
 class SkusGenerator:
     summary = "SKUs filtered by family, lifecycle and region; the SKU may link to its datasheet"
+    cacheable = True  # the body depends on the options and inputs alone
 
     def prepare(self, context: Context) -> Job:
         node = context.options

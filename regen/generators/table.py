@@ -139,6 +139,7 @@ def _parse_sort(node: Options) -> SortKey:
 
 class TableGenerator:
     summary = "a Markdown table from one CSV/JSON source: filter, sort, rename, group and join"
+    cacheable = True  # the body depends on the options and inputs alone
 
     def prepare(self, context: Context) -> Job:
         options = parse_options(context)

@@ -1,0 +1,131 @@
+"""A cache of built region bodies, in `.regen-cache/` at the root, so that a run whose inputs
+did not change reads no source with pandas (nor imports it).
+
+An entry is keyed by a hash of everything the body depends on: regen's version, the
+generator and its options, and the bytes of every input file. A changed input makes a new key;
+an entry that does not read back exactly (corrupt, foreign, from another version) is ignored
+and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from regen.model import RegionSpec
+
+FOLDER = ".regen-cache"
+_FORMAT = 1
+
+
+def _version() -> str:
+    from regen import __version__
+
+    return __version__
+
+
+@dataclass
+class BodyCache:
+    """Built bodies by key. `root` None: no cache (every body is built)."""
+
+    root: Path | None
+    _digests: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path | None:
+        return None if self.root is None else self.root / FOLDER
+
+    def key(self, spec: RegionSpec, kind: str, inputs: tuple[str, ...]) -> str | None:
+        """The entry's key, or None when an input cannot be read (the build will say why)."""
+        if self.root is None:
+            return None
+        digests = []
+        for path in inputs:
+            digest = self._digest(path)
+            if digest is None:
+                return None
+            digests.append((path, digest))
+        identity = {
+            "format": _FORMAT,
+            "regen": _version(),
+            "kind": kind,
+            "generator": spec.generator,
+            "options": _canonical(spec.options),
+            "inputs": digests,
+        }
+        text = json.dumps(identity, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _digest(self, path: str) -> str | None:
+        if path not in self._digests:
+            assert self.root is not None
+            try:
+                data = (self.root / path).read_bytes()
+            except OSError:
+                self._digests[path] = None
+            else:
+                self._digests[path] = hashlib.sha256(data).hexdigest()
+        return self._digests[path]
+
+    def get(self, key: str) -> tuple[bool, str | None]:
+        """(found, body); a body of None means "keep the page's body"."""
+        folder = self.folder
+        if folder is None:
+            return False, None
+        try:
+            entry = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False, None
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return False, None
+        body = entry.get("body")
+        if body is not None and not isinstance(body, str):
+            return False, None
+        if entry.get("digest") != _digest_of(body):
+            return False, None
+        return True, body
+
+    def put(self, key: str, body: str | None) -> None:
+        """Store an entry; a cache that cannot be written is no error, only slower."""
+        folder = self.folder
+        if folder is None:
+            return
+        entry = {"key": key, "body": body, "digest": _digest_of(body)}
+        with contextlib.suppress(OSError):
+            _ensure(folder)
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    json.dump(entry, out)
+                Path(temp).replace(folder / f"{key}.json")
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+
+
+def _digest_of(body: str | None) -> str:
+    return hashlib.sha256(("\0" if body is None else "b" + body).encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return repr(value)  # TOML dates and times
+
+
+def _ensure(folder: Path) -> None:
+    """Make the cache folder, git-ignored by a .gitignore of its own (as pytest's cache is)."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("# made by regen: its cache, never committed\n*\n")

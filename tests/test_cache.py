@@ -1,0 +1,94 @@
+"""The body cache: a run whose inputs did not change builds nothing and imports no pandas; a
+changed input, a corrupt or foreign entry, are never trusted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from regen.cache import FOLDER
+from regen.errors import ExitCode
+from tests.conftest import TABLE, UUID_A, Repo, Runner
+from tests.conftest import region as generated
+
+FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
+STALE = "# Carriers\n\n" + generated(UUID_A, "old\n")
+PROBE = (
+    "import sys\n"
+    "from regen.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print(code, sorted(m for m in ('pandas', 'git', 'mistune') if m in sys.modules))\n"
+)
+
+
+def run_fresh_process(root: Path, *args: str) -> str:
+    """Run regen in a new interpreter (so imports start from nothing); its last line."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=root, capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()[-1]
+
+
+def entries(repo: Repo) -> list[Path]:
+    return sorted((repo.root / FOLDER).glob("*.json"))
+
+
+def test_a_warm_run_imports_no_pandas_git_or_mistune(repo: Repo) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run_fresh_process(repo.root, "check") == "0 ['pandas']"
+    assert run_fresh_process(repo.root, "check") == "0 []"
+    assert run_fresh_process(repo.root, "update") == "0 []"
+
+
+def test_a_changed_input_is_rebuilt(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run("check").code == 0
+    repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
+    result = run("check")
+    assert result.code == ExitCode.STALE
+    assert "+| Canada | Bell Mobility, T |" in result.out
+
+
+def test_a_changed_entry_is_rebuilt(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run("check").code == 0
+    repo.write("regen.toml", repo.read("regen.toml").replace('"Carriers"', '"Operators"'))
+    assert "+| Country | Operators |" in run("check").out
+
+
+def test_corrupt_and_foreign_entries_are_ignored(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    assert run("check").code == ExitCode.STALE
+    (entry,) = entries(repo)
+    for bad in (
+        "not json",
+        json.dumps({"key": entry.stem, "body": "forged\n", "digest": "0" * 64}),
+        json.dumps({"key": "another", "body": "x\n", "digest": "0"}),
+        json.dumps([1, 2]),
+    ):
+        entry.write_text(bad)
+        assert run("update").code == 0
+        assert repo.read("docs/a.md") == FRESH
+        repo.write("docs/a.md", STALE)
+
+
+def test_the_cache_ignores_itself_in_git(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    run("check")
+    assert (repo.root / FOLDER / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_no_cache_reads_and_writes_none(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    assert run("--no-cache", "update").code == 0
+    assert repo.read("docs/a.md") == FRESH
+    assert not (repo.root / FOLDER).exists()
+
+
+def test_an_unwritable_cache_only_slows_down(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    (repo.root / FOLDER).write_text("a file where the folder should be")
+    assert run("update").code == 0
+    assert repo.read("docs/a.md") == FRESH

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from regen.config import Config
+from regen.discover import matches
 from regen.model import Page, Region, RegionSpec
 from regen.plan import Planner
 
@@ -66,3 +67,25 @@ def _reads_changed(planner: Planner, region: Region, page: str, paths: frozenset
     job = planner.job(region, spec, page)
     # A region whose options are broken is affected by anything: its problem must be seen.
     return job is None or any(path in paths for path in job.inputs)
+
+
+def pages_alone(change: Change, planner: Planner) -> list[str] | None:
+    """The changed pages, when nothing else changed that a region is built from: then they are
+    all a change affects, and no other page need be read. None when a changed file may feed a
+    region (a configured source or blurb master, the configuration, or anything unknown)."""
+    config = planner.config
+    if config.file in change.paths:
+        return None
+    inputs: set[str] = set()
+    for spec in config.regions.values():
+        job = planner.job_of(spec)
+        if job is None:
+            return None  # a broken entry: let the full run report it
+        inputs.update(job.inputs)
+    pages: list[str] = []
+    for path in sorted(change.paths):
+        if path in inputs or path.startswith(config.blurbs.rstrip("/") + "/"):
+            return None
+        if matches(path, config.pages) and not matches(path, config.exclude):
+            pages.append(path)
+    return pages

@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
-from regen.affected import Change, affected_pages
+from regen.affected import Change, affected_pages, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
@@ -22,7 +21,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at
 from regen.model import FileChange, Page, RegionResult, Status
-from regen.plan import plan_pages
+from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
@@ -125,22 +124,40 @@ def check(
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
+    return _check(conf, registry, paths, change, cache)
+
+
+def _check(
+    conf: Config,
+    registry: Registry,
+    paths: Sequence[PathLike],
+    change: Change | None,
+    cache: bool,
+) -> Report:
     problems: list[Problem] = list(conf.problems)
+    root = conf.root.resolve()
+    bodies = BodyCache(root if cache else None)
+    planner = Planner(conf, registry, SourceCache(root), bodies)
+    if change is not None and not paths:
+        direct = pages_alone(change, planner)
+        if direct is not None:  # only pages changed: read just those
+            paths = [root / page for page in direct if (root / page).is_file()]
+            change = None
+            if not paths:
+                return Report((), tuple(problems))
     try:
         files = discover(conf, [Path(p) for p in paths])
     except RegenError as exc:
         return Report((), (*problems, *exc.problems))
     pages: list[Page] = []
-    root = conf.root.resolve()
     for file in files:
         try:
             pages.append(read_page(root, file))
         except RegenError as exc:
             problems.extend(exc.problems)
-    select = None if change is None else partial(affected_pages, change=change)
-    bodies = BodyCache(root if cache else None)
-    result = plan_pages(pages, conf, registry, SourceCache(root), select, bodies)
-    return Report(result.changes, (*problems, *result.problems))
+    chosen = pages if change is None else affected_pages(pages, planner, change)
+    changes = tuple(planner.plan_page(page) for page in chosen)
+    return Report(changes, (*problems, *planner.problems))
 
 
 def update(

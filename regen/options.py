@@ -44,22 +44,26 @@ class KeyLines:
     lines: Mapping[tuple[str, ...], int] = field(default_factory=dict)
     base: tuple[str, ...] = ()  # ("tool", "regen") in pyproject.toml
     prefix: str = ""  # how key paths are shown: "tool.regen." in pyproject.toml
+    folded: Mapping[tuple[str, ...], int] = field(default_factory=dict)  # keys in lower case
 
     @classmethod
     def of(cls, text: str, file: str, base: tuple[str, ...] = ()) -> KeyLines:
         prefix = "".join(f"{quote_key(part)}." for part in base)
-        return cls(file, index_keys(text), base, prefix)
+        lines = index_keys(text)
+        folded: dict[tuple[str, ...], int] = {}
+        for key, line in lines.items():
+            folded.setdefault(tuple(n.lower() for n in key), line)
+        return cls(file, lines, base, prefix, folded)
 
     def line(self, path: Path) -> int | None:
         names = self.base + tuple(p for p in _names_until_index(path))
-        folded = {tuple(n.lower() for n in key): line for key, line in self.lines.items()}
         for end in range(len(names), 0, -1):
             key = names[:end]
             if key in self.lines:
                 return self.lines[key]
             # uuids may be written in any case
-            if (lowered := tuple(n.lower() for n in key)) in folded:
-                return folded[lowered]
+            if (lowered := tuple(n.lower() for n in key)) in self.folded:
+                return self.folded[lowered]
         return None
 
     def show(self, path: Path) -> str:

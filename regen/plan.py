@@ -73,6 +73,14 @@ class Planner:
             self._jobs[key] = self._guarded(spec, lambda g, c: g.prepare(c), (page, region.line))
         return self._jobs[key]
 
+    def job_of(self, spec: RegionSpec) -> Job | None:
+        """A configured region's job, before any page is read: errors point at the entry."""
+        key = (RegionKind.GENERATED, spec.uuid)
+        if key not in self._jobs:
+            used_at = (self.config.file, spec.line or 1)
+            self._jobs[key] = self._guarded(spec, lambda g, c: g.prepare(c), used_at)
+        return self._jobs[key]
+
     def build(self, region: Region, spec: RegionSpec, page: str) -> Built | None:
         key = (region.kind, region.uuid)
         if key not in self._built:
@@ -201,11 +209,9 @@ def plan_pages(
     config: Config,
     registry: Registry,
     cache: SourceCache,
-    select: Callable[[list[Page], Planner], list[Page]] | None = None,
     bodies: BodyCache | None = None,
 ) -> Plan:
-    """Plan every page, or those `select` picks (it may ask the planner what regions read)."""
+    """Plan every page."""
     planner = Planner(config, registry, cache, bodies)
-    chosen = list(pages) if select is None else select(list(pages), planner)
-    changes = tuple(planner.plan_page(page) for page in chosen)
+    changes = tuple(planner.plan_page(page) for page in pages)
     return Plan(changes, tuple(planner.problems))

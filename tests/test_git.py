@@ -234,3 +234,14 @@ def test_affected_with_a_git_option_is_a_usage_error(repo_git: Repo, run: Runner
     del repo_git
     result = run("check", "--affected", "--changed", "x.csv")
     assert result.code == ExitCode.USAGE
+
+
+def test_pages_alone_are_read_alone(repo_git: Repo, run: Runner) -> None:
+    # Only pages changed: the others are not even read (a broken one goes unnoticed here, and
+    # is reported by any full run).
+    repo_git.write("docs/broken.md", "{{!-- END shared-blurb --}}\n")
+    repo_git.write("docs/carriers.md", "# Carriers\n\n" + generated(UUID_A, "old\n"))
+    result = run("check", "--affected", "docs/carriers.md", "-q")
+    assert result.code == ExitCode.STALE
+    assert result.err == ""
+    assert run("check").code == ExitCode.INPUT_ERROR

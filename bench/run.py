@@ -1,0 +1,231 @@
+"""`make bench`: regen against the floor and cog on generated corpora, as ratios measured
+side by side in one run. Writes BENCHMARKS.md.
+
+    python bench/run.py [--pages 3000 30000] [--repeat 5] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import build  # noqa: E402
+
+PYTHON = sys.executable
+REGEN = [PYTHON, "-m", "regen"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    times: list[float]
+    rss_mb: float
+    codes: set[int]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def spread(self) -> str:
+        return f"{min(self.times):.3f}–{max(self.times):.3f}"
+
+
+def measure(
+    name: str,
+    command: Sequence[str],
+    cwd: Path,
+    repeat: int,
+    before: Callable[[int], None] | None = None,
+) -> Sample:
+    """Run `command` `repeat` times; its wall time and the peak memory of its process."""
+    times: list[float] = []
+    rss = 0
+    codes: set[int] = set()
+    for turn in range(repeat):
+        if before is not None:
+            before(turn)
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        codes.add(process.returncode)
+        rss = max(rss, usage.ru_maxrss)  # KiB on Linux
+    return Sample(name, times, rss / 1024, codes)
+
+
+def cog_available() -> bool:
+    if shutil.which("cog") or (Path(PYTHON).parent / "cog").exists():
+        return True
+    done = subprocess.run(
+        [PYTHON, "-m", "pip", "install", "--quiet", "cogapp"], capture_output=True, check=False
+    )
+    return done.returncode == 0
+
+
+def cog_corpus(regen_root: Path, target: Path) -> None:
+    """The same pages with each region as a cog block whose code prints the same body."""
+    from regen.scan import scan_text
+
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "bodies").mkdir(parents=True)
+    bodies: dict[str, int] = {}
+    for page in sorted((regen_root / "docs").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        out: list[str] = []
+        for part in scan_text(text, page.name).parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            number = bodies.setdefault(part.body, len(bodies))
+            body_file = target / "bodies" / f"{number}.md"
+            if not body_file.exists():
+                body_file.write_text(part.body, encoding="utf-8")
+            out.append(
+                "<!-- [[[cog\nimport cog\n"
+                f"cog.out(open('bodies/{number}.md', encoding='utf-8').read())\n]]] -->\n"
+                f"{part.body}<!-- [[[end]]] -->\n"
+            )
+        (target / page.name).write_text("".join(out), encoding="utf-8")
+    names = sorted(p.name for p in target.glob("*.md"))
+    (target / "files.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as info:
+        memory = int(re.findall(r"\d+", info.readline())[0]) // (1024 * 1024)
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory} GiB; Linux {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample]:
+    root = work / f"corpus-{pages}"
+    print(f"building {pages} pages ...", flush=True)
+    build(root, pages)
+    subprocess.run([*REGEN, "--no-cache", "update", "-q"], cwd=root, check=True)
+    cache = root / ".regen-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    carriers = root / "sources" / "carriers" / "carriers.csv"
+    original = carriers.read_text(encoding="utf-8")
+
+    def cold(_: int) -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def one_cell(turn: int) -> None:
+        text = original if turn % 2 else original.replace("Canada,Telus,", "Canada,Telus Mobility,")
+        carriers.write_text(text, encoding="utf-8")
+
+    samples = [
+        measure("floor (read + one regex)", [PYTHON, str(Path(__file__).parent / "floor.py"), "docs"], root, repeat),
+        measure("python -c 'import click'", [PYTHON, "-c", "import click"], root, repeat),
+        measure("regen check, cold (no cache)", [*REGEN, "check", "-q"], root, repeat, cold),
+        measure("regen check, warm", [*REGEN, "check", "-q"], root, repeat),
+        measure("regen update, nothing to do", [*REGEN, "update", "-q"], root, repeat),
+        measure("regen update, one source cell changed", [*REGEN, "update", "-q"], root, repeat, one_cell),
+        measure(
+            "regen check --affected one page (pre-commit)",
+            [*REGEN, "check", "-q", "--affected", "docs/page-00017.md"],
+            root,
+            repeat,
+        ),
+    ]
+    carriers.write_text(original, encoding="utf-8")
+    subprocess.run([*REGEN, "update", "-q"], cwd=root, check=True)
+    if with_cog:
+        cog_root = work / f"cog-{pages}"
+        cog_corpus(root, cog_root)
+        cog = shutil.which("cog") or str(Path(PYTHON).parent / "cog")
+        samples.append(measure("cog --check", [cog, "--check", "@files.txt"], cog_root, repeat))
+    return samples
+
+
+def report(results: dict[int, list[Sample]], with_cog: bool) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Made by `make bench` (`bench/run.py`): corpora built from a seed, every command run in a",
+        "fresh process, several times; the median and the spread (fastest–slowest) of its wall",
+        "time, and its peak memory (RSS). Ratios are against the floor, measured in the same run.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+    ]
+    for pages, samples in results.items():
+        floor = samples[0].median
+        click = samples[1].median
+        lines += [
+            f"## {pages:,} pages",
+            "",
+            "| Command | Median (s) | Spread (s) | × floor | Peak RSS (MB) | Exit |",
+            "| :--- | ---: | ---: | ---: | ---: | :--- |",
+        ]
+        for sample in samples:
+            lines.append(
+                f"| {sample.name} | {sample.median:.3f} | {sample.spread()} | "
+                f"{sample.median / floor:.2f} | {sample.rss_mb:.0f} | "
+                f"{', '.join(map(str, sorted(sample.codes)))} |"
+            )
+        by_name = {s.name: s for s in samples}
+        affected = by_name["regen check --affected one page (pre-commit)"].median
+        lines += ["", f"- pre-commit check: {affected / click:.2f}× `import click`."]
+        if with_cog and "cog --check" in by_name:
+            cold = by_name["regen check, cold (no cache)"].median
+            lines.append(f"- cog --check: {by_name['cog --check'].median / cold:.2f}× regen's cold check.")
+        lines.append("")
+    if len(results) == 2:
+        small, large = (results[k] for k in sorted(results))
+        growth = large[2].median / small[2].median
+        memory = large[2].rss_mb / small[2].rss_mb
+        lines += [
+            f"From {min(results):,} to {max(results):,} pages, a cold check takes {growth:.1f}× the "
+            f"time and {memory:.2f}× the memory.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, nargs="+", default=[3000, 30000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "BENCHMARKS.md")
+    parser.add_argument("--no-cog", action="store_true")
+    args = parser.parse_args(argv)
+    with_cog = not args.no_cog and cog_available()
+    results: dict[int, list[Sample]] = {}
+    with tempfile.TemporaryDirectory(prefix="regen-bench-") as work:
+        for pages in args.pages:
+            repeat = args.repeat if pages <= 5000 else max(3, args.repeat // 2)
+            results[pages] = run_size(pages, repeat, Path(work), with_cog)
+            print(report({pages: results[pages]}, with_cog), flush=True)
+    text = report(results, with_cog)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -149,15 +149,21 @@ def _check(
         files = discover(conf, [Path(p) for p in paths])
     except RegenError as exc:
         return Report((), (*problems, *exc.problems))
+    changes: list[FileChange] = []
     pages: list[Page] = []
     for file in files:
         try:
-            pages.append(read_page(root, file))
+            page = read_page(root, file)
         except RegenError as exc:
             problems.extend(exc.problems)
-    chosen = pages if change is None else affected_pages(pages, planner, change)
-    changes = tuple(planner.plan_page(page) for page in chosen)
-    return Report(changes, (*problems, *planner.problems))
+            continue
+        if change is None:  # planned at once, and kept only as far as it is stale
+            changes.append(planner.plan_page(page).slim())
+        else:  # the whole graph is needed to know what the change affects
+            pages.append(page)
+    if change is not None:
+        changes = [planner.plan_page(p).slim() for p in affected_pages(pages, planner, change)]
+    return Report(tuple(changes), (*problems, *planner.problems))
 
 
 def update(

@@ -105,40 +105,48 @@ def _locate(root: Path, path: Path) -> Path | None:
 
 
 def _unique(files: Iterable[Path]) -> list[Path]:
-    """Sorted, and one path per real file: a page reached through a symlink too is planned once."""
+    """Sorted, and one path per real file: a page reached through a symlink too is planned once.
+    Only symlinks are resolved; resolving every page would cost a system call per folder."""
     seen: dict[Path, Path] = {}
     for file in sorted(files):
-        real = _resolved(file)
+        real = _resolved(file) if file.is_symlink() else file
         if real is not None:
             seen.setdefault(real, file)
     return sorted(seen.values())
 
 
 def _known(file: Path, known: set[Path]) -> bool:
-    return file in known or _resolved(file) in known
+    return file in known or (file.is_symlink() and _resolved(file) in known)
 
 
 def _walk(root: Path, start: Path, config: Config, known: set[Path] | None) -> Iterable[Path]:
-    for folder, dirs, files in os.walk(start):
-        base = Path(folder)
-        rel_base = "" if base == root else relative(root, base) + "/"
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in _SKIPPED_DIRS
-            and not matches(rel_base + d, config.exclude)
-        )
-        for name in files:
+    """The pages below `start` (a folder below the resolved root): walked with scandir, so that
+    symlinks are known without asking, and only they are resolved."""
+    pending = [start]
+    while pending:
+        folder = pending.pop()
+        rel_base = "" if folder == root else relative(root, folder) + "/"
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable: not ours to judge here
+        for entry in entries:
+            name = entry.name
             rel = rel_base + name
-            if (
-                name.startswith(".")
-                or not matches(rel, config.pages)
-                or matches(rel, config.exclude)
-            ):
+            if name.startswith("."):
                 continue
-            real = _resolved(base / name)
-            if real is None or not real.is_relative_to(root):  # a symlink may lead elsewhere
+            if entry.is_dir(follow_symlinks=False):
+                if name not in _SKIPPED_DIRS and not matches(rel, config.exclude):
+                    pending.append(folder / name)
                 continue
-            if known is None or _known(base / name, known):
-                yield base / name
+            if not matches(rel, config.pages) or matches(rel, config.exclude):
+                continue
+            path = folder / name
+            if entry.is_symlink():
+                real = _resolved(path)  # a symlink may lead elsewhere
+                if real is None or not real.is_relative_to(root) or not real.is_file():
+                    continue
+            elif not entry.is_file(follow_symlinks=False):
+                continue
+            if known is None or _known(path, known):
+                yield path

@@ -100,6 +100,14 @@ class RegionResult:
             return Status.ERROR
         return Status.FRESH if self.new_body == self.region.body else Status.STALE
 
+    def slim(self) -> RegionResult:
+        """The same result without the texts of a fresh body, which nothing reads again: a run
+        over many pages then holds only what is stale."""
+        if self.status is not Status.FRESH:
+            return self
+        region = Region(self.region.kind, self.region.uuid, self.region.line, "", "", "")
+        return RegionResult(self.path, region, self.spec, "", self.sources)
+
 
 @dataclass(frozen=True)
 class FileChange:
@@ -120,3 +128,10 @@ class FileChange:
     @property
     def stale(self) -> tuple[RegionResult, ...]:
         return tuple(r for r in self.results if r.status is Status.STALE)
+
+    def slim(self) -> FileChange:
+        """For a page that need not be written: the same results, without its texts."""
+        if self.changed:
+            return self
+        empty = Page(self.page.file, TextFile("", self.page.source.bom), Document(self.path, ()))
+        return FileChange(empty, "", tuple(r.slim() for r in self.results))

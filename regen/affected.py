@@ -22,6 +22,7 @@ class Change:
 
     paths: frozenset[str]
     previous_config: Config | None = None
+    unstaged: frozenset[str] = frozenset()  # with --staged: files whose work tree differs
 
 
 def changed_entries(old: Config | None, new: Config) -> frozenset[str] | None:

@@ -19,7 +19,7 @@ from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
-from regen.git import changed_files, file_at
+from regen.git import changed_files, file_at, staged_deletions
 from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
@@ -37,6 +37,7 @@ class Report:
     changes: tuple[FileChange, ...]
     problems: tuple[Problem, ...]
     written: tuple[str, ...] = ()
+    root: Path | None = None  # the folder paths are shown from
 
     @property
     def results(self) -> tuple[RegionResult, ...]:
@@ -85,24 +86,34 @@ def change_from_paths(config: Config, paths: Sequence[PathLike]) -> Change:
             normal = normal.resolve()
         if normal.is_relative_to(root):
             names.add(normal.relative_to(root).as_posix())
-    return Change(frozenset(names))
+    # pre-commit passes no deleted file, but a deleted source affects its pages too.
+    names |= staged_deletions(root)
+    previous = None
+    if config.file in names and (root / ".git").exists():
+        previous = _previous_config(config, "HEAD")
+    return Change(frozenset(names), previous)
+
+
+def _previous_config(config: Config, base: str) -> Config | None:
+    """The configuration at `base`; None when it did not exist or cannot be read then (every
+    region counts as changed)."""
+    root = config.root.resolve()
+    try:
+        text = file_at(root, config.file, base)
+        return None if text is None else config_from_text(text, root / config.file)
+    except RegenError:
+        return None
 
 
 def change_from_git(config: Config, *, since: str | None = None, staged: bool = False) -> Change:
     """What git says changed: the work tree and index against HEAD, the index only (staged),
     or everything since the merge base with `since`. The configuration as it was then comes
     along, so that a changed entry affects only its own regions."""
-    root = config.root.resolve()
-    changes = changed_files(root, since=since, staged=staged)
+    changes = changed_files(config.root.resolve(), since=since, staged=staged)
     previous = None
     if config.file in changes.paths:
-        text = file_at(root, config.file, changes.base)
-        if text is not None:
-            try:
-                previous = config_from_text(text, root / config.file)
-            except RegenError:
-                previous = None  # unreadable then: treat every region as changed
-    return Change(changes.paths, previous)
+        previous = _previous_config(config, changes.base)
+    return Change(changes.paths, previous, changes.unstaged)
 
 
 def check(
@@ -155,15 +166,43 @@ def _check(
         try:
             page = read_page(root, file)
         except RegenError as exc:
-            problems.extend(exc.problems)
+            # With a change, a broken page the change did not touch (a draft) is not this
+            # run's business: any full run reports it.
+            if change is None or relative(root, file) in change.paths:
+                problems.extend(exc.problems)
             continue
         if change is None:  # planned at once, and kept only as far as it is stale
             changes.append(planner.plan_page(page).slim())
         else:  # the whole graph is needed to know what the change affects
             pages.append(page)
     if change is not None:
-        changes = [planner.plan_page(p).slim() for p in affected_pages(pages, planner, change)]
-    return Report(tuple(changes), (*problems, *planner.problems))
+        chosen = affected_pages(pages, planner, change)
+        problems.extend(_unstaged(chosen, planner, change))
+        changes = [planner.plan_page(p).slim() for p in chosen]
+    return Report(tuple(changes), (*problems, *planner.problems), root=root)
+
+
+def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:
+    """With --staged, the files the affected pages are built from must be as staged: regen
+    reads the work tree, and the commit takes the index."""
+    if not change.unstaged:
+        return []
+    read = {planner.config.file}
+    for page in pages:
+        read.add(page.document.path)
+        for region in page.document.regions:
+            spec = planner.spec_for(region)
+            job = None if spec is None else planner.job(region, spec, page.document.path)
+            read.update(job.inputs if job else ())
+    return [
+        Problem(
+            path,
+            None,
+            "has unstaged changes, and regen reads the work tree while the commit takes the index",
+            "stage them with git add, or set them aside with git stash --keep-index",
+        )
+        for path in sorted(read & change.unstaged)
+    ]
 
 
 def update(
@@ -187,9 +226,9 @@ def update(
         try:
             write_atomic(stale.page.file, data, stale.path, stale.page.source.encode())
         except RegenError as exc:
-            return Report(report.changes, exc.problems, tuple(written))
+            return Report(report.changes, exc.problems, tuple(written), report.root)
         written.append(stale.path)
-    return Report(report.changes, report.problems, tuple(written))
+    return Report(report.changes, report.problems, tuple(written), report.root)
 
 
 def update_text(

@@ -19,6 +19,7 @@ from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff
 from regen.errors import ExitCode, Problem, RegenError
+from regen.git import show_prefix
 from regen.hook import install_hook
 from regen.model import RegionKind, RegionResult, Status
 
@@ -99,7 +100,7 @@ def _selection(command: F) -> F:
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return _config_option(command)
 
 
 def _change(
@@ -111,11 +112,21 @@ def _change(
     affected: bool,
 ) -> tuple[tuple[Path, ...], Change | None, Config | Path | None]:
     """The pages named, the change that selects pages, and the configuration to use."""
-    if affected and (changed or staged or since):
-        raise click.UsageError(
-            "--affected takes the changed files as PATHS; it goes with no git option"
-        )
-    if not (affected or changed or staged or since):
+    chosen = [
+        name
+        for name, on in [
+            ("--changed", changed),
+            ("--staged", staged),
+            ("--since", since is not None),
+            ("--affected", affected),
+        ]
+        if on
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} exclude each other; choose one")
+    if since is not None and not since.strip():
+        raise click.UsageError("--since needs a ref (is the CI variable that names it empty?)")
+    if not chosen:
         return paths, None, config_file
     config = api.configuration(config_file)
     if affected:
@@ -156,6 +167,16 @@ def cli(ctx: click.Context, config_file: Path | None, no_cache: bool) -> int:
     return ExitCode.OK
 
 
+def _config_option(command: F) -> F:
+    """--config after the command too, as hooks pass their arguments there."""
+    return click.option(
+        "--config",
+        "command_config",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The configuration file (as `regen --config FILE COMMAND`).",
+    )(command)
+
+
 def _verbosity(command: F) -> F:
     command = click.option(
         "-q",
@@ -166,6 +187,30 @@ def _verbosity(command: F) -> F:
     return click.option("-v", "--verbose", is_flag=True, help="Also print every region's status.")(
         command
     )
+
+
+def _one_verbosity(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
+
+
+def _checked(
+    settings: Settings,
+    command_config: Path | None,
+    paths: tuple[Path, ...],
+    changed: bool,
+    staged: bool,
+    since: str | None,
+    affected: bool,
+) -> api.Report:
+    """What check and list report; a problem in choosing the pages is in the report too, so
+    that it comes out in the format asked for (JSON, annotations)."""
+    config_file = command_config or settings.config
+    try:
+        paths, change, config = _change(config_file, paths, changed, staged, since, affected)
+    except RegenError as exc:
+        return api.Report((), exc.problems)
+    return api.check(paths, config=config, change=change, cache=settings.cache)
 
 
 @cli.command("update")
@@ -179,6 +224,7 @@ def _verbosity(command: F) -> F:
 @click.pass_obj
 def update_command(
     settings: Settings,
+    command_config: Path | None = None,
     paths: tuple[Path, ...] = (),
     changed: bool = False,
     staged: bool = False,
@@ -192,7 +238,9 @@ def update_command(
 
     Nothing is written when any problem is found.
     """
-    paths, change, config = _change(settings.config, paths, changed, staged, since, affected)
+    _one_verbosity(quiet, verbose)
+    config_file = command_config or settings.config
+    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
     report = api.update(paths, config=config, change=change, cache=settings.cache)
     written = set(report.written)
     if verbose:
@@ -229,6 +277,7 @@ def update_command(
 @click.pass_obj
 def check_command(
     settings: Settings,
+    command_config: Path | None,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -239,16 +288,17 @@ def check_command(
     verbose: bool,
 ) -> int:
     """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
-    paths, change, config = _change(settings.config, paths, changed, staged, since, affected)
-    report = api.check(paths, config=config, change=change, cache=settings.cache)
+    _one_verbosity(quiet, verbose)
+    report = _checked(settings, command_config, paths, changed, staged, since, affected)
     stale = report.count(Status.STALE)
     code = ExitCode.INPUT_ERROR if report.problems else ExitCode.STALE if stale else ExitCode.OK
     if output == "json":
         _echo(json.dumps(_report_json(report), indent=2))
         return code
+    prefix = _workspace_prefix(report) if output == "github" else ""
     if output == "github":
         for problem in report.problems:
-            _echo(_annotation(problem.path, problem.line, str(problem)))
+            _echo(_annotation(prefix + problem.path, problem.line, str(problem)))
     if report.problems:
         return _report_problems(report.problems)
     if verbose:
@@ -261,7 +311,7 @@ def check_command(
             )
             if output == "github":
                 message = f"region {result.region.uuid} is stale; run regen update"
-                _echo(_annotation(result.path, result.region.line, message))
+                _echo(_annotation(prefix + result.path, result.region.line, message))
             if not quiet:
                 for line in lines:
                     _echo(_coloured(line))
@@ -287,6 +337,7 @@ def check_command(
 @click.pass_obj
 def list_command(
     settings: Settings,
+    command_config: Path | None,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -296,8 +347,7 @@ def list_command(
 ) -> int:
     """List every region: where, kind, uuid, generator, configuration entry, sources and
     status."""
-    paths, change, config = _change(settings.config, paths, changed, staged, since, affected)
-    report = api.check(paths, config=config, change=change, cache=settings.cache)
+    report = _checked(settings, command_config, paths, changed, staged, since, affected)
     rows = [_region_json(r) for r in report.results]
     if as_json:
         document = {"regions": rows, "problems": [_problem_json(p) for p in report.problems]}
@@ -316,18 +366,29 @@ def list_command(
 
 
 @cli.command("install-hook")
-def install_hook_command() -> int:
+@_config_option
+@click.pass_obj
+def install_hook_command(settings: Settings, command_config: Path | None) -> int:
     """Write a git pre-commit hook that runs `regen update --staged --fail-on-change`.
 
     For teams that do not use the pre-commit framework (for those, see the README). A hook
-    regen did not write is never replaced.
+    regen did not write is never replaced. The hook names the configuration it was installed
+    with (--config, or the nearest one from here), so that it works from the top of the work
+    tree, where git runs hooks.
     """
-    hook = install_hook(Path.cwd())
+    config = api.configuration(command_config or settings.config)
+    hook = install_hook(Path.cwd(), config.root.resolve() / config.file)
     _echo(f"regen: installed {hook}")
     return ExitCode.OK
 
 
 # Output -------------------------------------------------------------------------------------
+
+
+def _workspace_prefix(report: api.Report) -> str:
+    """Paths are shown from the configuration's folder; GitHub places annotations by paths
+    from the top of the repository."""
+    return show_prefix(report.root) if report.root is not None else ""
 
 
 def _coloured(line: str) -> str:
@@ -424,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RegenError as exc:
         if debug:
             traceback.print_exc()
-        return _report_problems(exc.problems, NOTHING_WRITTEN)
+        return _report_problems(exc.problems)
     except Exception as exc:
         if debug:
             traceback.print_exc()

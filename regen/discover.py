@@ -54,7 +54,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     root = config.root.resolve()
     known = repository_files(root)  # in a git repository, ignored files are never pages
     if not paths:
-        found = _unique(_walk(root, root, config, known))
+        found = _unique(_pages(root, root, config, known))
         if not found:
             raise RegenError.at(
                 config.file,
@@ -72,7 +72,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
         elif target.is_dir():
-            files.extend(_walk(root, target, config, known))
+            files.extend(_pages(root, target, config, known))
         elif known is not None and target.is_file() and not _known(target, known):
             problems.append(
                 Problem(str(path), None, "ignored by git", "regen never touches ignored files")
@@ -117,6 +117,36 @@ def _unique(files: Iterable[Path]) -> list[Path]:
 
 def _known(file: Path, known: set[Path]) -> bool:
     return file in known or (file.is_symlink() and _resolved(file) in known)
+
+
+def _pages(root: Path, start: Path, config: Config, known: set[Path] | None) -> Iterable[Path]:
+    """The pages below `start`: from git's listing in a git repository (so that ignored trees,
+    a build folder of thousands of files, are never walked), else from the file system."""
+    if known is None:
+        return _walk(root, start, config, None)
+    return sorted(_listed(root, start, config, known))
+
+
+def _listed(root: Path, start: Path, config: Config, known: set[Path]) -> Iterable[Path]:
+    for path in known:
+        if not path.is_relative_to(start):
+            continue
+        rel = relative(root, path)
+        parts = rel.split("/")
+        if any(p.startswith(".") for p in parts) or any(p in _SKIPPED_DIRS for p in parts[:-1]):
+            continue
+        folders = ("/".join(parts[:i]) for i in range(1, len(parts)))
+        if any(matches(f, config.exclude) for f in folders):
+            continue
+        if not matches(rel, config.pages) or matches(rel, config.exclude):
+            continue
+        if path.is_symlink():
+            real = _resolved(path)
+            if real is None or not real.is_relative_to(root) or not real.is_file():
+                continue
+        elif not path.is_file():
+            continue  # deleted from the work tree, still in the index
+        yield path
 
 
 def _walk(root: Path, start: Path, config: Config, known: set[Path] | None) -> Iterable[Path]:

@@ -2,7 +2,8 @@
 
 Listing the files runs `git ls-files` directly: it is on the path of every plain run (the
 pre-commit case), where importing GitPython would cost more than the listing. Everything about
-changes, refs and history goes through GitPython, imported only then.
+changes, refs and history goes through GitPython, imported only then. Either way a git
+failure is one line with git's own words, never a traceback.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ if TYPE_CHECKING:
 
 # git's id of the empty tree: what a repository without commits is compared with.
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_FETCH = "fetch more history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout"
+
+
+def _inside_repository(root: Path) -> bool:
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
 def repository_files(root: Path) -> set[Path] | None:
     """The files below `root` that git tracks, plus the untracked ones it does not ignore;
-    None outside a git repository (or without git), where every file counts."""
+    None outside a git repository, where every file counts."""
     try:
         listing = subprocess.run(
             [
@@ -40,21 +46,65 @@ def repository_files(root: Path) -> set[Path] | None:
             capture_output=True,
             check=False,
         )
-    except OSError:  # no git on this machine
+    except OSError:
+        if _inside_repository(root):
+            raise RegenError.at(
+                ".",
+                None,
+                "this is a git repository, but git is not installed",
+                "install git, so that ignored files stay untouched",
+            ) from None
         return None
     if listing.returncode != 0:
-        return None
+        message = _first_line(listing.stderr.decode("utf-8", "replace"))
+        if "not a git repository" in message:
+            return None
+        raise RegenError.at(
+            ".", None, f"git failed: {message}", "fix what git says, then run again"
+        )
     names = listing.stdout.decode("utf-8", "surrogateescape").split("\0")
     return {root / name for name in names if name}
 
 
+def staged_deletions(root: Path) -> set[str]:
+    """Files deleted in the index (pre-commit does not pass them to hooks), relative to the
+    root; empty outside a git repository."""
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "diff",
+                "--cached",
+                "--name-only",
+                "--relative",
+                "--diff-filter=D",
+                "-z",
+            ],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return set()
+    if done.returncode != 0:
+        return set()
+    return {n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else "unknown error"
+
+
 @dataclass(frozen=True)
 class Changes:
-    """What changed, as paths relative to the root ('/'-separated), and the commit (or the
-    empty tree) they are compared with."""
+    """What changed, as paths relative to the root ('/'-separated), the commit (or the empty
+    tree) they are compared with, and the files whose work tree differs from the index."""
 
     paths: frozenset[str]
     base: str
+    unstaged: frozenset[str] = frozenset()
 
 
 def changed_files(root: Path, *, since: str | None = None, staged: bool = False) -> Changes:
@@ -68,12 +118,18 @@ def changed_files(root: Path, *, since: str | None = None, staged: bool = False)
         base = "HEAD" if _resolves(repo, "HEAD") else EMPTY_TREE
     args = ["--name-only", "-z", "--no-renames"]
     if staged:
-        names = repo.git.diff(*args, "--cached", base)
+        names = _git(repo, "diff", *args, "--cached", base, "--")
+        unstaged = _git(repo, "diff", *args, "--")
     else:
-        names = repo.git.diff(*args, base)
-        names += "\0" + repo.git.ls_files("-z", "--others", "--exclude-standard")
-    changed = _relative(top, root.resolve(), names.split("\0"))
-    return Changes(frozenset(changed), base)
+        names = _git(repo, "diff", *args, base, "--")
+        names += "\0" + _git(repo, "ls-files", "-z", "--others", "--exclude-standard")
+        unstaged = ""
+    here = root.resolve()
+    return Changes(
+        frozenset(_relative(top, here, names.split("\0"))),
+        base,
+        frozenset(_relative(top, here, unstaged.split("\0"))),
+    )
 
 
 def file_at(root: Path, path: str, base: str) -> str | None:
@@ -81,11 +137,11 @@ def file_at(root: Path, path: str, base: str) -> str | None:
     exist."""
     import git
 
+    if base == EMPTY_TREE:
+        return None
     repo = _open(root)
     top = Path(repo.working_tree_dir or root).resolve()
     name = (root.resolve() / path).relative_to(top).as_posix()
-    if base == EMPTY_TREE:
-        return None
     try:
         text: str = repo.git.show(f"{base}:{name}")
     except git.GitCommandError:
@@ -93,16 +149,47 @@ def file_at(root: Path, path: str, base: str) -> str | None:
     return text
 
 
+def show_prefix(root: Path) -> str:
+    """The root's path from the top of its git work tree ('' at the top, or outside git)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _git(repo: git.Repo, command: str, *args: str) -> str:
+    import git
+
+    try:
+        out: str = getattr(repo.git, command.replace("-", "_"))(*args)
+    except git.GitCommandError as exc:
+        raise RegenError.at(
+            ".",
+            None,
+            f"git {command} failed: {_first_line(str(exc.stderr))}",
+            "fix what git says, then run again",
+        ) from None
+    return out
+
+
 def _open(root: Path) -> git.Repo:
     try:
         import git
     except ImportError as exc:  # GitPython is there, but the git program is not
-        raise RegenError.at(str(root), None, f"cannot use git: {exc}", "install git") from None
+        raise RegenError.at(
+            ".", None, f"cannot use git: {_first_line(str(exc))}", "install git"
+        ) from None
     try:
         return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise RegenError.at(
-            str(root),
+            ".",
             None,
             "not a git repository",
             "run regen inside one, or leave out --changed, --staged and --since",
@@ -110,31 +197,43 @@ def _open(root: Path) -> git.Repo:
 
 
 def _resolves(repo: git.Repo, ref: str) -> bool:
+    """Whether `ref` names a commit; git failing for another reason is an error."""
     import git
 
     try:
         repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
-    except git.GitCommandError:
-        return False
+    except git.GitCommandError as exc:
+        if exc.status == 1:  # --quiet: "no such commit", and nothing else
+            return False
+        raise RegenError.at(
+            ".",
+            None,
+            f"git rev-parse failed: {_first_line(str(exc.stderr))}",
+            "fix what git says, then run again",
+        ) from None
     return True
 
 
 def _merge_base(repo: git.Repo, ref: str) -> str:
     import git
 
-    shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-    fetch = "fetch more history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+    where = f"--since {ref}"
+    shallow = _git(repo, "rev-parse", "--is-shallow-repository") == "true"
     if not _resolves(repo, ref):
-        hint = f"fetch it ({fetch})" if shallow else "check its name, or git fetch it"
-        raise RegenError.at(".", None, f"unknown ref '{ref}'", hint)
+        hint = _FETCH if shallow else "check its name, or fetch it"
+        raise RegenError.at(where, None, "unknown ref", hint)
     if not _resolves(repo, "HEAD"):
-        raise RegenError.at(".", None, "the repository has no commit yet", "commit first")
+        raise RegenError.at(where, None, "the repository has no commit yet", "commit first")
     try:
         base: str = repo.git.merge_base(ref, "HEAD")
     except git.GitCommandError:
-        reason = "this shallow clone does not reach" if shallow else "no common history with"
-        hint = fetch if shallow else "compare with a ref that shares history with HEAD"
-        raise RegenError.at(".", None, f"{reason} '{ref}'", hint) from None
+        if shallow:
+            raise RegenError.at(
+                where, None, "this shallow clone does not reach it", _FETCH
+            ) from None
+        raise RegenError.at(
+            where, None, "no history in common with HEAD", "compare with a ref that shares it"
+        ) from None
     return base
 
 

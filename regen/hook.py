@@ -12,14 +12,20 @@ from regen.errors import RegenError
 MARK = "# installed by regen install-hook"
 
 
-def hook_script(python: str = sys.executable) -> str:
+def command(python: str = sys.executable, config: str = "") -> str:
+    """The command the hook runs; `config` relative to the top of the work tree."""
+    named = f" --config {shlex.quote(config)}" if config else ""
+    return f"{shlex.quote(python)} -m regen update --staged --fail-on-change{named}"
+
+
+def hook_script(python: str = sys.executable, config: str = "") -> str:
     """The hook: rebuild what the staged changes affect, and stop the commit when a page was
     rewritten, so that it is looked at and staged."""
     return (
         "#!/bin/sh\n"
         f"{MARK}: rebuilds the regions the staged changes affect, and stops the\n"
         "# commit when it rewrote a page (review it, git add it, commit again).\n"
-        f"exec {shlex.quote(python)} -m regen update --staged --fail-on-change\n"
+        f"exec {command(python, config)}\n"
     )
 
 
@@ -41,19 +47,31 @@ def hooks_dir(start: Path) -> Path:
     return (start / found.stdout.strip()).resolve()
 
 
-def install_hook(start: Path) -> Path:
-    """Write the pre-commit hook; refuse to replace one regen did not write."""
+def install_hook(start: Path, config_file: Path) -> Path:
+    """Write the pre-commit hook, naming `config_file` from the top of the work tree (where
+    git runs hooks); refuse to replace a hook regen did not write."""
     folder = hooks_dir(start)
+    top = _toplevel(start)
+    config = config_file.relative_to(top).as_posix() if config_file.is_relative_to(top) else ""
     hook = folder / "pre-commit"
     if hook.exists() and MARK not in hook.read_text(encoding="utf-8", errors="replace"):
         raise RegenError.at(
             str(hook),
             None,
             "a pre-commit hook that regen did not write is already there; left as it is",
-            "to chain regen, add this line to it: "
-            f"{shlex.quote(sys.executable)} -m regen update --staged --fail-on-change || exit 1",
+            f"to chain regen, add this line to it: {command(config=config)} || exit 1",
         )
     folder.mkdir(parents=True, exist_ok=True)
-    hook.write_text(hook_script(), encoding="utf-8")
+    hook.write_text(hook_script(config=config), encoding="utf-8")
     hook.chmod(0o755)
     return hook
+
+
+def _toplevel(start: Path) -> Path:
+    found = subprocess.run(
+        ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return Path(found.stdout.strip()).resolve() if found.returncode == 0 else start.resolve()

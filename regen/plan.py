@@ -174,7 +174,8 @@ class Planner:
                 new_body = region.body
             else:
                 new_body = with_newlines(built.body, region.newline)
-            inputs = built.inputs if built else ()
+            job = self._jobs.get((region.kind, region.uuid))
+            inputs = built.inputs if built else job.inputs if job else ()
             results.append(RegionResult(path, region, spec, new_body, inputs))
             bodies.append(region.body if new_body is None else new_body)
         return FileChange(page, render_document(page.document, bodies), tuple(results))

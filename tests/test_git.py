@@ -12,7 +12,17 @@ import pytest
 from regen.cli import main
 from regen.errors import ExitCode
 from regen.git import changed_files, repository_files
-from tests.conftest import BLURB, BLURB_BEGIN, BLURB_END, TABLE, UUID_A, UUID_BLURB, Repo, Runner
+from tests.conftest import (
+    BLURB,
+    BLURB_BEGIN,
+    BLURB_END,
+    TABLE,
+    UUID_A,
+    UUID_B,
+    UUID_BLURB,
+    Repo,
+    Runner,
+)
 from tests.conftest import region as generated
 
 FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -108,10 +118,11 @@ def test_a_repository_without_commits_compares_with_nothing(tmp_path: Path) -> N
 
 
 def test_not_a_git_repository(repo: Repo, run: Runner) -> None:
+    del repo
     result = run("check", "--changed")
     assert result.code == ExitCode.INPUT_ERROR
     assert result.err.splitlines()[0] == (
-        f"{repo.root.resolve()}: not a git repository "
+        ".: not a git repository "
         "(run regen inside one, or leave out --changed, --staged and --since)"
     )
 
@@ -121,7 +132,7 @@ def test_unknown_ref(repo_git: Repo, run: Runner) -> None:
     result = run("check", "--since", "origin/nope")
     assert result.code == ExitCode.INPUT_ERROR
     assert result.err.splitlines()[0] == (
-        ".: unknown ref 'origin/nope' (check its name, or git fetch it)"
+        "--since origin/nope: unknown ref (check its name, or fetch it)"
     )
 
 
@@ -156,8 +167,8 @@ def test_shallow_clone_that_lacks_the_ref(
     captured = capsys.readouterr()
     assert code == ExitCode.INPUT_ERROR
     assert captured.err.splitlines()[0] == (
-        ".: this shallow clone does not reach 'origin/main' (fetch more history "
-        "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout))"
+        "--since origin/main: this shallow clone does not reach it (fetch more history: "
+        "git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
     )
 
 
@@ -245,3 +256,117 @@ def test_pages_alone_are_read_alone(repo_git: Repo, run: Runner) -> None:
     assert result.code == ExitCode.STALE
     assert result.err == ""
     assert run("check").code == ExitCode.INPUT_ERROR
+
+
+TWO_REGIONS = f"""\
+
+[regions."{UUID_B}"]
+generator = "table"
+source = "carriers.csv"
+columns = [{{ column = "model", title = "Model" }}]
+sort = ["model"]
+"""
+
+
+def test_a_changed_entry_selects_exactly_the_pages_holding_it(repo_git: Repo, run: Runner) -> None:
+    repo_git.write("regen.toml", repo_git.read("regen.toml") + TWO_REGIONS)
+    repo_git.write("docs/models.md", generated(UUID_B, ""))
+    run("update")
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", "second region")
+    repo_git.write("regen.toml", repo_git.read("regen.toml").replace('"Model"', '"Models"'))
+    listed = json.loads(run("list", "--changed", "--json").out)["regions"]
+    assert {r["path"] for r in listed} == {"docs/models.md"}
+
+
+def test_a_configuration_that_means_the_same_selects_nothing(repo_git: Repo, run: Runner) -> None:
+    # Comments, spacing and the order of keys within an entry change no entry.
+    text = repo_git.read("regen.toml").replace('generator = "table"\n', "")
+    text = text.replace(
+        'source = "carriers.csv"', 'source="carriers.csv"  # moved\ngenerator="table"'
+    )
+    repo_git.write("regen.toml", "# the same, written otherwise\n" + text)
+    assert json.loads(run("list", "--changed", "--json").out)["regions"] == []
+
+
+def test_a_rename_counts_both_names(repo_git: Repo, run: Runner) -> None:
+    git(repo_git.root, "mv", "docs/carriers.md", "docs/operators.md")
+    assert changed_files(repo_git.root).paths == {"docs/carriers.md", "docs/operators.md"}
+    listed = json.loads(run("list", "--changed", "--json").out)["regions"]
+    assert {r["path"] for r in listed} == {"docs/operators.md"}
+
+
+def test_a_file_named_head_is_no_ref(repo_git: Repo, run: Runner) -> None:
+    repo_git.write("HEAD", "a file, not a ref\n")
+    assert run("check", "--changed").code == 0
+
+
+def test_a_staged_deletion_affects_the_pages_built_from_it(repo_git: Repo, run: Runner) -> None:
+    git(repo_git.root, "rm", "-q", "sources/carriers.csv")
+    # pre-commit passes no deleted file; regen asks git for them.
+    result = run("check", "--affected", "docs/plain.md")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "sources/carriers.csv not found" in result.err
+
+
+def test_a_broken_draft_the_change_does_not_touch_is_not_reported(
+    repo_git: Repo, run: Runner
+) -> None:
+    repo_git.write("docs/draft.md", "{{!-- BEGIN shared-blurb --}}\n")
+    assert run("check", "--affected", "notes.txt").code == 0
+    assert run("check", "--affected", "docs/draft.md").code == ExitCode.INPUT_ERROR
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--changed", "--staged"), "--changed and --staged exclude each other; choose one"),
+        (("--since", ""), "--since needs a ref (is the CI variable that names it empty?)"),
+        (("-q", "-v"), "--quiet and --verbose exclude each other"),
+    ],
+)
+def test_option_mistakes_are_usage_errors(
+    repo_git: Repo, run: Runner, args: tuple[str, ...], message: str
+) -> None:
+    del repo_git
+    result = run("check", *args)
+    assert result.code == ExitCode.USAGE
+    assert message in result.err
+
+
+def test_selection_problems_come_out_as_json(repo_git: Repo, run: Runner) -> None:
+    del repo_git
+    result = run("check", "--format", "json", "--since", "nope")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert json.loads(result.out)["problems"] == [
+        {
+            "path": "--since nope",
+            "line": None,
+            "message": "unknown ref",
+            "hint": "check its name, or fetch it",
+        }
+    ]
+
+
+def test_git_failing_is_one_line_not_a_traceback(repo_git: Repo, run: Runner) -> None:
+    # A repository owned by someone else: git refuses it ("dubious ownership").
+    subprocess.run(["chown", "-R", "12345", str(repo_git.root)], check=True)
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.startswith(".: git failed: detected dubious ownership in repository")
+    changed = run("check", "--changed")
+    assert changed.code == ExitCode.INPUT_ERROR
+    assert "Traceback" not in changed.err
+
+
+def test_annotations_are_placed_from_the_top_of_the_repository(
+    repo_git: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = repo_git.root / "site"
+    site.mkdir()
+    for name in ("regen.toml", "sources", "docs"):
+        (repo_git.root / name).rename(site / name)
+    (site / "docs/carriers.md").write_text("# Carriers\n\n" + generated(UUID_A, "old\n"))
+    monkeypatch.chdir(site)
+    out = run("check", "--format", "github").out
+    assert f"::error file=site/docs/carriers.md,line=3::region {UUID_A} is stale" in out

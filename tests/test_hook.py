@@ -35,9 +35,12 @@ def repo_git(repo: Repo) -> Repo:
 
 def test_the_hook_runs_this_python(tmp_path: Path) -> None:
     del tmp_path
-    script = hook_script("/opt/py/bin/python3")
+    script = hook_script("/opt/py/bin/python3", "docs site/regen.toml")
     assert script.startswith("#!/bin/sh\n" + MARK)
-    assert script.endswith("exec /opt/py/bin/python3 -m regen update --staged --fail-on-change\n")
+    assert script.endswith(
+        "exec /opt/py/bin/python3 -m regen update --staged --fail-on-change"
+        " --config 'docs site/regen.toml'\n"
+    )
 
 
 def test_installed_hook_stops_a_stale_commit_then_lets_it_through(
@@ -69,7 +72,7 @@ def test_a_foreign_hook_is_never_replaced(repo_git: Repo, run: Runner) -> None:
     assert result.err.splitlines()[0] == (
         f"{hook}: a pre-commit hook that regen did not write is already there; left as it is "
         f"(to chain regen, add this line to it: {sys.executable} -m regen update --staged "
-        "--fail-on-change || exit 1)"
+        "--fail-on-change --config regen.toml || exit 1)"
     )
     assert hook.read_text() == "#!/bin/sh\nmake lint\n"
     # Its own hook it replaces (a newer regen, another Python).
@@ -96,3 +99,48 @@ def test_update_fail_on_change(repo_git: Repo, run: Runner) -> None:
     repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "T"))
     assert run("update", "--fail-on-change").code == ExitCode.STALE
     assert run("update", "--fail-on-change").code == ExitCode.OK
+
+
+def test_a_hook_installed_below_the_top_names_its_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # regen.toml in documentation/, the commit made at the top: the hook still finds it.
+    top = tmp_path / "top"
+    site = top / "documentation"
+    (site / "docs").mkdir(parents=True)
+    (site / "sources").mkdir()
+    from tests.conftest import CONFIG
+
+    (site / "regen.toml").write_text(CONFIG)
+    (site / "sources/carriers.csv").write_text(CARRIERS)
+    (site / "docs/carriers.md").write_text(PAGE)
+    git(top, "init", "-q", "-b", "main")
+    git(top, "config", "user.email", "t@example.com")
+    git(top, "config", "user.name", "T")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(site)
+    from regen.cli import main
+
+    assert main(["install-hook"]) == 0
+    assert "--config documentation/regen.toml" in (top / ".git/hooks/pre-commit").read_text()
+    (site / "sources/carriers.csv").write_text(CARRIERS.replace("Telus", "Telus Mobility"))
+    git(top, "add", "-A")
+    done = git(top, "commit", "-m", "rename", check=False)
+    assert done.returncode != 0
+    assert "updated docs/carriers.md (1 region)" in done.stdout + done.stderr
+
+
+def test_unstaged_inputs_stop_a_staged_run(repo_git: Repo, run: Runner) -> None:
+    # Staged: Telus Mobility. In the work tree: back to Telus. regen reads the work tree, the
+    # commit takes the index: refuse rather than build from data the commit will not hold.
+    repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "Telus Mobility"))
+    git(repo_git.root, "add", "sources/carriers.csv")
+    repo_git.write("sources/carriers.csv", CARRIERS)
+    result = run("update", "--staged", "--fail-on-change")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "sources/carriers.csv: has unstaged changes, and regen reads the work tree while the "
+        "commit takes the index (stage them with git add, or set them aside with "
+        "git stash --keep-index)"
+    )

@@ -110,3 +110,12 @@ def test_diff_is_coloured_on_a_terminal_unless_no_color(
 def test_diff_is_plain_when_piped(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     assert "\x1b[" not in run("check").out
+
+
+def test_annotation_escapes_what_github_reads_as_syntax() -> None:
+    from regen.cli import _annotation
+
+    assert _annotation("docs/a:b,c.md", 4, "50% done\nnext: line") == (
+        "::error file=docs/a%3Ab%2Cc.md,line=4::50%25 done%0Anext: line"
+    )
+    assert _annotation("regen.toml", None, "x") == "::error file=regen.toml::x"

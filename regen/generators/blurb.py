@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from regen.errors import RegenError
 from regen.generators import Context, Job
 from regen.sources import SourceNotFound
@@ -13,7 +15,7 @@ class BlurbGenerator:
 
     def prepare(self, context: Context) -> Job:
         context.options.only()
-        master = f"{context.blurbs_dir}/{context.spec.uuid}.md"
+        master = posixpath.normpath(f"{context.blurbs_dir}/{context.spec.uuid}.md")
 
         def build() -> str:
             try:

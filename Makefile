@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help regen check test lint clean
+.PHONY: help regen check test lint bench clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,9 +26,12 @@ test: $(STAMP)  ## Run the test suite, with branch coverage
 	$(BIN)/python -m pytest --cov --cov-report=term
 
 lint: $(STAMP)  ## ruff and mypy --strict
-	$(BIN)/ruff check regen tests
-	$(BIN)/ruff format --check regen tests
+	$(BIN)/ruff check regen tests bench
+	$(BIN)/ruff format --check regen tests bench
 	$(BIN)/mypy
+
+bench: $(STAMP)  ## Benchmarks against the floor and cog (3,000 and 30,000 pages; minutes); writes BENCHMARKS.md
+	$(BIN)/python bench/run.py
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .coverage *.egg-info

@@ -34,8 +34,7 @@ def regions(rng: random.Random) -> tuple[list[tuple[str, str]], list[str]]:
         columns = rng.sample(skus_columns[1:], rng.randint(1, 4))
         chosen = rng.sample(families, rng.randint(1, 3))
         entries.append(
-            'generator = "skus"\n'
-            f"family = {chosen!r}\n".replace("'", '"')
+            f'generator = "skus"\nfamily = {chosen!r}\n'.replace("'", '"')
             + f"columns = {['sku', *columns]!r}\n".replace("'", '"')
             + f"link = {str(rng.random() < 0.5).lower()}\n"
         )
@@ -44,15 +43,24 @@ def regions(rng: random.Random) -> tuple[list[tuple[str, str]], list[str]]:
         sort = rng.choice(columns)
         entries.append(
             'generator = "table"\nsource = "carriers/carriers.csv"\n'
-            f'where = {{ country = {rng.sample(COUNTRIES, rng.randint(1, 6))!r} }}\n'.replace("'", '"')
+            f"where = {{ country = {rng.sample(COUNTRIES, rng.randint(1, 6))!r} }}\n".replace(
+                "'", '"'
+            )
             + f'sort = ["{sort}"]\n'
             + f"columns = {columns!r}\n".replace("'", '"')
         )
-    for port, title in [("spi", "SPI"), ("serial", "Serial"), ("adc", "ADC"), ("pwm", "PWM"), ("i2c", "I2C")]:
+    for port, title in [
+        ("spi", "SPI"),
+        ("serial", "Serial"),
+        ("adc", "ADC"),
+        ("pwm", "PWM"),
+        ("i2c", "I2C"),
+    ]:
         for old, new in [("boron", "b-series-som"), ("b-series-som", "boron")]:
             names = {"boron": "Boron", "b-series-som": "B-Series SoM"}
             entries.append(
-                f'generator = "pins"\nstyle = "port-comparison"\nport = "{port}"\ntitle = "{title}"\n'
+                'generator = "pins"\nstyle = "port-comparison"\n'
+                f'port = "{port}"\ntitle = "{title}"\n'
                 f'devices = [{{ name = "{names[old]}", source = "pins/{old}.csv" }}, '
                 f'{{ name = "{names[new]}", source = "pins/{new}.csv" }}]\n'
             )
@@ -62,10 +70,36 @@ def regions(rng: random.Random) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 COUNTRIES = [
-    "Albania", "Australia", "Austria", "Belgium", "Bulgaria", "Canada", "Croatia", "Czechia",
-    "Denmark", "Estonia", "Finland", "France", "Germany", "Greece", "Hungary", "Iceland",
-    "Ireland", "Italy", "Latvia", "Mexico", "Netherlands", "Norway", "Poland", "Portugal",
-    "Romania", "Spain", "Sweden", "Switzerland", "United Kingdom", "United States",
+    "Albania",
+    "Australia",
+    "Austria",
+    "Belgium",
+    "Bulgaria",
+    "Canada",
+    "Croatia",
+    "Czechia",
+    "Denmark",
+    "Estonia",
+    "Finland",
+    "France",
+    "Germany",
+    "Greece",
+    "Hungary",
+    "Iceland",
+    "Ireland",
+    "Italy",
+    "Latvia",
+    "Mexico",
+    "Netherlands",
+    "Norway",
+    "Poland",
+    "Portugal",
+    "Romania",
+    "Spain",
+    "Sweden",
+    "Switzerland",
+    "United Kingdom",
+    "United States",
 ]
 
 
@@ -90,6 +124,7 @@ def build(root: Path, pages: int, seed: int = 20261127) -> None:
     docs = root / "docs"
     docs.mkdir()
     for number in range(pages):
+
         def choose(match: re.Match[str]) -> str:
             uuid = rng.choice(blurbs) if "shared-blurb" in match[1] else rng.choice(generated)[0]
             return f"{match[1]}{uuid}{match[3]}"

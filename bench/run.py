@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import build  # noqa: E402
+from corpus import build
 
 PYTHON = sys.executable
 REGEN = [PYTHON, "-m", "regen"]
@@ -139,12 +139,23 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample
         carriers.write_text(text, encoding="utf-8")
 
     samples = [
-        measure("floor (read + one regex)", [PYTHON, str(Path(__file__).parent / "floor.py"), "docs"], root, repeat),
+        measure(
+            "floor (read + one regex)",
+            [PYTHON, str(Path(__file__).parent / "floor.py"), "docs"],
+            root,
+            repeat,
+        ),
         measure("python -c 'import click'", [PYTHON, "-c", "import click"], root, repeat),
         measure("regen check, cold (no cache)", [*REGEN, "check", "-q"], root, repeat, cold),
         measure("regen check, warm", [*REGEN, "check", "-q"], root, repeat),
         measure("regen update, nothing to do", [*REGEN, "update", "-q"], root, repeat),
-        measure("regen update, one source cell changed", [*REGEN, "update", "-q"], root, repeat, one_cell),
+        measure(
+            "regen update, one source cell changed",
+            [*REGEN, "update", "-q"],
+            root,
+            repeat,
+            one_cell,
+        ),
         measure(
             "regen check --affected one page (pre-commit)",
             [*REGEN, "check", "-q", "--affected", "docs/page-00017.md"],
@@ -193,15 +204,17 @@ def report(results: dict[int, list[Sample]], with_cog: bool) -> str:
         lines += ["", f"- pre-commit check: {affected / click:.2f}× `import click`."]
         if with_cog and "cog --check" in by_name:
             cold = by_name["regen check, cold (no cache)"].median
-            lines.append(f"- cog --check: {by_name['cog --check'].median / cold:.2f}× regen's cold check.")
+            lines.append(
+                f"- cog --check: {by_name['cog --check'].median / cold:.2f}× regen's cold check."
+            )
         lines.append("")
     if len(results) == 2:
         small, large = (results[k] for k in sorted(results))
         growth = large[2].median / small[2].median
         memory = large[2].rss_mb / small[2].rss_mb
         lines += [
-            f"From {min(results):,} to {max(results):,} pages, a cold check takes {growth:.1f}× the "
-            f"time and {memory:.2f}× the memory.",
+            f"From {min(results):,} to {max(results):,} pages, a cold check takes "
+            f"{growth:.1f}× the time and {memory:.2f}× the memory.",
             "",
         ]
     return "\n".join(lines)

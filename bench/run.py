@@ -217,6 +217,8 @@ def report(results: dict[int, list[Sample]], with_cog: bool) -> str:
             f"{growth:.1f}× the time and {memory:.2f}× the memory.",
             "",
         ]
+    findings = Path(__file__).parent / "findings.md"
+    lines += ["", findings.read_text(encoding="utf-8")]
     return "\n".join(lines)
 
 

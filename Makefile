@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help regen check test lint bench clean
+.PHONY: help regen check test lint bench crash clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ lint: $(STAMP)  ## ruff and mypy --strict
 
 bench: $(STAMP)  ## Benchmarks against the floor and cog (3,000 and 30,000 pages; minutes); writes BENCHMARKS.md
 	$(BIN)/python bench/run.py
+
+crash: $(STAMP)  ## Kill regen update with SIGKILL 150 times; every page must stay whole
+	REGEN_CRASH_RUNS=150 $(BIN)/python -m pytest -q -s tests/test_crash.py
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .coverage *.egg-info

@@ -9,7 +9,7 @@ text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +20,13 @@ from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
+from regen.lock import run_lock
 from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
-from regen.write import write_atomic
+from regen.write import PageWrite, remove_leftovers, write_pages
 
 PathLike = str | os.PathLike[str]
 
@@ -212,22 +213,35 @@ def update(
     registry: Registry | None = None,
     change: Change | None = None,
     cache: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Report:
     """Rewrite every stale page, unless any problem was found: then nothing is written.
 
-    Pages are written one by one, each atomically; if writing one fails, the run stops there,
-    and the pages before it are new while it and the rest are as they were."""
-    report = check(paths, config=config, registry=registry, change=change, cache=cache)
-    if report.problems:
-        return report
-    written: list[str] = []
-    for stale in report.stale:
-        data = TextFile(stale.new_text, stale.page.source.bom).encode()
+    Runs on one tree are serialised (`on_wait` hears why this one waits). Every page is
+    written, or none: a page that cannot be (a full disk, a page saved meanwhile) stops them
+    all. Temp files a crashed run left beside its pages are removed first."""
+    try:
+        conf = configuration(config)
+    except RegenError as exc:
+        return Report((), exc.problems)
+    with run_lock(conf.root, on_wait=on_wait):
+        report = check(paths, config=conf, registry=registry, change=change, cache=cache)
+        if report.problems:
+            return report
+        remove_leftovers(page.page.file.resolve().parent for page in report.changes)
+        writes = [
+            PageWrite(
+                stale.page.file,
+                TextFile(stale.new_text, stale.page.source.bom).encode(),
+                stale.path,
+                stale.page.source.encode(),
+            )
+            for stale in report.stale
+        ]
         try:
-            write_atomic(stale.page.file, data, stale.path, stale.page.source.encode())
+            written = write_pages(writes)
         except RegenError as exc:
-            return Report(report.changes, exc.problems, tuple(written), report.root)
-        written.append(stale.path)
+            return Report(report.changes, exc.problems, (), report.root)
     return Report(report.changes, report.problems, tuple(written), report.root)
 
 

@@ -241,7 +241,13 @@ def update_command(
     _one_verbosity(quiet, verbose)
     config_file = command_config or settings.config
     paths, change, config = _change(config_file, paths, changed, staged, since, affected)
-    report = api.update(paths, config=config, change=change, cache=settings.cache)
+    report = api.update(
+        paths,
+        config=config,
+        change=change,
+        cache=settings.cache,
+        on_wait=lambda why: _echo(f"regen: {why}", err=True),
+    )
     written = set(report.written)
     if verbose:
         _print_statuses(report.results)

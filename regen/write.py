@@ -1,54 +1,149 @@
-"""Write changed pages atomically: a temp file in the same folder, then os.replace."""
+"""Write changed pages so that nothing is lost: every new page goes to a temp file in its own
+folder first; only when all of them are written and flushed does any page get replaced (by
+os.replace, which a reader or a crash sees as the old file or the new one, never a mix).
+
+A full disk, a read-only folder or a page someone saved meanwhile therefore writes no page at
+all. A crash during the replacing leaves some pages new and the others old, each whole, and
+temp files that the next run removes before it finishes the job.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from regen.errors import RegenError
+from regen.errors import Problem, RegenError
 
 TEMP_SUFFIX = ".regen-tmp"
+_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX) + r"\Z")
 
 
-def write_atomic(file: Path, data: bytes, shown: str, expected: bytes) -> None:
-    """Replace `file` with `data` so that a reader (or a crash) sees the old or the new bytes,
-    never a mix. `expected` is what the page held when it was read: if someone changed it
-    since (an editor's save), it is left alone and the run says so.
+@dataclass(frozen=True)
+class PageWrite:
+    """One page to rewrite: where, its new bytes, and the bytes it held when it was read."""
 
-    The page keeps its permission bits; a symlinked page stays a symlink (its target is
-    replaced). A hard-linked page loses its link, as with any editor that saves atomically.
-    """
-    file = file.resolve()
+    file: Path
+    data: bytes
+    shown: str  # as the user sees the path
+    expected: bytes
+
+
+def _failed(shown: str, exc: OSError) -> Problem:
+    return Problem(
+        shown,
+        None,
+        f"cannot write: {exc.strerror or exc}",
+        "check free space and permissions; no page was written",
+    )
+
+
+def write_pages(writes: Sequence[PageWrite]) -> list[str]:
+    """Write every page, or none: raises RegenError, with no page written, when any of them
+    cannot be (but for a failure in the last step, os.replace, which says what was written)."""
+    staged: list[tuple[PageWrite, Path, Path]] = []  # (write, target, temp)
+    try:
+        for write in writes:
+            target = write.file.resolve()  # a symlinked page stays a symlink
+            try:
+                current = target.read_bytes()
+                mode = stat.S_IMODE(target.stat().st_mode)
+            except OSError as exc:
+                raise RegenError([_failed(write.shown, exc)]) from None
+            if not mode & stat.S_IWUSR:
+                raise RegenError.at(
+                    write.shown,
+                    None,
+                    "the page is read-only; no page was written",
+                    "make it writable (chmod u+w) if regen may rewrite it",
+                )
+            if current != write.expected:
+                raise RegenError.at(
+                    write.shown,
+                    None,
+                    "changed while regen was running; no page was written",
+                    "run regen again",
+                )
+            staged.append((write, target, _temp_copy(target, write, mode)))
+    except BaseException:
+        for _, _, temp in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    written: list[str] = []
+    for index, (write, target, temp) in enumerate(staged):
+        try:
+            temp.replace(target)
+        except OSError as exc:
+            for _, _, rest in staged[index:]:
+                with contextlib.suppress(OSError):
+                    rest.unlink()
+            problem = _failed(write.shown, exc)
+            done = ", ".join(written) or "none"
+            raise RegenError(
+                [Problem(problem.path, None, problem.message, f"pages written before it: {done}")]
+            ) from None
+        written.append(write.shown)
+    for folder in {target.parent for _, target, _ in staged}:
+        _sync_folder(folder)
+    return written
+
+
+def _temp_copy(target: Path, write: PageWrite, mode: int) -> Path:
+    """The new bytes in a temp file beside the page, flushed to disk, with the page's mode."""
     temp: Path | None = None
     try:
-        mode = stat.S_IMODE(file.stat().st_mode)
-        if file.read_bytes() != expected:
-            raise RegenError.at(
-                shown,
-                None,
-                "changed while regen was running; left as it is",
-                "run regen again",
-            )
-        fd, name = tempfile.mkstemp(prefix=f".{file.name}.", suffix=TEMP_SUFFIX, dir=file.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+        )
         temp = Path(name)
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            out.write(write.data)
             out.flush()
             os.fsync(out.fileno())
         temp.chmod(mode)
-        temp.replace(file)
-        temp = None
+        return temp
     except OSError as exc:
-        raise RegenError.at(
-            shown,
-            None,
-            f"cannot write: {exc.strerror or exc}",
-            "check free space and permissions; the page was left as it was",
-        ) from None
-    finally:
-        if temp is not None:  # failed or interrupted (Ctrl-C) before the rename
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise RegenError([_failed(write.shown, exc)]) from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable: a crash after this keeps the new pages."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
+    """Temp files an interrupted run left beside its pages (only regen's own: a dot, the page's
+    name, a random part, .regen-tmp); returns what was removed."""
+    removed: list[Path] = []
+    for folder in set(folders):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(TEMP_SUFFIX) and _TEMP.match(entry.name):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
+
+
+def write_atomic(file: Path, data: bytes, shown: str, expected: bytes) -> None:
+    """Write one page as write_pages() does."""
+    write_pages([PageWrite(file, data, shown, expected)])

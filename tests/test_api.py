@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import regen
@@ -110,27 +108,27 @@ def test_load_config_takes_a_string(repo: Repo) -> None:
     assert regen.load_config(str(repo.root / "regen.toml")).file == "regen.toml"
 
 
-def test_a_failed_write_stops_the_run_and_says_what_was_written(
+def test_a_page_saved_meanwhile_stops_every_write(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("a", "b", "c"):
         repo.write(f"docs/{name}.md", STALE)
-    # Someone saves b.md while regen runs: it is left alone, and so is c.md after it.
-    from regen import api, write
+    # Someone saves b.md between the planning and the writing: no page is written at all.
+    from regen import write
 
-    real = write.write_atomic
+    real = write.write_pages
 
-    def save_meanwhile(file: Path, data: bytes, shown: str, expected: bytes) -> None:
-        if shown == "docs/b.md":
-            file.write_text("edited meanwhile\n")
-        real(file, data, shown, expected)
+    def save_meanwhile(writes: list[write.PageWrite]) -> list[str]:
+        (repo.root / "docs/b.md").write_text("edited meanwhile\n")
+        return real(writes)
 
-    monkeypatch.setattr(api, "write_atomic", save_meanwhile)
+    monkeypatch.setattr("regen.api.write_pages", save_meanwhile)
     report = regen.update(config=repo.root / "regen.toml")
-    assert report.written == ("docs/a.md",)
+    assert report.written == ()
     assert [str(p) for p in report.problems] == [
-        "docs/b.md: changed while regen was running; left as it is (run regen again)"
+        "docs/b.md: changed while regen was running; no page was written (run regen again)"
     ]
-    assert repo.read("docs/a.md") == FRESH
+    assert repo.read("docs/a.md") == STALE
     assert repo.read("docs/b.md") == "edited meanwhile\n"
     assert repo.read("docs/c.md") == STALE
+    assert not list((repo.root / "docs").glob(".*.regen-tmp"))

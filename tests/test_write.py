@@ -66,7 +66,7 @@ def test_unwritable_folder_is_one_clear_error(readonly_folder: Path) -> None:
     reason = "Permission denied" if os.geteuid() != 0 else "Read-only file system"
     assert str(caught.value) == (
         f"locked/p.md: cannot write: {reason} "
-        "(check free space and permissions; the page was left as it was)"
+        "(check free space and permissions; no page was written)"
     )
     assert page.read_bytes() == b"old"
     assert [p.name for p in readonly_folder.iterdir()] == ["p.md"]
@@ -79,7 +79,7 @@ def test_page_changed_since_it_was_read_is_left_alone(tmp_path: Path) -> None:
         write_atomic(page, b"new", "p.md", b"what regen read")
     assert (
         str(caught.value)
-        == "p.md: changed while regen was running; left as it is (run regen again)"
+        == "p.md: changed while regen was running; no page was written (run regen again)"
     )
     assert page.read_bytes() == b"saved by an editor meanwhile"
 
@@ -89,7 +89,7 @@ def test_page_deleted_since_it_was_read_is_not_recreated(tmp_path: Path) -> None
         write_atomic(tmp_path / "p.md", b"new", "p.md", b"old")
     assert str(caught.value) == (
         "p.md: cannot write: No such file or directory "
-        "(check free space and permissions; the page was left as it was)"
+        "(check free space and permissions; no page was written)"
     )
     assert not (tmp_path / "p.md").exists()
 

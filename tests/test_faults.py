@@ -1,0 +1,167 @@
+"""Real faults while writing: a full disk, a read-only page, another run at the same time.
+Each gives one clear error line and writes no page at all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from regen.errors import ExitCode
+from regen.lock import lock_path
+from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, Repo, Runner
+from tests.conftest import region as generated
+
+FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
+STALE = "# Carriers\n\n" + generated(UUID_A, "old\n")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: a real disk that fills up (needs root, which CI has)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_writes_no_page(
+    small_disk: Path, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (small_disk / "regen.toml").write_text(CONFIG)
+    (small_disk / "sources").mkdir()
+    (small_disk / "sources/carriers.csv").write_text(CARRIERS)
+    (small_disk / "docs").mkdir()
+    pages = [small_disk / "docs" / f"p{n}.md" for n in range(3)]
+    for page in pages:
+        page.write_text(STALE)
+    # Fill the disk but for a few bytes: the first temp file cannot be written.
+    filler = small_disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"x" * 512)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    monkeypatch.chdir(small_disk)
+    result = run("--no-cache", "update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines() == [
+        "docs/p0.md: cannot write: No space left on device "
+        "(check free space and permissions; no page was written)",
+        "regen: 1 problem found; nothing was written",
+    ]
+    assert [p.read_text() for p in pages] == [STALE] * 3
+    assert not list((small_disk / "docs").glob(".*.regen-tmp"))
+    filler.unlink()
+    assert run("--no-cache", "update").code == 0
+    assert [p.read_text() for p in pages] == [FRESH] * 3
+
+
+def test_a_read_only_page_writes_no_page(repo: Repo, run: Runner) -> None:
+    first = repo.write("docs/a.md", STALE)
+    locked = repo.write("docs/b.md", STALE)
+    locked.chmod(0o444)
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "docs/b.md: the page is read-only; no page was written "
+        "(make it writable (chmod u+w) if regen may rewrite it)"
+    )
+    assert first.read_text() == STALE
+    assert locked.read_text() == STALE
+
+
+def test_leftover_temp_files_are_removed(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    leftover = repo.write("docs/.a.md.k3j4h5.regen-tmp", "half of a page")
+    kept = repo.write("docs/.notes.tmp", "not regen's")
+    assert run("update").code == 0
+    assert not leftover.exists()
+    assert kept.exists()
+
+
+def test_a_second_run_waits_for_the_first(repo: Repo) -> None:
+    repo.write("docs/a.md", STALE)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from regen.lock import run_lock\n"
+            "with run_lock(Path(sys.argv[1])):\n"
+            "    print('locked', flush=True)\n"
+            "    time.sleep(60)\n",
+            str(repo.root),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "regen", "update"],
+            cwd=repo.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)
+        assert waiting.poll() is None, "it did not wait"
+        assert repo.read("docs/a.md") == STALE
+        holder.kill()  # a lock whose holder dies is taken over at once
+        _out, err = waiting.communicate(timeout=30)
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert waiting.returncode == 0, err
+    assert err.startswith(f"regen: waiting for the run of process {holder.pid}, started ")
+    assert repo.read("docs/a.md") == FRESH
+    assert lock_path(repo.root).exists()
+
+
+def test_two_runs_at_once_leave_the_tree_consistent(repo: Repo) -> None:
+    for n in range(30):
+        repo.write(f"docs/p{n}.md", STALE)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "regen", "update", "-q"],
+            cwd=repo.root,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for process in runs:
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    assert all(repo.read(f"docs/p{n}.md") == FRESH for n in range(30))
+
+
+def test_the_lock_file_lives_outside_the_tree(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    run("update")
+    assert not lock_path(repo.root).is_relative_to(repo.root)
+    shutil.rmtree(repo.root / ".regen-cache", ignore_errors=True)
+    assert sorted(p.name for p in repo.root.iterdir()) == ["docs", "regen.toml", "sources"]

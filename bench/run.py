@@ -222,6 +222,16 @@ def report(results: dict[int, list[Sample]], with_cog: bool) -> str:
     return "\n".join(lines)
 
 
+LIMITS_INTRO = """
+## Large inputs
+
+`bench/limits.py`: each in a fresh tree, `regen update` (cold) then `regen check` (warm).
+Time and memory stay bounded; the peak memory of a huge page or source is a few times its
+size (the bytes, the text, and the rewritten text; pandas' table of a CSV).
+
+"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, nargs="+", default=[3000, 30000])
@@ -237,6 +247,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             results[pages] = run_size(pages, repeat, Path(work), with_cog)
             print(report({pages: results[pages]}, with_cog), flush=True)
     text = report(results, with_cog)
+    limits = subprocess.run(
+        [PYTHON, str(Path(__file__).parent / "limits.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text += LIMITS_INTRO + limits.stdout
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

@@ -13,13 +13,12 @@ from typing import TypeVar
 from regen.cache import BodyCache
 from regen.config import Config
 from regen.errors import Problem, RegenError
-from regen.generators import Context, Generator, Job, Registry, builtin_registry
+from regen.generators import BUILTINS, Context, Generator, Job, Registry
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
 from regen.render import render_document, with_newlines
 from regen.scan import scan_text
 from regen.sources import SourceCache
 
-_BUILTINS = frozenset(builtin_registry())
 T = TypeVar("T")
 
 
@@ -95,9 +94,13 @@ class Planner:
     ) -> T | None:
         """Run one step of the region's generator; its problems are reported, not raised."""
         node = self.config.node(spec)
-        generator = self.registry.get(spec.generator)
+        try:
+            generator = self.registry.get(spec.generator)
+            known = "" if generator is not None else ", ".join(sorted(self.registry))
+        except RegenError as exc:  # a plugin that cannot be loaded
+            self._report(exc.problems)
+            return None
         if generator is None:
-            known = ", ".join(sorted(self.registry))
             self._report(
                 node.get("generator", spec.generator)
                 .error(f"unknown generator '{spec.generator}'", f"known generators: {known}")
@@ -110,7 +113,7 @@ class Planner:
         except RegenError as exc:
             self._report(exc.problems)
         except Exception as exc:
-            if spec.generator in _BUILTINS:
+            if spec.generator in BUILTINS:
                 raise  # a bug in regen: the command line reports it as one
             self._report(
                 node.error(
@@ -123,7 +126,7 @@ class Planner:
     def _finish(
         self, job: Job, spec: RegionSpec, region: Region, used_at: tuple[str, int]
     ) -> Built | None:
-        generator = self.registry.get(spec.generator)
+        generator = self.registry.get(spec.generator)  # loaded by prepare() already
         cacheable = getattr(generator, "cacheable", False)
         key = self.bodies.key(spec, region.kind.value, job.inputs) if cacheable else None
         if key is not None:

@@ -102,9 +102,28 @@ def test_plugin_is_found_and_used(plugin_dist: Path, tmp_path: Path) -> None:
 )
 def test_bad_plugins_are_named(plugin_dist: Path, entry: str, message: str) -> None:
     (plugin_dist / "entry_points.txt").write_text(f"[regen.generators]\n{entry}\n")
+    registry = default_registry()  # plugins are looked for only when needed
+    assert registry["table"].summary  # a built-in needs no plugin
     with pytest.raises(RegenError) as caught:
-        default_registry()
+        list(registry)
     assert str(caught.value) == message
+
+
+def test_a_bad_plugin_is_a_problem_of_the_region_that_needs_it(
+    plugin_dist: Path, tmp_path: Path
+) -> None:
+    (plugin_dist / "entry_points.txt").write_text("[regen.generators]\nbad = regen_shout:broken\n")
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    config = parse_config(
+        {"regions": {uuid: {"generator": "bad"}}}, root=tmp_path, file="regen.toml"
+    )
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    with pytest.raises(RegenError) as caught:
+        update_text(page, config=config, registry=default_registry())
+    assert str(caught.value) == (
+        "regen_shout:broken: cannot load plugin generator 'bad': cannot start "
+        "(fix or uninstall the plugin)"
+    )
 
 
 def test_unknown_generator_names_the_known_ones(tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ never a global."""
 
 from __future__ import annotations
 
+import importlib
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -88,30 +88,72 @@ class Generator(Protocol):
 
 Registry = Mapping[str, Generator]
 
-
-def builtin_registry() -> dict[str, Generator]:
-    from regen.generators.blurb import BlurbGenerator
-    from regen.generators.carriers import CarriersGenerator
-    from regen.generators.keep import KeepGenerator
-    from regen.generators.pins import PinsGenerator
-    from regen.generators.skus import SkusGenerator
-    from regen.generators.table import TableGenerator
-
-    return {
-        "table": TableGenerator(),
-        "blurb": BlurbGenerator(),
-        "carriers": CarriersGenerator(),
-        "skus": SkusGenerator(),
-        "pins": PinsGenerator(),
-        "keep": KeepGenerator(),
-    }
+# The built-ins, by name; each module is imported the first time a region uses it.
+BUILTINS = {
+    "table": "regen.generators.table:TableGenerator",
+    "blurb": "regen.generators.blurb:BlurbGenerator",
+    "carriers": "regen.generators.carriers:CarriersGenerator",
+    "skus": "regen.generators.skus:SkusGenerator",
+    "pins": "regen.generators.pins:PinsGenerator",
+    "keep": "regen.generators.keep:KeepGenerator",
+}
 
 
-def default_registry() -> dict[str, Generator]:
+def _instance(target: str) -> Generator:
+    module, name = target.split(":")
+    generator: Generator = getattr(importlib.import_module(module), name)()
+    return generator
+
+
+class LazyRegistry(Mapping[str, Generator]):
+    """The built-ins, and the installed plugins when `plugins` is true.
+
+    Nothing is imported until asked for: a run loads the generators its regions use, and looks
+    for plugins (reading every installed package's entry points, some milliseconds) only when a
+    region names a generator that is no built-in, or when all names are listed."""
+
+    def __init__(self, plugins: bool) -> None:
+        self._plugins = plugins
+        self._loaded: dict[str, Generator] = {}
+        self._found: dict[str, Generator] | None = None if plugins else {}
+
+    def __getitem__(self, name: str) -> Generator:
+        if name in self._loaded:
+            return self._loaded[name]
+        if name in BUILTINS:
+            self._loaded[name] = _instance(BUILTINS[name])
+            return self._loaded[name]
+        return self._plugins_found()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from BUILTINS
+        yield from self._plugins_found()
+
+    def __len__(self) -> int:
+        return len(BUILTINS) + len(self._plugins_found())
+
+    def _plugins_found(self) -> dict[str, Generator]:
+        if self._found is None:
+            self._found = _load_plugins()
+        return self._found
+
+
+def builtin_registry() -> Registry:
+    """The built-in generators alone."""
+    return LazyRegistry(plugins=False)
+
+
+def default_registry() -> Registry:
     """The built-ins plus every installed plugin; a plugin may not replace a built-in."""
-    registry = builtin_registry()
+    return LazyRegistry(plugins=True)
+
+
+def _load_plugins() -> dict[str, Generator]:
+    from importlib.metadata import entry_points
+
+    plugins: dict[str, Generator] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
-        if entry.name in registry:
+        if entry.name in BUILTINS:
             raise RegenError.at(
                 entry.value,
                 None,
@@ -135,5 +177,5 @@ def default_registry() -> dict[str, Generator]:
                 f"plugin '{entry.name}' is not a generator",
                 "it must provide summary and prepare()",
             )
-        registry[entry.name] = generator
-    return registry
+        plugins[entry.name] = generator
+    return plugins

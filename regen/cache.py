@@ -99,7 +99,7 @@ class BodyCache:
             return
         entry = {"key": key, "body": body, "digest": _digest_of(body)}
         with contextlib.suppress(OSError):
-            _ensure(folder)
+            ensure_folder(folder)
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -124,7 +124,7 @@ def _canonical(value: Any) -> Any:
     return repr(value)  # TOML dates and times
 
 
-def _ensure(folder: Path) -> None:
+def ensure_folder(folder: Path) -> None:
     """Make the cache folder, git-ignored by a .gitignore of its own (as pytest's cache is)."""
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)

@@ -100,7 +100,7 @@ def _selection(command: F) -> F:
     ]
     for option in reversed(options):
         command = option(command)
-    return _config_option(command)
+    return _no_cache_option(_config_option(command))
 
 
 def _change(
@@ -167,6 +167,12 @@ def cli(ctx: click.Context, config_file: Path | None, no_cache: bool) -> int:
     return ExitCode.OK
 
 
+def _no_cache_option(command: F) -> F:
+    return click.option(
+        "--no-cache", "command_no_cache", is_flag=True, help="As `regen --no-cache COMMAND`."
+    )(command)
+
+
 def _config_option(command: F) -> F:
     """--config after the command too, as hooks pass their arguments there."""
     return click.option(
@@ -197,6 +203,7 @@ def _one_verbosity(quiet: bool, verbose: bool) -> None:
 def _checked(
     settings: Settings,
     command_config: Path | None,
+    command_no_cache: bool,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -210,7 +217,8 @@ def _checked(
         paths, change, config = _change(config_file, paths, changed, staged, since, affected)
     except RegenError as exc:
         return api.Report((), exc.problems)
-    return api.check(paths, config=config, change=change, cache=settings.cache)
+    cache = settings.cache and not command_no_cache
+    return api.check(paths, config=config, change=change, cache=cache)
 
 
 @cli.command("update")
@@ -225,6 +233,7 @@ def _checked(
 def update_command(
     settings: Settings,
     command_config: Path | None = None,
+    command_no_cache: bool = False,
     paths: tuple[Path, ...] = (),
     changed: bool = False,
     staged: bool = False,
@@ -245,7 +254,7 @@ def update_command(
         paths,
         config=config,
         change=change,
-        cache=settings.cache,
+        cache=settings.cache and not command_no_cache,
         on_wait=lambda why: _echo(f"regen: {why}", err=True),
     )
     written = set(report.written)
@@ -266,7 +275,13 @@ def update_command(
         )
     else:
         _echo(f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date")
-    return ExitCode.STALE if fail_on_change and report.written else ExitCode.OK
+    if fail_on_change and report.written:
+        _echo(
+            "regen: pages were rewritten; review them, git add them, and commit again",
+            err=True,
+        )
+        return ExitCode.STALE
+    return ExitCode.OK
 
 
 @cli.command("check")
@@ -284,6 +299,7 @@ def update_command(
 def check_command(
     settings: Settings,
     command_config: Path | None,
+    command_no_cache: bool,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -295,7 +311,9 @@ def check_command(
 ) -> int:
     """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
     _one_verbosity(quiet, verbose)
-    report = _checked(settings, command_config, paths, changed, staged, since, affected)
+    report = _checked(
+        settings, command_config, command_no_cache, paths, changed, staged, since, affected
+    )
     stale = report.count(Status.STALE)
     code = ExitCode.INPUT_ERROR if report.problems else ExitCode.STALE if stale else ExitCode.OK
     if output == "json":
@@ -344,6 +362,7 @@ def check_command(
 def list_command(
     settings: Settings,
     command_config: Path | None,
+    command_no_cache: bool,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
@@ -353,7 +372,9 @@ def list_command(
 ) -> int:
     """List every region: where, kind, uuid, generator, configuration entry, sources and
     status."""
-    report = _checked(settings, command_config, paths, changed, staged, since, affected)
+    report = _checked(
+        settings, command_config, command_no_cache, paths, changed, staged, since, affected
+    )
     rows = [_region_json(r) for r in report.results]
     if as_json:
         document = {"regions": rows, "problems": [_problem_json(p) for p in report.problems]}
@@ -483,7 +504,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:  # --help, --version
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        # One line, as every other error: what is wrong, and where to read how it goes.
+        command = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "regen"
+        _echo(f"{command}: {exc.format_message()} (see '{command} --help')", err=True)
         return ExitCode.USAGE
     except (KeyboardInterrupt, click.exceptions.Abort):
         _echo("regen: interrupted", err=True)

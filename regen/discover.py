@@ -72,7 +72,17 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
         elif target.is_dir():
-            files.extend(_pages(root, target, config, known))
+            found = list(_pages(root, target, config, known))
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        "no page in this folder matches the configured globs",
+                        f"check the folder, or {config.prefix}pages in {config.file}",
+                    )
+                )
+            files.extend(found)
         elif known is not None and target.is_file() and not _known(target, known):
             problems.append(
                 Problem(str(path), None, "ignored by git", "regen never touches ignored files")

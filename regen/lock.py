@@ -1,28 +1,42 @@
 """One `regen update` at a time on a tree: an editor's save hook and a pre-commit run that
 start together are serialised, the second waiting for the first.
 
-The lock is an flock(2) on a file in the system's temp folder, named after the tree's root: the
-kernel releases it when its process ends, however it ends, so a lock left by a killed run is
-taken over at once. The file says who holds it, for the message of the one that waits.
+The lock is an flock(2) on `.regen-cache/lock` in the tree (a folder that ignores itself in
+git): the kernel releases it when its process ends, however it ends, so a lock left by a
+killed run is taken over at once. The file says who holds it, for the message of the one that
+waits. Another user's lock file, which cannot be written, is locked all the same (flock needs
+no write access); a tree where it cannot even be made is not locked.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from regen.cache import FOLDER, ensure_folder
 from regen.errors import RegenError
 
 
 def lock_path(root: Path) -> Path:
-    digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"regen-{digest}.lock"
+    return root / FOLDER / "lock"
+
+
+def _open(path: Path) -> tuple[int | None, bool]:
+    """The lock file, and whether this process may write who holds it."""
+    with contextlib.suppress(OSError):
+        ensure_folder(path.parent)
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666), True
+    except OSError:
+        pass
+    try:
+        return os.open(path, os.O_RDONLY), False
+    except OSError:
+        return None, False
 
 
 def _holder(path: Path) -> str:
@@ -42,7 +56,10 @@ def run_lock(
 ) -> Iterator[None]:
     """Hold the tree's lock for the block; wait up to `timeout` seconds for it."""
     path = lock_path(root)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    fd, writable = _open(path)
+    if fd is None:  # a read-only tree: nothing can be written there anyway
+        yield
+        return
     try:
         deadline = time.monotonic() + timeout
         told = False
@@ -62,8 +79,10 @@ def run_lock(
                         f"wait for it, or end it; the lock is {path}",
                     ) from None
                 time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {time.time()}".encode())
+        if writable:
+            with contextlib.suppress(OSError):  # a full disk: the lock holds all the same
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()} {time.time()}".encode())
         yield
     finally:
         os.close(fd)  # closing releases the flock

@@ -78,10 +78,12 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     for index, (write, target, temp) in enumerate(staged):
         try:
             temp.replace(target)
-        except OSError as exc:
+        except BaseException as exc:  # an OSError, or Ctrl-C: the rest stay old, temp-free
             for _, _, rest in staged[index:]:
                 with contextlib.suppress(OSError):
                     rest.unlink()
+            if not isinstance(exc, OSError):
+                raise
             problem = _failed(write.shown, exc)
             done = ", ".join(written) or "none"
             raise RegenError(

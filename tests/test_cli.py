@@ -415,3 +415,37 @@ def test_list_json_reports_a_broken_configuration(repo: Repo, run: Runner) -> No
             }
         ],
     }
+
+
+def test_a_usage_error_is_one_line(run: Runner) -> None:
+    result = run("check", "--format", "xml")
+    assert result.code == ExitCode.USAGE
+    assert result.err == (
+        "regen check: Invalid value for '--format': 'xml' is not one of 'text', 'github', "
+        "'json'. (see 'regen check --help')\n"
+    )
+
+
+def test_no_cache_after_the_command(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    assert run("update", "--no-cache", "-q").code == 0
+    assert not list((repo.root / ".regen-cache").glob("*.json"))
+
+
+def test_a_named_folder_without_pages_is_an_error(repo: Repo, run: Runner) -> None:
+    repo.write("notes/todo.txt", "x\n")
+    result = run("check", "notes")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "notes: no page in this folder matches the configured globs "
+        "(check the folder, or pages in regen.toml)"
+    )
+
+
+def test_fail_on_change_says_what_to_do(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    result = run("update", "--fail-on-change")
+    assert result.code == ExitCode.STALE
+    assert result.err == (
+        "regen: pages were rewritten; review them, git add them, and commit again\n"
+    )

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-import regen
-from regen.config import parse_config
 from regen.scan import scan_text
+from tests.regionkit import OneRegion
 from tests.test_pinout import pin_file
 
-UUID = "09a7da10-a5d0-11ec-b909-0242ac120002"
-KEY = f'regions."{UUID}"'
-BEGIN = f"{{{{!-- BEGIN do not edit content below, it is automatically generated {UUID} --}}}}"
-END = f"{{{{!-- END do not edit content above, it is automatically generated {UUID} --}}}}"
-BEFORE = "# Pins\n\nText before the region.\n"
-AFTER = "Text after the region.\n"
-PAGE = f"{BEFORE}{BEGIN}\n| stale | table |\n{END}\n{AFTER}"
+KIT = OneRegion(
+    "09a7da10-a5d0-11ec-b909-0242ac120002",
+    "pins",
+    "# Pins\n\nText before the region.\n",
+    "Text after the region.\n",
+)
+UUID, KEY, BEGIN, END, PAGE = KIT.uuid, KIT.key, KIT.begin, KIT.end, KIT.page
+config_for, build, build_error, page_with = KIT.config, KIT.build, KIT.errors, KIT.page_with
 
 DEVICES = """\
 devices = [
@@ -51,28 +51,6 @@ def write_pins(root: Path, old: str, new: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "old.csv").write_text(old, encoding="utf-8", newline="")
     (folder / "new.csv").write_text(new, encoding="utf-8", newline="")
-
-
-def config_for(root: Path, options: str) -> regen.Config:
-    """A configuration with one pins region; its table header is on line 2 of regen.toml."""
-    text = f'# the region under test\n[{KEY}]\ngenerator = "pins"\n{options}'
-    return parse_config(tomllib.loads(text), root=root, file="regen.toml", text=text)
-
-
-def build(root: Path, options: str) -> str:
-    return regen.update_text(PAGE, config=config_for(root, options))
-
-
-def build_error(root: Path, options: str) -> list[str]:
-    with pytest.raises(regen.RegenError) as caught:
-        build(root, options)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def page_with(*lines: str) -> str:
-    """PAGE with its region rebuilt: BEGIN, one empty line, the lines, two empty lines, END."""
-    body = "".join(line + "\n" for line in lines)
-    return f"{BEFORE}{BEGIN}\n\n{body}\n\n{END}\n{AFTER}"
 
 
 def full(root: Path, old: str, new: str) -> str:

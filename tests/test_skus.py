@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 
-import regen
-from regen.config import parse_config
+from tests.regionkit import OneRegion
 
-UUID = "b28329f3-7067-4ae1-aafa-c48b75d77674"
-KEY = f'regions."{UUID}"'
-BEGIN = f"{{{{!-- BEGIN do not edit content below, it is automatically generated {UUID} --}}}}"
-END = f"{{{{!-- END do not edit content above, it is automatically generated {UUID} --}}}}"
-BEFORE = "### SKUs\n\nText before the table.\n"
-AFTER = "Text after the table.\n"
-PAGE = f"{BEFORE}{BEGIN}\n| stale | table |\n{END}\n{AFTER}"
+KIT = OneRegion(
+    "b28329f3-7067-4ae1-aafa-c48b75d77674", "skus", "### SKUs\n\nText before the table.\n"
+)
+UUID, KEY, BEGIN, END, PAGE = KIT.uuid, KIT.key, KIT.begin, KIT.end, KIT.page
+config_for, build, build_error, page_with = KIT.config, KIT.build, KIT.errors, KIT.page_with
 
 SKUS = (
     "sku,description,family,region,modem,ethersim,lifecycle,replacement,datasheet\n"
@@ -42,28 +38,6 @@ def write_source(root: Path, name: str, text: str) -> None:
     file = root / "sources" / name
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(text, encoding="utf-8", newline="")
-
-
-def config_for(root: Path, options: str) -> regen.Config:
-    """A configuration with one skus region; its options start on line 4 of regen.toml."""
-    text = f'# the region under test\n[{KEY}]\ngenerator = "skus"\n{options}'
-    return parse_config(tomllib.loads(text), root=root, file="regen.toml", text=text)
-
-
-def build(root: Path, options: str) -> str:
-    return regen.update_text(PAGE, config=config_for(root, options))
-
-
-def build_error(root: Path, options: str) -> list[str]:
-    with pytest.raises(regen.RegenError) as caught:
-        build(root, options)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def page_with(*table: str) -> str:
-    """PAGE with its region rebuilt: BEGIN, one empty line, the table, two empty lines, END."""
-    body = "".join(line + "\n" for line in table)
-    return f"{BEFORE}{BEGIN}\n\n{body}\n\n{END}\n{AFTER}"
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ from regen.config import parse_config
 from regen.generators import Context, builtin_registry
 from regen.generators.table import TableGenerator
 from regen.sources import SourceCache
+from tests.regionkit import OneRegion
 
-UUID = "c9241a2c-76e0-11eb-9439-0242ac130002"
-KEY = f'regions."{UUID}"'
-BEGIN = f"{{{{!-- BEGIN do not edit content below, it is automatically generated {UUID} --}}}}"
-END = f"{{{{!-- END do not edit content above, it is automatically generated {UUID} --}}}}"
-BEFORE = "# Carriers\n\nText before the table.\n"
-AFTER = "Text after the table.\n"
-PAGE = f"{BEFORE}{BEGIN}\n| stale | table |\n{END}\n{AFTER}"
+KIT = OneRegion(
+    "c9241a2c-76e0-11eb-9439-0242ac130002", "table", "# Carriers\n\nText before the table.\n"
+)
+UUID, KEY, BEGIN, END, PAGE = KIT.uuid, KIT.key, KIT.begin, KIT.end, KIT.page
+config_for, build, build_error, page_with = KIT.config, KIT.build, KIT.errors, KIT.page_with
 
 CARRIERS = (
     "country,model,technologies,carrier\n"
@@ -37,28 +36,6 @@ def write_source(root: Path, name: str, text: str) -> None:
     file = root / "sources" / name
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(text, encoding="utf-8", newline="")
-
-
-def config_for(root: Path, options: str) -> regen.Config:
-    """A configuration with one table region; its entry starts on line 2 of regen.toml."""
-    text = f'# the region under test\n[{KEY}]\ngenerator = "table"\n{options}'
-    return parse_config(tomllib.loads(text), root=root, file="regen.toml", text=text)
-
-
-def build(root: Path, options: str, page: str = PAGE) -> str:
-    return regen.update_text(page, config=config_for(root, options), registry=builtin_registry())
-
-
-def build_error(root: Path, options: str) -> list[str]:
-    with pytest.raises(regen.RegenError) as caught:
-        build(root, options)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def page_with(*table: str) -> str:
-    """PAGE with its region rebuilt: BEGIN, one empty line, the table, two empty lines, END."""
-    body = "".join(line + "\n" for line in table)
-    return f"{BEFORE}{BEGIN}\n\n{body}\n\n{END}\n{AFTER}"
 
 
 @pytest.fixture

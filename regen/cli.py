@@ -19,9 +19,11 @@ from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff
 from regen.errors import ExitCode, Problem, RegenError
+from regen.generators import default_registry
 from regen.git import show_prefix
 from regen.hook import install_hook
 from regen.model import RegionKind, RegionResult, Status
+from regen.scaffold import add_entry, insert_markers, known_generator, new_region, parse_settings
 
 ISSUES_URL = "https://github.com/regen-docs/regen/issues"
 NOTHING_WRITTEN = "; nothing was written"
@@ -406,6 +408,63 @@ def install_hook_command(settings: Settings, command_config: Path | None) -> int
     config = api.configuration(command_config or settings.config)
     hook = install_hook(Path.cwd(), config.root.resolve() / config.file)
     _echo(f"regen: installed {hook}")
+    return ExitCode.OK
+
+
+@cli.command("new")
+@click.argument("generator")
+@click.option(
+    "--set",
+    "settings_",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option of the entry (TOML value, or a plain string): --set source=skus.csv.",
+)
+@click.option("--html", is_flag=True, help="HTML comment markers, for Markdown without Handlebars.")
+@click.option(
+    "--page", type=click.Path(path_type=Path, dir_okay=False), help="Insert the markers here."
+)
+@click.option("--after-line", type=int, default=None, help="With --page: after this line (0: top).")
+@_config_option
+@click.pass_obj
+def new_command(
+    settings: Settings,
+    generator: str,
+    settings_: tuple[str, ...],
+    html: bool,
+    page: Path | None,
+    after_line: int | None,
+    command_config: Path | None,
+) -> int:
+    """Make a region with a fresh uuid for GENERATOR: print its markers, add its entry to the
+    configuration (a blurb gets an empty master file instead), and with --page put the markers
+    in place. Then run `regen update` to fill it."""
+    if (page is None) != (after_line is None):
+        raise click.UsageError("--page and --after-line go together")
+    config = api.configuration(command_config or settings.config)
+    known_generator(generator, list(default_registry()))
+    region = new_region(config, generator, parse_settings(settings_), html=html)
+    root = config.root.resolve()
+    if page is not None and after_line is not None:
+        target = Path.cwd() / page
+        shown = (
+            target.resolve().relative_to(root).as_posix()
+            if target.resolve().is_relative_to(root)
+            else str(page)
+        )
+        insert_markers(target, shown, after_line, region)
+    add_entry(root / config.file, region)
+    if region.master is not None and not (root / region.master).exists():
+        (root / region.master).parent.mkdir(parents=True, exist_ok=True)
+        (root / region.master).write_text("", encoding="utf-8")
+    _echo(region.begin)
+    _echo(region.end)
+    if region.entry:
+        _echo(f'regen: added [{config.prefix}regions."{region.uuid}"] to {config.file}', err=True)
+    if region.master is not None:
+        _echo(f"regen: its text goes in {region.master}", err=True)
+    if page is not None:
+        _echo(f"regen: put the markers in {page} after line {after_line}", err=True)
     return ExitCode.OK
 
 

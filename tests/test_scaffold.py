@@ -1,0 +1,102 @@
+"""`regen new`: a fresh region ready to paste or put in place, and its configuration entry."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from regen.errors import ExitCode
+from regen.markers import UUID
+from tests.conftest import Repo, Runner
+
+
+def uuid_of(text: str) -> str:
+    found = re.search(UUID, text)
+    assert found is not None
+    return found.group(0)
+
+
+def test_new_prints_markers_and_adds_the_entry(repo: Repo, run: Runner) -> None:
+    before = repo.read("regen.toml")
+    result = run("new", "table", "--set", "source=carriers.csv", "--set", 'columns=["country"]')
+    assert result.code == 0
+    uuid = uuid_of(result.out)
+    assert result.out == (
+        f"{{{{!-- BEGIN do not edit content below, it is automatically generated {uuid} --}}}}\n"
+        f"{{{{!-- END do not edit content above, it is automatically generated {uuid} --}}}}\n"
+    )
+    config = repo.read("regen.toml")
+    assert config.startswith(before)  # appended: nothing of the user's file changes
+    assert tomllib.loads(config)["regions"][uuid] == {
+        "generator": "table",
+        "source": "carriers.csv",
+        "columns": ["country"],
+    }
+    assert re.match(r"[0-9a-f]{8}-[0-9a-f]{4}-4", uuid), "a uuid4"
+
+
+def test_new_puts_the_markers_in_the_page_and_update_fills_them(repo: Repo, run: Runner) -> None:
+    page = repo.write("docs/a.md", "# Title\r\n\r\nText.\r\n")
+    result = run(
+        "new",
+        "table",
+        "--set",
+        "source=carriers.csv",
+        "--set",
+        'columns=["carrier"]',
+        "--set",
+        'sort=["carrier"]',
+        "--page",
+        "docs/a.md",
+        "--after-line",
+        "2",
+    )
+    assert result.code == 0
+    uuid = uuid_of(result.out)
+    lines = page.read_bytes().decode().split("\r\n")
+    assert lines[:2] == ["# Title", ""]
+    assert uuid in lines[2]
+    assert uuid in lines[3]
+    assert lines[4:] == ["Text.", ""]
+    assert run("update").code == 0
+    assert "| AT&T |\r\n" in page.read_bytes().decode()
+    assert run("check").code == 0
+
+
+def test_new_blurb_makes_its_master_and_no_entry(repo: Repo, run: Runner) -> None:
+    before = repo.read("regen.toml")
+    result = run("new", "blurb", "--html")
+    uuid = uuid_of(result.out)
+    assert result.out == f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    assert (repo.root / f"sources/blurbs/{uuid}.md").read_text() == ""
+    assert repo.read("regen.toml") == before
+
+
+def test_new_refuses_an_unknown_generator(repo: Repo, run: Runner) -> None:
+    before = repo.snapshot()
+    result = run("new", "tabel")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "tabel: unknown generator (known generators: blurb, carriers, keep, pins, skus, table)"
+    )
+    assert repo.snapshot() == before
+
+
+def test_new_refuses_a_line_the_page_does_not_have(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", "one line\n")
+    before = repo.snapshot()
+    result = run("new", "keep", "--page", "docs/a.md", "--after-line", "5")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "docs/a.md: has no line 5 (give --after-line from 0 to 1)"
+    )
+    assert repo.snapshot() == before
+
+
+def test_new_refuses_a_setting_without_a_value(repo: Repo, run: Runner) -> None:
+    del repo
+    result = run("new", "table", "--set", "source")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "--set: 'source' is not key=value (write it as --set source=x.csv)"
+    )

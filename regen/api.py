@@ -245,6 +245,16 @@ def update(
     return Report(report.changes, report.problems, tuple(written), report.root)
 
 
+def check_entry(entry: PageWrite, config_file: Path, uuid: str) -> None:
+    """Raise the problems of a region's entry as its generator sees them (before it is
+    written: `regen new` never leaves an entry no run can use)."""
+    config = config_from_text(entry.data.decode("utf-8-sig"), config_file)
+    planner = Planner(config, default_registry(), SourceCache(config.root.resolve()))
+    planner.job_of(config.regions[uuid])
+    if planner.problems:
+        raise RegenError(planner.problems)
+
+
 def update_text(
     text: str,
     *,

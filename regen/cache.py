@@ -126,6 +126,7 @@ def _canonical(value: Any) -> Any:
 
 def ensure_folder(folder: Path) -> None:
     """Make the cache folder, git-ignored by a .gitignore of its own (as pytest's cache is)."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("# made by regen: its cache, never committed\n*\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # also after a crash between the two steps
+        ignore.write_text("# made by regen: its cache, never committed\n*\n")

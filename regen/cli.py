@@ -18,12 +18,15 @@ from regen import api
 from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff
+from regen.discover import relative
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
 from regen.hook import install_hook
+from regen.lock import run_lock
 from regen.model import RegionKind, RegionResult, Status
-from regen.scaffold import add_entry, insert_markers, known_generator, new_region, parse_settings
+from regen.scaffold import known_generator, new_region, parse_settings, with_entry, with_markers
+from regen.write import write_pages
 
 ISSUES_URL = "https://github.com/regen-docs/regen/issues"
 NOTHING_WRITTEN = "; nothing was written"
@@ -445,15 +448,20 @@ def new_command(
     known_generator(generator, list(default_registry()))
     region = new_region(config, generator, parse_settings(settings_), html=html)
     root = config.root.resolve()
+    writes = []
+    entry = with_entry(root / config.file, region)
+    if entry is not None:
+        api.check_entry(entry, root / config.file, region.uuid)
+        writes.append(entry)
     if page is not None and after_line is not None:
-        target = Path.cwd() / page
-        shown = (
-            target.resolve().relative_to(root).as_posix()
-            if target.resolve().is_relative_to(root)
-            else str(page)
-        )
-        insert_markers(target, shown, after_line, region)
-    add_entry(root / config.file, region)
+        target = Path(os.path.normpath(Path.cwd() / page))
+        if not target.resolve().is_relative_to(root):
+            raise RegenError.at(
+                str(page), None, "outside the repository", f"name a page below {root}"
+            )
+        writes.append(with_markers(target, relative(root, target), after_line, region))
+    with run_lock(root):
+        write_pages(writes)  # the entry and the page together, or neither
     if region.master is not None and not (root / region.master).exists():
         (root / region.master).parent.mkdir(parents=True, exist_ok=True)
         (root / region.master).write_text("", encoding="utf-8")

@@ -26,7 +26,15 @@ def lock_path(root: Path) -> Path:
 
 
 def _open(path: Path) -> tuple[int | None, bool]:
-    """The lock file, and whether this process may write who holds it."""
+    """The lock file, and whether this process may write who holds it; None in a tree where
+    nothing can be made (read-only: no page can be written there either)."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise RegenError.at(
+            str(path.parent.name),
+            None,
+            "is not a folder, so runs cannot take turns",
+            "remove it: it is regen's cache and lock",
+        )
     with contextlib.suppress(OSError):
         ensure_folder(path.parent)
     try:
@@ -45,6 +53,13 @@ def _holder(path: Path) -> str:
         return f"the run of process {pid}, started {time.time() - float(started):.0f} s ago"
     except (OSError, ValueError):
         return "another run"
+
+
+def _held_here(path: Path) -> bool:
+    try:
+        return int(path.read_text(encoding="utf-8").split()[0]) == os.getpid()
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 @contextlib.contextmanager
@@ -68,6 +83,13 @@ def run_lock(
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if _held_here(path):
+                    raise RegenError.at(
+                        str(root),
+                        None,
+                        "regen update is already running in this process",
+                        "do not call it from a generator",
+                    ) from None
                 if not told and on_wait is not None:
                     on_wait(f"waiting for {_holder(path)} on this tree to finish")
                     told = True
@@ -79,6 +101,13 @@ def run_lock(
                         f"wait for it, or end it; the lock is {path}",
                     ) from None
                 time.sleep(0.05)
+            except OSError as exc:  # no locks on this file system (some NFS mounts)
+                raise RegenError.at(
+                    str(path),
+                    None,
+                    f"cannot lock: {exc.strerror}",
+                    "run regen where the tree is on a local disk",
+                ) from None
         if writable:
             with contextlib.suppress(OSError):  # a full disk: the lock holds all the same
                 os.ftruncate(fd, 0)

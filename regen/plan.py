@@ -131,8 +131,10 @@ class Planner:
         key = self.bodies.key(spec, region.kind.value, job.inputs) if cacheable else None
         if key is not None:
             found, cached = self.bodies.get(key)
-            if found:
-                return Built(cached, job.inputs)
+            if found and (
+                cached is None or _unsealed(cached, job.inputs, spec, self.config) is None
+            ):
+                return Built(cached, job.inputs)  # checked as a fresh body is: never trusted
         # In a tuple, so that a failed build (None) differs from "keep the body" ((None,)).
         result = self._guarded(spec, lambda _g, _c: (job.build(),), used_at)
         if result is None:

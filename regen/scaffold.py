@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import tomllib
 import uuid as uuids
 from collections.abc import Mapping, Sequence
@@ -14,8 +16,9 @@ from regen.errors import RegenError
 from regen.generators import BUILTINS
 from regen.markers import BLURB_BEGIN, BLURB_END, GENERATED_BEGIN, GENERATED_END
 from regen.options import quote_key
+from regen.scan import scan_text
 from regen.textfile import TextFile, decode, split_lines
-from regen.write import PageWrite, write_pages
+from regen.write import PageWrite
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,9 @@ class NewRegion:
 
 
 def parse_settings(settings: Sequence[str]) -> dict[str, Any]:
-    """`key=value` pairs; a value is read as TOML (`["a", "b"]`, `true`, `3`), else a string."""
+    """`key=value` pairs. A value written as TOML writes it (`["a", "b"]`, `{ not = "x" }`,
+    `true`, `3`); anything else, and a number TOML would rewrite (`1.10`, `0x10`), stays the
+    text as given."""
     options: dict[str, Any] = {}
     for setting in settings:
         key, sep, raw = setting.partition("=")
@@ -36,12 +41,24 @@ def parse_settings(settings: Sequence[str]) -> dict[str, Any]:
             raise RegenError.at(
                 "--set", None, f"'{setting}' is not key=value", "write it as --set source=x.csv"
             )
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw
-        options[key.strip()] = value
+        options[key.strip()] = _value(raw)
     return options
+
+
+def _value(raw: str) -> Any:
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+    if isinstance(value, list | dict):
+        return value
+    if isinstance(value, bool | int) and _toml_value(value) == raw.strip():
+        return value
+    return raw
+
+
+def _toml_key(key: str) -> str:
+    return quote_key(key) if '"' not in key and "\\" not in key else json.dumps(key)
 
 
 def _toml_value(value: Any) -> str:
@@ -50,14 +67,14 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"'
+        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's too
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return (
-            "{ " + ", ".join(f"{quote_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-        )
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
     raise TypeError(f"no TOML for {value!r}")
 
 
@@ -77,37 +94,33 @@ def new_region(
     entry = ""
     if not blurb or options:
         lines = [f'[{config.prefix}regions."{uuid}"]', f'generator = "{generator}"']
-        lines += [f"{quote_key(k)} = {_toml_value(v)}" for k, v in options.items()]
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in options.items()]
         entry = "\n".join(lines) + "\n"
     master = f"{config.blurbs}/{uuid}.md" if blurb else None
     return NewRegion(uuid, wrap(begin), wrap(end), entry, master)
 
 
-def add_entry(config_file: Path, region: NewRegion) -> None:
-    """Append the entry to the configuration, after checking the result still reads."""
+def with_entry(config_file: Path, region: NewRegion) -> PageWrite | None:
+    """The configuration with the entry appended, checked to read back; None for a blurb."""
     if not region.entry:
-        return
+        return None
     source = decode(config_file.read_bytes(), config_file.name)
     text = source.text
     newline = "\r\n" if "\r\n" in text else "\n"
-    gap = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
-    updated = text + gap.replace("\n", newline) + ("\n" + region.entry).replace("\n", newline)
-    config_from_text(updated, config_file)  # raises if the file would not read back
-    write_pages(
-        [
-            PageWrite(
-                config_file,
-                TextFile(updated, source.bom).encode(),
-                config_file.name,
-                source.encode(),
-            )
-        ]
+    gap = "" if not text or text.endswith("\n") else newline
+    updated = text + gap + ("\n" + region.entry).replace("\n", newline)
+    config = config_from_text(updated, config_file)  # raises if the file would not read back
+    if config.problems:
+        raise RegenError(config.problems)
+    return PageWrite(
+        config_file, TextFile(updated, source.bom).encode(), config_file.name, source.encode()
     )
 
 
-def insert_markers(page: Path, shown: str, after_line: int, region: NewRegion) -> None:
-    """Put the marker pair after line `after_line` of the page (0: at the top), in the page's
-    newline style; everything else stays byte for byte."""
+def with_markers(page: Path, shown: str, after_line: int, region: NewRegion) -> PageWrite:
+    """The page with the marker pair after line `after_line` (0: at the top), in the page's
+    newline style; everything else byte for byte. Refused where the markers would not be read
+    as a region of their own (in a code fence, inside another region)."""
     source = decode(page.read_bytes(), shown)
     lines = split_lines(source.text)
     if not 0 <= after_line <= len(lines):
@@ -119,7 +132,15 @@ def insert_markers(page: Path, shown: str, after_line: int, region: NewRegion) -
         lines[after_line - 1] += newline  # the last line had no line ending
     pair = f"{region.begin}{newline}{region.end}{newline}"
     text = "".join(lines[:after_line]) + pair + "".join(lines[after_line:])
-    write_pages([PageWrite(page, TextFile(text, source.bom).encode(), shown, source.encode())])
+    found = [r for r in scan_text(text, shown).regions if r.uuid == region.uuid]
+    if len(found) != 1:
+        raise RegenError.at(
+            shown,
+            after_line + 1,
+            "markers there would not be read as a region",
+            "choose a line outside code blocks and other regions",
+        )
+    return PageWrite(page, TextFile(text, source.bom).encode(), shown, source.encode())
 
 
 def known_generator(name: str, registry_names: Sequence[str]) -> None:

@@ -52,10 +52,10 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
             target = write.file.resolve()  # a symlinked page stays a symlink
             try:
                 current = target.read_bytes()
-                mode = stat.S_IMODE(target.stat().st_mode)
+                status = target.stat()
             except OSError as exc:
                 raise RegenError([_failed(write.shown, exc)]) from None
-            if not mode & stat.S_IWUSR:
+            if not status.st_mode & stat.S_IWUSR:
                 raise RegenError.at(
                     write.shown,
                     None,
@@ -69,7 +69,7 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
                     "changed while regen was running; no page was written",
                     "run regen again",
                 )
-            staged.append((write, target, _temp_copy(target, write, mode)))
+            staged.append((write, target, _temp_copy(target, write, status)))
     except BaseException:
         for _, _, temp in staged:
             temp.unlink(missing_ok=True)
@@ -95,8 +95,10 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     return written
 
 
-def _temp_copy(target: Path, write: PageWrite, mode: int) -> Path:
-    """The new bytes in a temp file beside the page, flushed to disk, with the page's mode."""
+def _temp_copy(target: Path, write: PageWrite, status: os.stat_result) -> Path:
+    """The new bytes in a temp file beside the page, flushed to disk, with the page's mode and
+    (where this process may set it) its owner. A hard-linked page becomes a file of its own,
+    as with any editor that saves by renaming."""
     temp: Path | None = None
     try:
         fd, name = tempfile.mkstemp(
@@ -107,7 +109,9 @@ def _temp_copy(target: Path, write: PageWrite, mode: int) -> Path:
             out.write(write.data)
             out.flush()
             os.fsync(out.fileno())
-        temp.chmod(mode)
+        temp.chmod(stat.S_IMODE(status.st_mode))
+        with contextlib.suppress(OSError):  # only root may give a file to another owner
+            os.chown(temp, status.st_uid, status.st_gid)
         return temp
     except OSError as exc:
         if temp is not None:

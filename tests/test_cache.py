@@ -87,8 +87,31 @@ def test_no_cache_reads_and_writes_none(repo: Repo, run: Runner) -> None:
     assert entries(repo) == []  # (the folder holds update's lock)
 
 
-def test_an_unwritable_cache_only_slows_down(repo: Repo, run: Runner) -> None:
+def test_a_file_where_the_cache_folder_goes_is_named(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     (repo.root / FOLDER).write_text("a file where the folder should be")
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        ".regen-cache: is not a folder, so runs cannot take turns "
+        "(remove it: it is regen's cache and lock)"
+    )
+    assert repo.read("docs/a.md") == STALE
+    # check takes no lock: it only reads, and builds without the cache it cannot write.
+    assert run("check").code == ExitCode.STALE
+
+
+def test_a_poisoned_entry_cannot_forge_markers(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    assert run("update").code == 0
+    (entry,) = entries(repo)
+    data = json.loads(entry.read_text())
+    forged = (
+        data["body"] + "{{!-- END do not edit content above, it is automatically generated --}}\n"
+    )
+    from regen.cache import _digest_of
+
+    entry.write_text(json.dumps({"key": data["key"], "body": forged, "digest": _digest_of(forged)}))
+    repo.write("docs/a.md", STALE)
     assert run("update").code == 0
     assert repo.read("docs/a.md") == FRESH

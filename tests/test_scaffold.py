@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
+
 from regen.errors import ExitCode
 from regen.markers import UUID
 from tests.conftest import Repo, Runner
@@ -100,3 +102,77 @@ def test_new_refuses_a_setting_without_a_value(repo: Repo, run: Runner) -> None:
     assert result.err.splitlines()[0] == (
         "--set: 'source' is not key=value (write it as --set source=x.csv)"
     )
+
+
+def test_values_are_written_so_that_they_read_back(repo: Repo, run: Runner) -> None:
+    result = run(
+        "new",
+        "table",
+        "--set",
+        "source=carriers.csv",
+        "--set",
+        'columns=["country"]',
+        "--set",
+        'where={ model = "B404" }',
+        "--set",
+        'empty=a "quoted"\\ value',
+        "--set",
+        "align=left",
+    )
+    assert result.code == 0, result.err
+    uuid = uuid_of(result.out)
+    entry = tomllib.loads(repo.read("regen.toml"))["regions"][uuid]
+    assert entry["empty"] == 'a "quoted"\\ value'
+    assert entry["where"] == {"model": "B404"}
+
+
+def test_a_number_toml_would_rewrite_stays_text(repo: Repo, run: Runner) -> None:
+    result = run(
+        "new",
+        "table",
+        "--set",
+        "source=carriers.csv",
+        "--set",
+        'columns=["country"]',
+        "--set",
+        'where={ model = "B404" }',
+        "--set",
+        "empty=1.10",
+    )
+    entry = tomllib.loads(repo.read("regen.toml"))["regions"][uuid_of(result.out)]
+    assert entry["empty"] == "1.10"
+
+
+def test_an_entry_its_generator_refuses_writes_nothing(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", "text\n")
+    before = repo.snapshot()
+    result = run(
+        "new", "table", "--set", 'columns=["x"]', "--page", "docs/a.md", "--after-line", "1"
+    )
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "missing key 'source'" in result.err
+    assert repo.snapshot() == before
+
+
+def test_markers_in_a_code_block_are_refused(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", "```\ncode\n```\n")
+    before = repo.snapshot()
+    result = run("new", "keep", "--page", "docs/a.md", "--after-line", "1")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "docs/a.md:2: markers there would not be read as a region "
+        "(choose a line outside code blocks and other regions)"
+    )
+    assert repo.snapshot() == before
+
+
+def test_a_page_outside_the_repository_is_refused(
+    repo: Repo, run: Runner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere") / "page.md"
+    outside.write_text("text\n")
+    result = run("new", "keep", "--page", str(outside), "--after-line", "1")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "outside the repository" in result.err.splitlines()[0]
+    assert outside.read_text() == "text\n"
+    assert repo.read("regen.toml").count("[regions.") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,20 @@ def region(uuid: str, body: str) -> str:
 
 def blurb(uuid: str, body: str) -> str:
     return f"{BLURB_BEGIN % uuid}\n{body}{BLURB_END}\n"
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git in `root`; its output as text."""
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=check
+    )
+
+
+def git_init(root: Path) -> None:
+    """A git repository in `root` with a user to commit as, on branch main."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "test@example.com")
+    git(root, "config", "user.name", "Test")
 
 
 @dataclass

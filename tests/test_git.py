@@ -22,7 +22,9 @@ from tests.conftest import (
     UUID_BLURB,
     Repo,
     Runner,
+    git_init,
 )
+from tests.conftest import git as run_git
 from tests.conftest import region as generated
 
 FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -30,18 +32,13 @@ BLURB_PAGE = f"# Blurb\n\n{BLURB_BEGIN % UUID_BLURB}\n{BLURB}{BLURB_END}\n"
 
 
 def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
-    )
-    return done.stdout
+    return run_git(root, *args).stdout
 
 
 @pytest.fixture
 def repo_git(repo: Repo) -> Repo:
     """The test repository as a git repository with one commit of fresh pages."""
-    git(repo.root, "init", "-q", "-b", "main")
-    git(repo.root, "config", "user.email", "test@example.com")
-    git(repo.root, "config", "user.name", "Test")
+    git_init(repo.root)
     repo.write("docs/carriers.md", FRESH)
     repo.write("docs/blurb.md", BLURB_PAGE)
     repo.write("docs/plain.md", "# No regions\n")

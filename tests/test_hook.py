@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,23 +9,15 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.hook import MARK, hook_script
-from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner
+from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git
 from tests.conftest import region as generated
 
 PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)
 
 
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=check
-    )
-
-
 @pytest.fixture
 def repo_git(repo: Repo) -> Repo:
-    git(repo.root, "init", "-q", "-b", "main")
-    git(repo.root, "config", "user.email", "test@example.com")
-    git(repo.root, "config", "user.name", "Test")
+    git_init(repo.root)
     repo.write("docs/carriers.md", PAGE)
     git(repo.root, "add", "-A")
     git(repo.root, "commit", "-q", "-m", "first")
@@ -114,9 +105,7 @@ def test_a_hook_installed_below_the_top_names_its_configuration(
     (site / "regen.toml").write_text(CONFIG)
     (site / "sources/carriers.csv").write_text(CARRIERS)
     (site / "docs/carriers.md").write_text(PAGE)
-    git(top, "init", "-q", "-b", "main")
-    git(top, "config", "user.email", "t@example.com")
-    git(top, "config", "user.name", "T")
+    git_init(top)
     git(top, "add", "-A")
     git(top, "commit", "-q", "-m", "first")
     monkeypatch.chdir(site)

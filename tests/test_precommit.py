@@ -13,17 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A
+from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, git
 from tests.conftest import region as generated
 
 ROOT = Path(__file__).parent.parent
 PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)
-
-
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=check
-    )
 
 
 @pytest.fixture(scope="session")
@@ -47,9 +41,7 @@ def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def docs_repo(tmp_path: Path, hooks_repo: tuple[Path, str]) -> Path:
     """A documentation repository whose .pre-commit-config.yaml uses regen's hooks."""
     hooks, rev = hooks_repo
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "config", "user.email", "test@example.com")
-    git(tmp_path, "config", "user.name", "Test")
+    git_init(tmp_path)
     (tmp_path / "regen.toml").write_text(CONFIG)
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources/carriers.csv").write_text(CARRIERS)

@@ -9,7 +9,7 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.hook import MARK, hook_script
-from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git
+from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git, git_init
 from tests.conftest import region as generated
 
 PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, git
+from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, git, git_init
 from tests.conftest import region as generated
 
 ROOT = Path(__file__).parent.parent

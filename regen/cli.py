@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -108,15 +108,27 @@ def _selection(command: F) -> F:
     return _no_cache_option(_config_option(command))
 
 
-def _change(
-    config_file: Path | None,
+class _Selection(NamedTuple):
+    paths: tuple[Path, ...]
+    change: Change | None
+    config: Config | Path | None
+    cache: bool
+
+
+def _selection_of(
+    settings: Settings,
+    command_config: Path | None,
+    command_no_cache: bool,
     paths: tuple[Path, ...],
     changed: bool,
     staged: bool,
     since: str | None,
     affected: bool,
-) -> tuple[tuple[Path, ...], Change | None, Config | Path | None]:
-    """The pages named, the change that selects pages, and the configuration to use."""
+) -> _Selection:
+    """The pages named, the change that selects pages, the configuration and whether to use
+    the cache: the options given before the command and after it, merged."""
+    config_file = command_config or settings.config
+    cache = settings.cache and not command_no_cache
     chosen = [
         name
         for name, on in [
@@ -132,11 +144,11 @@ def _change(
     if since is not None and not since.strip():
         raise click.UsageError("--since needs a ref (is the CI variable that names it empty?)")
     if not chosen:
-        return paths, None, config_file
+        return _Selection(paths, None, config_file, cache)
     config = api.configuration(config_file)
     if affected:
-        return (), api.change_from_paths(config, paths), config
-    return paths, api.change_from_git(config, since=since, staged=staged), config
+        return _Selection((), api.change_from_paths(config, paths), config, cache)
+    return _Selection(paths, api.change_from_git(config, since=since, staged=staged), config, cache)
 
 
 @click.group(
@@ -217,13 +229,13 @@ def _checked(
 ) -> api.Report:
     """What check and list report; a problem in choosing the pages is in the report too, so
     that it comes out in the format asked for (JSON, annotations)."""
-    config_file = command_config or settings.config
     try:
-        paths, change, config = _change(config_file, paths, changed, staged, since, affected)
+        chosen = _selection_of(
+            settings, command_config, command_no_cache, paths, changed, staged, since, affected
+        )
     except RegenError as exc:
         return api.Report((), exc.problems)
-    cache = settings.cache and not command_no_cache
-    return api.check(paths, config=config, change=change, cache=cache)
+    return api.check(chosen.paths, config=chosen.config, change=chosen.change, cache=chosen.cache)
 
 
 @cli.command("update")
@@ -253,13 +265,14 @@ def update_command(
     Nothing is written when any problem is found.
     """
     _one_verbosity(quiet, verbose)
-    config_file = command_config or settings.config
-    paths, change, config = _change(config_file, paths, changed, staged, since, affected)
+    chosen = _selection_of(
+        settings, command_config, command_no_cache, paths, changed, staged, since, affected
+    )
     report = api.update(
-        paths,
-        config=config,
-        change=change,
-        cache=settings.cache and not command_no_cache,
+        chosen.paths,
+        config=chosen.config,
+        change=chosen.change,
+        cache=chosen.cache,
         on_wait=lambda why: _echo(f"regen: {why}", err=True),
     )
     written = set(report.written)

@@ -9,10 +9,11 @@ text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from regen.adopt import master_from_copy
 from regen.affected import Change, affected_pages, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
@@ -21,7 +22,8 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
 from regen.lock import run_lock
-from regen.model import FileChange, Page, RegionResult, Status
+from regen.lockfile import LOCK_FILE, LockFile, digest, read_lock
+from regen.model import FileChange, Page, RegionKind, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
@@ -39,6 +41,8 @@ class Report:
     problems: tuple[Problem, ...]
     written: tuple[str, ...] = ()
     root: Path | None = None  # the folder paths are shown from
+    lock: LockFile = field(default_factory=LockFile)  # regen.lock as the run found it
+    also_written: tuple[str, ...] = ()  # files other than pages: regen.lock, a blurb master
 
     @property
     def results(self) -> tuple[RegionResult, ...]:
@@ -52,8 +56,8 @@ class Report:
     def ok(self) -> bool:
         return not self.problems and not self.stale
 
-    def count(self, status: Status) -> int:
-        return sum(1 for r in self.results if r.status is status)
+    def count(self, *statuses: Status) -> int:
+        return sum(1 for r in self.results if r.status in statuses)
 
 
 def read_page(root: Path, file: Path) -> Page:
@@ -145,22 +149,25 @@ def _check(
     paths: Sequence[PathLike],
     change: Change | None,
     cache: bool,
+    sources: SourceCache | None = None,
+    only: str | None = None,
 ) -> Report:
-    problems: list[Problem] = list(conf.problems)
     root = conf.root.resolve()
+    lock, lock_problems = read_lock(root)
+    problems: list[Problem] = [*conf.problems, *lock_problems]
     bodies = BodyCache(root if cache else None)
-    planner = Planner(conf, registry, SourceCache(root), bodies)
+    planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
     if change is not None and not paths:
         direct = pages_alone(change, planner)
         if direct is not None:  # only pages changed: read just those
             paths = [root / page for page in direct if (root / page).is_file()]
             change = None
             if not paths:
-                return Report((), tuple(problems))
+                return Report((), tuple(problems), root=root, lock=lock)
     try:
         files = discover(conf, [Path(p) for p in paths])
     except RegenError as exc:
-        return Report((), (*problems, *exc.problems))
+        return Report((), (*problems, *exc.problems), root=root, lock=lock)
     changes: list[FileChange] = []
     pages: list[Page] = []
     for file in files:
@@ -180,7 +187,7 @@ def _check(
         chosen = affected_pages(pages, planner, change)
         problems.extend(_unstaged(chosen, planner, change))
         changes = [planner.plan_page(p).slim() for p in chosen]
-    return Report(tuple(changes), (*problems, *planner.problems), root=root)
+    return Report(tuple(changes), (*problems, *planner.problems), root=root, lock=lock)
 
 
 def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:
@@ -214,22 +221,50 @@ def update(
     change: Change | None = None,
     cache: bool = True,
     on_wait: Callable[[str], None] | None = None,
+    keep_edited: bool = False,
+    force: bool = False,
 ) -> Report:
-    """Rewrite every stale page, unless any problem was found: then nothing is written.
+    """Rewrite every stale page and regen.lock, unless any problem was found: then nothing
+    is written.
+
+    A generated region edited by hand is rebuilt (its edit is in the report's results, for
+    the caller to show), unless `keep_edited`: then it is a problem. A blurb copy edited by
+    hand is a problem unless `force` (overwrite it with the master); `adopt()` is the other
+    way out.
 
     Runs on one tree are serialised (`on_wait` hears why this one waits). Every page is
     written, or none: a page that cannot be (a full disk, a page saved meanwhile) stops them
     all. Temp files a crashed run left beside its pages are removed first."""
     try:
         conf = configuration(config)
+        registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
     with run_lock(conf.root, on_wait=on_wait):
-        report = check(paths, config=conf, registry=registry, change=change, cache=cache)
-        if report.problems:
-            return report
-        remove_leftovers(page.page.file.resolve().parent for page in report.changes)
-        writes = [
+        report = _check(conf, registry, paths, change, cache)
+        complete = not paths and change is None
+        return _write(report, complete, Policy(keep_edited, force))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What to do with regions edited by hand."""
+
+    keep_edited: bool = False  # refuse to rebuild an edited generated region
+    force: bool = False  # overwrite an edited blurb copy with its master
+
+
+def _write(
+    report: Report, complete: bool, policy: Policy, extra: Sequence[PageWrite] = ()
+) -> Report:
+    """Write the report's stale pages, regen.lock and `extra`, all or none."""
+    problems = report.problems or tuple(edit_problems(report.results, policy))
+    if problems:
+        return replace(report, problems=problems)
+    remove_leftovers(page.page.file.resolve().parent for page in report.changes)
+    writes = [
+        *extra,
+        *(
             PageWrite(
                 stale.page.file,
                 TextFile(stale.new_text, stale.page.source.bom).encode(),
@@ -237,12 +272,127 @@ def update(
                 stale.page.source.encode(),
             )
             for stale in report.stale
-        ]
+        ),
+    ]
+    lock = _lock_write(report, complete)
+    try:
+        written = write_pages(writes + ([lock] if lock else []))
+    except RegenError as exc:
+        return replace(report, problems=exc.problems)
+    pages = {stale.path for stale in report.stale}
+    return replace(
+        report,
+        written=tuple(w for w in written if w in pages),
+        also_written=tuple(w for w in written if w not in pages),
+    )
+
+
+def _lock_write(report: Report, complete: bool) -> PageWrite | None:
+    """regen.lock with what this run leaves in the pages it planned; None if unchanged."""
+    assert report.root is not None
+    results = report.results
+    regions = {(r.path, r.region.uuid): r.written for r in results if r.written is not None}
+    blurbs = {
+        r.region.uuid: r.written
+        for r in results
+        if r.written is not None and r.region.kind is RegionKind.BLURB and r.spec is not None
+    }
+    planned = (change.path for change in report.changes)
+    text = report.lock.merged(regions, blurbs, planned, complete=complete).render()
+    if text == report.lock.text:
+        return None
+    old = None if report.lock.text is None else (report.root / LOCK_FILE).read_bytes()
+    return PageWrite(report.root / LOCK_FILE, text.encode("utf-8"), LOCK_FILE, old)
+
+
+def edit_problems(results: Iterable[RegionResult], policy: Policy) -> Iterator[Problem]:
+    """Why the hand edits found cannot be overwritten, if they cannot."""
+    copies: dict[str, list[RegionResult]] = {}
+    for result in results:
+        if not result.status.edited:
+            continue
+        if result.region.kind is RegionKind.BLURB:
+            if not policy.force:
+                copies.setdefault(result.region.uuid, []).append(result)
+        elif policy.keep_edited:
+            yield Problem(
+                result.path,
+                result.region.line,
+                f"region {result.region.uuid} was edited by hand since regen wrote it",
+                "make the change in its sources, or run without --keep-edited to discard it",
+            )
+    for uuid, edited in copies.items():
+        first = f"{edited[0].path}:{edited[0].region.line}"
+        if len({digest(r.region.body) for r in edited}) > 1:
+            places = ", ".join(f"{r.path}:{r.region.line}" for r in edited)
+            yield Problem(
+                edited[0].path,
+                edited[0].region.line,
+                f"blurb {uuid} was edited differently in {places}",
+                f"keep one edit: regen adopt {first} makes that copy the master and spreads "
+                "it; regen update --force overwrites them all with the master",
+            )
+            continue
+        for result in edited:
+            where = f"{result.path}:{result.region.line}"
+            yield Problem(
+                result.path,
+                result.region.line,
+                f"blurb {uuid} was edited here since regen last spread it",
+                f"regen adopt {where} makes this copy the master and spreads it; "
+                "regen update --force overwrites it with the master",
+            )
+
+
+def adopt(
+    page: PathLike,
+    line: int,
+    *,
+    config: Config | PathLike | None = None,
+    registry: Registry | None = None,
+    force: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Report:
+    """Make the blurb copy at `page`:`line` its master, and spread it to every page: the
+    master file, the pages and regen.lock are written together, or not at all. Another copy
+    edited by hand (differently) is a problem, unless `force` (overwrite it too)."""
+    try:
+        conf = configuration(config)
+        registry = default_registry() if registry is None else registry
+    except RegenError as exc:
+        return Report((), exc.problems)
+    root = conf.root.resolve()
+    with run_lock(conf.root, on_wait=on_wait):
         try:
-            written = write_pages(writes)
+            file = Path(os.path.normpath(Path.cwd() / page))
+            master = master_from_copy(conf, root, read_page(root, file), line)
         except RegenError as exc:
-            return Report(report.changes, exc.problems, (), report.root)
-    return Report(report.changes, report.problems, tuple(written), report.root)
+            return Report((), exc.problems, root=root)
+        sources = SourceCache(root)
+        sources.assume(master.write.shown, master.write.data.decode("utf-8-sig"))
+        # No body cache: it keys bodies by the files on disk, and the master is not there yet.
+        report = _check(conf, registry, (), None, False, sources, master.uuid)
+        # Not complete: the other regions were left unbuilt, their entries as they were.
+        return _write(report, False, Policy(force=force), [master.write])
+
+
+def last_written(root: Path, result: RegionResult) -> str | None:
+    """What regen last wrote in a region edited by hand: the rebuilt body when its sources did
+    not change since; else the body git's HEAD holds there, if it is the one regen.lock
+    names. None when neither is known."""
+    if result.status is Status.EDITED:
+        return result.new_body
+    if result.recorded is None:
+        return None
+    try:
+        text = file_at(root, result.path, "HEAD")
+        document = None if text is None else scan_text(text, result.path)
+    except RegenError:  # not a git repository, or a page HEAD cannot read
+        return None
+    for region in document.regions if document else ():
+        if region.uuid == result.region.uuid and digest(region.body) == result.recorded:
+            return region.body
+    return None
 
 
 def check_entry(entry: PageWrite, config_file: Path, uuid: str) -> None:

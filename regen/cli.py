@@ -17,13 +17,14 @@ import click
 from regen import api
 from regen.affected import Change
 from regen.config import Config
-from regen.diff import change_diff
+from regen.diff import change_diff, edit_diff, region_diff
 from regen.discover import relative
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
 from regen.hook import install_hook
 from regen.lock import run_lock
+from regen.lockfile import LOCK_FILE
 from regen.model import RegionKind, RegionResult, Status
 from regen.scaffold import known_generator, new_region, parse_settings, with_entry, with_markers
 from regen.write import write_pages
@@ -245,6 +246,17 @@ def _checked(
     is_flag=True,
     help="Exit 1 when a page was rewritten, so that a git hook stops the commit.",
 )
+@click.option(
+    "--keep-edited",
+    is_flag=True,
+    help="Refuse to rebuild a generated region edited by hand (by default its edit is printed "
+    "and discarded).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite blurb copies edited by hand with their master (the edits are printed).",
+)
 @_verbosity
 @click.pass_obj
 def update_command(
@@ -257,11 +269,15 @@ def update_command(
     since: str | None = None,
     affected: bool = False,
     fail_on_change: bool = False,
+    keep_edited: bool = False,
+    force: bool = False,
     quiet: bool = False,
     verbose: bool = False,
 ) -> int:
-    """Rewrite every stale region in PATHS (default: every configured page).
+    """Rewrite every stale region in PATHS (default: every configured page), and regen.lock.
 
+    A generated region edited by hand is rebuilt, and its edit printed. A blurb copy edited
+    by hand stops the run: `regen adopt PAGE:LINE` makes it the master, --force discards it.
     Nothing is written when any problem is found.
     """
     _one_verbosity(quiet, verbose)
@@ -274,32 +290,101 @@ def update_command(
         change=chosen.change,
         cache=chosen.cache,
         on_wait=lambda why: _echo(f"regen: {why}", err=True),
+        keep_edited=keep_edited,
+        force=force,
     )
+    return _print_update(report, quiet=quiet, verbose=verbose, fail_on_change=fail_on_change)
+
+
+def _print_update(
+    report: api.Report,
+    *,
+    quiet: bool,
+    verbose: bool,
+    fail_on_change: bool = False,
+    summary: bool = True,
+) -> int:
+    """What update and adopt say: the pages written, the hand edits discarded, problems."""
     written = set(report.written)
     if verbose:
         _print_statuses(report.results)
     for page in report.stale:
-        if page.path in written and not quiet:
+        if page.path not in written:
+            continue
+        if not quiet:
             _echo(f"updated {page.path} ({_plural(len(page.stale), 'region')})")
+        for result in page.stale:
+            if result.status.edited:  # printed even with --quiet: it is lost from the page
+                _print_discarded(report, result)
     if report.problems:
         return _report_problems(report.problems, "" if report.written else NOTHING_WRITTEN)
     regions, pages = len(report.results), len(report.changes)
-    if quiet:
+    if quiet or not summary:
         pass
     elif report.written:
+        rebuilt = report.count(Status.STALE, Status.EDITED, Status.EDITED_STALE)
         _echo(
-            f"regen: rebuilt {report.count(Status.STALE)} of {_plural(regions, 'region')}, "
+            f"regen: rebuilt {rebuilt} of {_plural(regions, 'region')}, "
             f"in {len(report.written)} of {_plural(pages, 'page')}"
         )
     else:
-        _echo(f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date")
-    if fail_on_change and report.written:
+        recorded = "; recorded them in regen.lock" if LOCK_FILE in report.also_written else ""
         _echo(
-            "regen: pages were rewritten; review them, git add them, and commit again",
+            f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date"
+            + recorded
+        )
+    if fail_on_change and (report.written or report.also_written):
+        what = " and ".join([*(["pages"] if report.written else []), *report.also_written])
+        verb = "was" if what == LOCK_FILE else "were"
+        _echo(
+            f"regen: {what} {verb} rewritten; review them, git add them, and commit again",
             err=True,
         )
         return ExitCode.STALE
     return ExitCode.OK
+
+
+@cli.command("adopt")
+@click.argument("where", metavar="PAGE:LINE")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also overwrite other copies edited by hand (their edits are printed).",
+)
+@_config_option
+@_verbosity
+@click.pass_obj
+def adopt_command(
+    settings: Settings,
+    where: str,
+    force: bool,
+    command_config: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> int:
+    """Make the blurb copy at PAGE:LINE (a line of its markers or text) the blurb's master,
+    and spread it to every page. Nothing is written when another copy holds a different hand
+    edit, unless --force."""
+    _one_verbosity(quiet, verbose)
+    page, _, number = where.rpartition(":")
+    if not page or not number.isdigit() or int(number) < 1:
+        raise click.UsageError(f"'{where}' is not PAGE:LINE (as in docs/intro.md:42)")
+    report = api.adopt(
+        page,
+        int(number),
+        config=command_config or settings.config,
+        force=force,
+        on_wait=lambda why: _echo(f"regen: {why}", err=True),
+    )
+    code = _print_update(report, quiet=quiet, verbose=verbose, summary=False)
+    if code == ExitCode.OK and not quiet:
+        master = [other for other in report.also_written if other != LOCK_FILE]
+        if master:
+            copies = _plural(len(report.written), "page")
+            _echo(f"regen: {master[0]} now holds the copy at {where}; spread to {copies}")
+        else:
+            _echo(f"regen: the copy at {where} is the master already")
+    return code
 
 
 @cli.command("check")
@@ -332,7 +417,8 @@ def check_command(
     report = _checked(
         settings, command_config, command_no_cache, paths, changed, staged, since, affected
     )
-    stale = report.count(Status.STALE)
+    stale = report.count(Status.STALE, Status.EDITED, Status.EDITED_STALE)
+    edited = report.count(Status.EDITED, Status.EDITED_STALE)
     code = ExitCode.INPUT_ERROR if report.problems else ExitCode.STALE if stale else ExitCode.OK
     if output == "json":
         _echo(json.dumps(_report_json(report), indent=2))
@@ -347,22 +433,25 @@ def check_command(
         _print_statuses(report.results)
     for page in report.stale:
         for result, lines in change_diff(page.results):
-            where = f"{result.path}:{result.region.line}"
-            _echo(
-                f"{where}: region {result.region.uuid} is stale (run 'regen update' to rebuild it)"
-            )
+            message, hint = _why_outdated(result)
+            _echo(f"{result.path}:{result.region.line}: {message} ({hint})")
             if output == "github":
-                message = f"region {result.region.uuid} is stale; run regen update"
-                _echo(_annotation(prefix + result.path, result.region.line, message))
-            if not quiet:
+                _echo(_annotation(prefix + result.path, result.region.line, f"{message}; {hint}"))
+            if quiet:
+                continue
+            if result.status.edited:
+                for line in _edit_lines(report, result):
+                    _echo(_coloured(line))
+            if result.status is not Status.EDITED:  # what update writes, unless only edited
                 for line in lines:
                     _echo(_coloured(line))
     regions = len(report.results)
     if quiet:
         return code
     if stale:
+        also = f", {edited} of them edited by hand," if edited else ""
         _echo(
-            f"regen: {stale} of {_plural(regions, 'region')} stale in "
+            f"regen: {stale} of {_plural(regions, 'region')} stale{also} in "
             f"{_plural(len(report.stale), 'page')} (run 'regen update')"
         )
     else:
@@ -510,6 +599,50 @@ def _coloured(line: str) -> str:
     return line
 
 
+def _why_outdated(result: RegionResult) -> tuple[str, str]:
+    """What is wrong with a region update would rewrite, and what to do about it."""
+    uuid, where = result.region.uuid, f"{result.path}:{result.region.line}"
+    status = result.status
+    if not status.edited:
+        return f"region {uuid} is stale", "run 'regen update' to rebuild it"
+    also = ", and its sources changed" if status is Status.EDITED_STALE else ""
+    if result.region.kind is RegionKind.BLURB:
+        return (
+            f"blurb {uuid} was edited by hand{also}",
+            f"'regen adopt {where}' makes this copy the master; "
+            "'regen update --force' discards the edit",
+        )
+    return (
+        f"region {uuid} was edited by hand{also}",
+        "'regen update' discards the edit: make the change in its sources",
+    )
+
+
+def _edit_lines(report: api.Report, result: RegionResult) -> list[str]:
+    """The hand edit as a diff against what regen wrote, or why it cannot be shown."""
+    written = None if report.root is None else api.last_written(report.root, result)
+    if written is None:
+        return [
+            "(what regen wrote here before is neither what it builds now nor in git's HEAD: "
+            "the diff below is against what it builds now)"
+        ]
+    return list(edit_diff(result, written))
+
+
+def _print_discarded(report: api.Report, result: RegionResult) -> None:
+    _echo(
+        f"regen: {result.path}:{result.region.line}: discarded a hand edit of "
+        f"{'blurb' if result.region.kind is RegionKind.BLURB else 'region'} "
+        f"{result.region.uuid}:",
+        err=True,
+    )
+    lines = _edit_lines(report, result)
+    if len(lines) == 1:  # not known: show what the page held against what replaced it
+        lines += region_diff(result)
+    for line in lines:
+        _echo(_coloured(line), err=True)
+
+
 def _print_statuses(results: Sequence[RegionResult]) -> None:
     for result in results:
         _echo(f"{result.path}:{result.region.line}: {result.region.uuid} {result.status.value}")
@@ -551,6 +684,7 @@ def _report_json(report: api.Report) -> dict[str, Any]:
         for result in page.results:
             row = _region_json(result)
             row["diff"] = diffs.get(result.region.line)
+            row["edit"] = _edit_lines(report, result) if result.status.edited else None
             regions.append(row)
     return {
         "regions": regions,
@@ -559,6 +693,8 @@ def _report_json(report: api.Report) -> dict[str, Any]:
             "pages": len(report.changes),
             "regions": len(report.results),
             "stale": report.count(Status.STALE),
+            "edited": report.count(Status.EDITED),
+            "edited+stale": report.count(Status.EDITED_STALE),
             "errors": report.count(Status.ERROR),
         },
     }

@@ -31,11 +31,28 @@ def region_diff(result: RegionResult, shift: int = 0, context: int = 3) -> Itera
         style = "CRLF" if result.region.newline == "\r\n" else "LF"
         yield f"@@ line endings differ: the region is rewritten with {style}, as its BEGIN line @@"
         return
+    yield from _hunks(old, new, first, first + shift, context)
+
+
+def edit_diff(result: RegionResult, written: str, context: int = 3) -> Iterator[str]:
+    """The hand edit of a region: a unified diff from the body regen wrote there to the body
+    the page holds, numbered as the page is."""
+    old = [line.rstrip("\r\n") for line in split_lines(written)]
+    new = [line.rstrip("\r\n") for line in split_lines(result.region.body)]
+    yield f"--- {result.path} (as regen wrote it)"
+    yield f"+++ {result.path} (as edited)"
+    first = result.region.body_line
+    yield from _hunks(old, new, first, first, context)
+
+
+def _hunks(
+    old: list[str], new: list[str], old_first: int, new_first: int, context: int
+) -> Iterator[str]:
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         i1, i2 = group[0][1], group[-1][2]
         j1, j2 = group[0][3], group[-1][4]
-        yield f"@@ -{_range(first + i1, i2 - i1)} +{_range(first + shift + j1, j2 - j1)} @@"
+        yield f"@@ -{_range(old_first + i1, i2 - i1)} +{_range(new_first + j1, j2 - j1)} @@"
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
                 yield from (" " + line for line in old[a1:a2])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,8 +19,19 @@ class RegionKind(enum.Enum):
 
 class Status(enum.Enum):
     FRESH = "fresh"
-    STALE = "stale"
+    STALE = "stale"  # its sources or configuration changed since it was written
+    EDITED = "edited"  # the page's body is not what regen last wrote: a hand edit
+    EDITED_STALE = "edited+stale"  # a hand edit, and its sources changed too
     ERROR = "error"
+
+    @property
+    def edited(self) -> bool:
+        return self in (Status.EDITED, Status.EDITED_STALE)
+
+    @property
+    def outdated(self) -> bool:
+        """Whether `regen update` would rewrite the region."""
+        return self in (Status.STALE, Status.EDITED, Status.EDITED_STALE)
 
 
 @dataclass(frozen=True)
@@ -93,12 +105,19 @@ class RegionResult:
     spec: RegionSpec | None
     new_body: str | None  # None when it could not be built (see the run's problems)
     sources: tuple[str, ...] = ()
+    written: str | None = None  # the hash regen.lock gets for new_body; None: no entry
+    recorded: str | None = None  # the hash regen.lock holds: what regen last wrote here
+    edited: bool = False  # the body differs from what regen last wrote here
 
     @property
     def status(self) -> Status:
         if self.new_body is None:
             return Status.ERROR
-        return Status.FRESH if self.new_body == self.region.body else Status.STALE
+        if self.new_body == self.region.body:
+            return Status.FRESH
+        if not self.edited:
+            return Status.STALE  # also without an entry in regen.lock (a first run)
+        return Status.EDITED if self.written == self.recorded else Status.EDITED_STALE
 
     def slim(self) -> RegionResult:
         """The same result without the texts of a fresh body, which nothing reads again: a run
@@ -106,7 +125,7 @@ class RegionResult:
         if self.status is not Status.FRESH:
             return self
         region = Region(self.region.kind, self.region.uuid, self.region.line, "", "", "")
-        return RegionResult(self.path, region, self.spec, "", self.sources)
+        return dataclasses.replace(self, region=region, new_body="")
 
 
 @dataclass(frozen=True)
@@ -127,7 +146,8 @@ class FileChange:
 
     @property
     def stale(self) -> tuple[RegionResult, ...]:
-        return tuple(r for r in self.results if r.status is Status.STALE)
+        """The regions a rewrite changes: stale, edited, or both."""
+        return tuple(r for r in self.results if r.status.outdated)
 
     def slim(self) -> FileChange:
         """For a page that need not be written: the same results, without its texts."""

@@ -6,6 +6,7 @@ run, however many pages hold it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -14,6 +15,7 @@ from regen.cache import BodyCache
 from regen.config import Config
 from regen.errors import Problem, RegenError
 from regen.generators import BUILTINS, Context, Generator, Job, Registry
+from regen.lockfile import LockFile, digest
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
 from regen.render import render_document, with_newlines
 from regen.scan import scan_text
@@ -35,6 +37,12 @@ class Built:
     body: str | None
     inputs: tuple[str, ...]
 
+    @functools.cached_property
+    def digest(self) -> str | None:
+        """Its hash in regen.lock (once per uuid, however many pages hold it); None for a body
+        that is kept as the page has it, which hand edits are meant to change."""
+        return None if self.body is None else digest(self.body)
+
 
 class Planner:
     """Prepares and builds region bodies for one run, each uuid once, however many pages
@@ -46,8 +54,12 @@ class Planner:
         registry: Registry,
         cache: SourceCache,
         bodies: BodyCache | None = None,
+        lock: LockFile | None = None,
+        only: str | None = None,
     ) -> None:
         self.config = config
+        self.lock = lock or LockFile()
+        self.only = only  # a uuid: every other region is left as it is, unbuilt
         self.registry = registry
         self.cache = cache
         self.bodies = bodies or BodyCache(None)
@@ -159,6 +171,13 @@ class Planner:
         bodies: list[str] = []
         path = page.document.path
         for region in page.document.regions:
+            if self.only is not None and region.uuid != self.only:
+                recorded = self.lock.regions.get((path, region.uuid))
+                results.append(
+                    RegionResult(path, region, None, region.body, (), recorded, recorded)
+                )
+                bodies.append(region.body)
+                continue
             spec = self.spec_for(region)
             built = None
             if spec is None and region.uuid not in self.config.broken:
@@ -181,7 +200,17 @@ class Planner:
                 new_body = with_newlines(built.body, region.newline)
             job = self._jobs.get((region.kind, region.uuid))
             inputs = built.inputs if built else job.inputs if job else ()
-            results.append(RegionResult(path, region, spec, new_body, inputs))
+            written = built.digest if built else None
+            recorded = self.lock.regions.get((path, region.uuid))
+            edited = (
+                recorded is not None
+                and new_body is not None
+                and new_body != region.body
+                and digest(region.body) != recorded
+            )
+            results.append(
+                RegionResult(path, region, spec, new_body, inputs, written, recorded, edited)
+            )
             bodies.append(region.body if new_body is None else new_body)
         return FileChange(page, render_document(page.document, bodies), tuple(results))
 

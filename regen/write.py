@@ -31,7 +31,7 @@ class PageWrite:
     file: Path
     data: bytes
     shown: str  # as the user sees the path
-    expected: bytes
+    expected: bytes | None  # None: a new file, which must not exist yet
 
 
 def _failed(shown: str, exc: OSError) -> Problem:
@@ -50,6 +50,9 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     try:
         for write in writes:
             target = write.file.resolve()  # a symlinked page stays a symlink
+            if write.expected is None:
+                staged.append((write, target, _new_file(target, write)))
+                continue
             try:
                 current = target.read_bytes()
                 status = target.stat()
@@ -95,7 +98,28 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     return written
 
 
-def _temp_copy(target: Path, write: PageWrite, status: os.stat_result) -> Path:
+def _new_file(target: Path, write: PageWrite) -> Path:
+    """A file that did not exist (regen.lock, an imported source): refused if one appeared
+    meanwhile, else staged with the mode a new file gets here."""
+    if target.exists() or target.is_symlink():
+        raise RegenError.at(
+            write.shown,
+            None,
+            "appeared while regen was running; no file was written",
+            "run regen again",
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RegenError([_failed(write.shown, exc)]) from None
+    umask = os.umask(0)
+    os.umask(umask)
+    return _temp_copy(target, write, None, 0o666 & ~umask)
+
+
+def _temp_copy(
+    target: Path, write: PageWrite, status: os.stat_result | None, mode: int = 0
+) -> Path:
     """The new bytes in a temp file beside the page, flushed to disk, with the page's mode and
     (where this process may set it) its owner. A hard-linked page becomes a file of its own,
     as with any editor that saves by renaming."""
@@ -109,9 +133,10 @@ def _temp_copy(target: Path, write: PageWrite, status: os.stat_result) -> Path:
             out.write(write.data)
             out.flush()
             os.fsync(out.fileno())
-        temp.chmod(stat.S_IMODE(status.st_mode))
-        with contextlib.suppress(OSError):  # only root may give a file to another owner
-            os.chown(temp, status.st_uid, status.st_gid)
+        temp.chmod(mode if status is None else stat.S_IMODE(status.st_mode))
+        if status is not None:
+            with contextlib.suppress(OSError):  # only root may give a file to another owner
+                os.chown(temp, status.st_uid, status.st_gid)
         return temp
     except OSError as exc:
         if temp is not None:

@@ -28,7 +28,7 @@ def test_github_annotations_besides_the_diff(repo: Repo, run: Runner) -> None:
         {
             "file": "docs/a.md",
             "line": "3",
-            "message": f"region {UUID_A} is stale; run regen update",
+            "message": f"region {UUID_A} is stale; run 'regen update' to rebuild it",
         }
     ]
     assert "-old\n" in result.out
@@ -50,7 +50,14 @@ def test_json_is_one_document(repo: Repo, run: Runner) -> None:
     result = run("check", "--format", "json")
     assert result.code == ExitCode.STALE
     document = json.loads(result.out)
-    assert document["summary"] == {"pages": 2, "regions": 2, "stale": 1, "errors": 0}
+    assert document["summary"] == {
+        "pages": 2,
+        "regions": 2,
+        "stale": 1,
+        "edited": 0,
+        "edited+stale": 0,
+        "errors": 0,
+    }
     stale, fresh = document["regions"]
     assert (stale["path"], stale["status"], fresh["status"]) == ("docs/a.md", "stale", "fresh")
     assert stale["diff"][:3] == ["--- docs/a.md", "+++ docs/a.md (regenerated)", "@@ -4,4 +4,7 @@"]

@@ -1,6 +1,6 @@
 """regen: keep generated regions of Markdown documentation true to their data."""
 
-from regen.api import Report, check, update, update_text
+from regen.api import Report, adopt, check, update, update_text
 from regen.config import Config, find_config, load_config
 from regen.errors import ExitCode, Problem, RegenError
 from regen.scan import scan_text
@@ -14,6 +14,7 @@ __all__ = [
     "RegenError",
     "Report",
     "__version__",
+    "adopt",
     "check",
     "find_config",
     "load_config",

@@ -33,7 +33,7 @@ _HEADER = (
     "# it last spread, so that a hand edit can be told from a stale region. Written by\n"
     "# `regen update`; commit it with the pages, and do not edit it.\n"
 )
-_CONFLICT = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 _SECTIONS = ("[blurbs]", "[regions]")
 DIGEST_LENGTH = 16  # hex digits: 64 bits tell an edit from the text written well enough
 
@@ -86,7 +86,7 @@ def parse_lock(text: str, shown: str = LOCK_FILE) -> tuple[LockFile, list[Proble
     section = ""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#") or line.startswith(_CONFLICT):
+        if not line or line == "#" or line.startswith(("# ", *CONFLICT_MARKERS)):
             continue
         if line in _SECTIONS:
             section = line

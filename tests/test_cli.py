@@ -447,6 +447,5 @@ def test_fail_on_change_says_what_to_do(repo: Repo, run: Runner) -> None:
     result = run("update", "--fail-on-change")
     assert result.code == ExitCode.STALE
     assert result.err == (
-        "regen: pages and regen.lock were rewritten; review them, git add them, and commit "
-        "again\n"
+        "regen: pages and regen.lock were rewritten; review them, git add them, and commit again\n"
     )

@@ -1,0 +1,110 @@
+"""regen.lock as text: written sorted and stable, read back exactly, merged per run, and
+forgiving of a merge conflict."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from regen.lockfile import CONFLICT_MARKERS, LockFile, digest, parse_lock
+
+UUID_1 = "19f889d4-a5c9-11ec-b909-0242ac120002"
+UUID_2 = "c9241a2c-76e0-11eb-9439-0242ac130002"
+H1, H2, H3 = "0123456789abcdef", "fedcba9876543210", "00000000ffffffff"
+
+
+def test_the_hash_ignores_the_newline_style() -> None:
+    assert digest("a\r\nb\r\n") == digest("a\nb\n")
+    assert digest("a\nb\n") != digest("a\nb \n")
+    assert len(digest("")) == 16
+
+
+def test_rendered_sorted_one_entry_a_line() -> None:
+    lock = LockFile(
+        {("docs/b.md", UUID_1): H1, ("docs/a.md", UUID_2): H2, ("docs/a.md", UUID_1): H3},
+        {UUID_2: H2, UUID_1: H1},
+    )
+    entries = [line for line in lock.render().splitlines() if not line.startswith("#")]
+    assert entries == [
+        "[blurbs]",
+        f"{UUID_1} {H1}",
+        f"{UUID_2} {H2}",
+        "[regions]",
+        f"docs/a.md {UUID_1} {H3}",
+        f"docs/a.md {UUID_2} {H2}",
+        f"docs/b.md {UUID_1} {H1}",
+    ]
+
+
+def test_page_names_with_spaces_and_brackets_read_back() -> None:
+    entries = {("docs/my page.md", UUID_1): H1, ("[draft].md", UUID_1): H2, ("#1.md", UUID_2): H3}
+    read, problems = parse_lock(LockFile(entries).render())
+    assert problems == []
+    assert read.regions == entries
+
+
+def test_a_line_that_is_no_entry_is_a_problem_at_its_line() -> None:
+    text = f"[regions]\ndocs/a.md {UUID_1} {H1}\ndocs/a.md {UUID_1} not-a-hash\n"
+    lock, problems = parse_lock(text)
+    assert lock.regions == {("docs/a.md", UUID_1): H1}
+    assert [str(p) for p in problems] == [
+        "regen.lock:3: not an entry of a lock file "
+        "(delete the line, or the whole file: regen update writes it again)"
+    ]
+
+
+def test_a_merge_conflict_drops_only_the_entries_the_sides_disagree_on() -> None:
+    text = (
+        "[blurbs]\n"
+        f"{UUID_1} {H1}\n"
+        "[regions]\n"
+        "<<<<<<< HEAD\n"
+        f"docs/a.md {UUID_1} {H1}\n"
+        f"docs/a.md {UUID_2} {H2}\n"
+        "=======\n"
+        f"docs/a.md {UUID_1} {H3}\n"
+        f"docs/a.md {UUID_2} {H2}\n"
+        ">>>>>>> topic\n"
+    )
+    lock, problems = parse_lock(text)
+    assert problems == []
+    assert lock.regions == {("docs/a.md", UUID_2): H2}  # the disputed entry counts as none
+    assert lock.blurbs == {UUID_1: H1}
+
+
+def test_a_partial_run_replaces_only_the_pages_it_planned() -> None:
+    lock = LockFile({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H1}, {UUID_1: H1})
+    merged = lock.merged({("docs/a.md", UUID_2): H2}, {}, ["docs/a.md"], complete=False)
+    assert merged.regions == {("docs/a.md", UUID_2): H2, ("docs/b.md", UUID_1): H1}
+    assert merged.blurbs == {UUID_1: H1}
+
+
+def test_a_complete_run_forgets_pages_and_blurbs_it_did_not_see() -> None:
+    lock = LockFile({("docs/gone.md", UUID_1): H1}, {UUID_1: H1})
+    merged = lock.merged({("docs/a.md", UUID_2): H2}, {}, ["docs/a.md"], complete=True)
+    assert merged.regions == {("docs/a.md", UUID_2): H2}
+    assert merged.blurbs == {}
+
+
+_pages = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=20
+).filter(
+    # What a page name cannot start with here: a comment, or a merge conflict's marker.
+    lambda p: p.strip() == p and p != "#" and not p.startswith(("# ", *CONFLICT_MARKERS))
+)
+_hashes = st.text("0123456789abcdef", min_size=16, max_size=16)
+_uuids = st.uuids().map(str)
+
+
+@given(
+    st.dictionaries(st.tuples(_pages, _uuids), _hashes, max_size=8),
+    st.dictionaries(_uuids, _hashes, max_size=4),
+)
+def test_what_is_rendered_reads_back_exactly(
+    regions: dict[tuple[str, str], str], blurbs: dict[str, str]
+) -> None:
+    text = LockFile(regions, blurbs).render()
+    lock, problems = parse_lock(text)
+    assert problems == []
+    assert (lock.regions, lock.blurbs) == (regions, blurbs)
+    assert lock.render() == text

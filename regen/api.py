@@ -22,7 +22,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
 from regen.lock import run_lock
-from regen.lockfile import LOCK_FILE, LockFile, digest, read_lock
+from regen.lockfile import LOCK_FILE, LockReader, digest, read_lock
 from regen.model import FileChange, Page, RegionKind, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
@@ -41,7 +41,7 @@ class Report:
     problems: tuple[Problem, ...]
     written: tuple[str, ...] = ()
     root: Path | None = None  # the folder paths are shown from
-    lock: LockFile = field(default_factory=LockFile)  # regen.lock as the run found it
+    lock: LockReader = field(default_factory=LockReader)  # regen.lock as the run found it
     also_written: tuple[str, ...] = ()  # files other than pages: regen.lock, a blurb master
 
     @property
@@ -153,8 +153,8 @@ def _check(
     only: str | None = None,
 ) -> Report:
     root = conf.root.resolve()
-    lock, lock_problems = read_lock(root)
-    problems: list[Problem] = [*conf.problems, *lock_problems]
+    lock = read_lock(root)
+    problems: list[Problem] = list(conf.problems)
     bodies = BodyCache(root if cache else None)
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
     if change is not None and not paths:
@@ -187,6 +187,7 @@ def _check(
         chosen = affected_pages(pages, planner, change)
         problems.extend(_unstaged(chosen, planner, change))
         changes = [planner.plan_page(p).slim() for p in chosen]
+    problems += lock.problems  # (as far as the run read it)
     return Report(tuple(changes), (*problems, *planner.problems), root=root, lock=lock)
 
 
@@ -258,7 +259,11 @@ def _write(
     report: Report, complete: bool, policy: Policy, extra: Sequence[PageWrite] = ()
 ) -> Report:
     """Write the report's stale pages, regen.lock and `extra`, all or none."""
-    problems = report.problems or tuple(edit_problems(report.results, policy))
+    problems = (
+        report.problems
+        or tuple(report.lock.full()[1])
+        or tuple(edit_problems(report.results, policy))
+    )
     if problems:
         return replace(report, problems=problems)
     remove_leftovers(page.page.file.resolve().parent for page in report.changes)
@@ -298,7 +303,8 @@ def _lock_write(report: Report, complete: bool) -> PageWrite | None:
         if r.written is not None and r.region.kind is RegionKind.BLURB and r.spec is not None
     }
     planned = (change.path for change in report.changes)
-    text = report.lock.merged(regions, blurbs, planned, complete=complete).render()
+    lock = report.lock.full()[0]
+    text = lock.merged(regions, blurbs, planned, complete=complete).render()
     if text == report.lock.text:
         return None
     old = None if report.lock.text is None else (report.root / LOCK_FILE).read_bytes()

@@ -20,7 +20,7 @@ such regions count as having no entry, and the next `regen update` writes a clea
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,18 +124,77 @@ def _is_digest(word: str) -> bool:
     return len(word) == DIGEST_LENGTH and all(c in "0123456789abcdef" for c in word)
 
 
-def read_lock(root: Path) -> tuple[LockFile, list[Problem]]:
+class LockReader:
+    """regen.lock as a run found it, read only as far as it is asked: a check whose regions
+    are all fresh never looks at it, and one with a few stale pages looks up only their
+    lines. Problems in the file are found by a full reading, which `update` always does."""
+
+    _PAGES_BEFORE_FULL_READING = 64
+
+    def __init__(self, text: str | None = None, problems: Sequence[Problem] = ()) -> None:
+        self.text = text
+        self._problems = list(problems)
+        self._full: LockFile | None = None
+        self._pages: dict[str, dict[str, str]] = {}
+        # Past this offset the [regions] lines are; a file with a merge conflict, or none of
+        # the usual shape, is read in full at the first question.
+        marker = "\n[regions]\n"
+        found = -1 if text is None else text.find(marker)
+        conflicted = text is not None and any(m in text for m in CONFLICT_MARKERS)
+        self._regions_at = found + len(marker) - 1 if found >= 0 and not conflicted else -1
+
+    def recorded(self, page: str, uuid: str) -> str | None:
+        """The hash of what regen last wrote in the region `uuid` of `page`."""
+        if self.text is None:
+            return None
+        if self._full is None and self._regions_at >= 0:
+            entries = self._pages.get(page)
+            if entries is None and len(self._pages) < self._PAGES_BEFORE_FULL_READING:
+                entries = self._pages[page] = self._lines_of(page)
+            if entries is not None:
+                return entries.get(uuid)
+        return self.full()[0].regions.get((page, uuid))
+
+    def _lines_of(self, page: str) -> dict[str, str]:
+        """The entries of one page: its lines are together, as the file is sorted."""
+        assert self.text is not None
+        text, prefix, entries = self.text, page + " ", {}
+        at = text.find("\n" + prefix, self._regions_at)
+        while at >= 0 and text.startswith(prefix, at + 1):
+            end = text.find("\n", at + 1)
+            words = text[at + 1 : end if end >= 0 else None].rstrip("\r").rsplit(" ", 2)
+            if len(words) == 3 and words[0] == page and _is_digest(words[2]):
+                entries[words[1]] = words[2]
+            at = end
+        return entries
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems found so far: the file could not be read, or a full reading found
+        lines that are no entries."""
+        return list(self._problems)
+
+    def full(self) -> tuple[LockFile, list[Problem]]:
+        """Every entry, and the problems of the file."""
+        if self._full is None:
+            if self.text is None:
+                self._full = LockFile()
+            else:
+                self._full, problems = parse_lock(self.text)
+                self._problems += problems
+        return self._full, self._problems
+
+
+def read_lock(root: Path) -> LockReader:
     """The lock file at the root; an empty one when there is none."""
     try:
         data = (root / LOCK_FILE).read_bytes()
     except FileNotFoundError:
-        return LockFile(), []
+        return LockReader()
     except OSError as exc:
-        return LockFile(), [
-            Problem(LOCK_FILE, None, f"cannot read: {exc.strerror}", "check its permissions")
-        ]
+        problem = Problem(LOCK_FILE, None, f"cannot read: {exc.strerror}", "check its permissions")
+        return LockReader(None, [problem])
     try:
-        text = decode(data, LOCK_FILE).text
+        return LockReader(decode(data, LOCK_FILE).text)
     except RegenError as exc:
-        return LockFile(), list(exc.problems)
-    return parse_lock(text)
+        return LockReader(None, exc.problems)

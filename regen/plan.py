@@ -15,7 +15,7 @@ from regen.cache import BodyCache
 from regen.config import Config
 from regen.errors import Problem, RegenError
 from regen.generators import BUILTINS, Context, Generator, Job, Registry
-from regen.lockfile import LockFile, digest
+from regen.lockfile import LockReader, digest
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
 from regen.render import render_document, with_newlines
 from regen.scan import scan_text
@@ -54,11 +54,11 @@ class Planner:
         registry: Registry,
         cache: SourceCache,
         bodies: BodyCache | None = None,
-        lock: LockFile | None = None,
+        lock: LockReader | None = None,
         only: str | None = None,
     ) -> None:
         self.config = config
-        self.lock = lock or LockFile()
+        self.lock = lock or LockReader()
         self.only = only  # a uuid: every other region is left as it is, unbuilt
         self.registry = registry
         self.cache = cache
@@ -172,7 +172,7 @@ class Planner:
         path = page.document.path
         for region in page.document.regions:
             if self.only is not None and region.uuid != self.only:
-                recorded = self.lock.regions.get((path, region.uuid))
+                recorded = self.lock.recorded(path, region.uuid)
                 results.append(
                     RegionResult(path, region, None, region.body, (), recorded, recorded)
                 )
@@ -201,13 +201,10 @@ class Planner:
             job = self._jobs.get((region.kind, region.uuid))
             inputs = built.inputs if built else job.inputs if job else ()
             written = built.digest if built else None
-            recorded = self.lock.regions.get((path, region.uuid))
-            edited = (
-                recorded is not None
-                and new_body is not None
-                and new_body != region.body
-                and digest(region.body) != recorded
-            )
+            # The lock matters only to a region that differs: a fresh one never reads it.
+            outdated = new_body is not None and new_body != region.body
+            recorded = self.lock.recorded(path, region.uuid) if outdated else None
+            edited = recorded is not None and digest(region.body) != recorded
             results.append(
                 RegionResult(path, region, spec, new_body, inputs, written, recorded, edited)
             )

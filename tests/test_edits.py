@@ -323,11 +323,36 @@ def test_a_conflicted_lock_counts_the_disputed_region_as_unrecorded(
     assert "<<<<<<<" not in written.read(LOCK_FILE)
 
 
-def test_a_broken_lock_line_is_a_problem(written: Repo, run: Runner) -> None:
+def test_a_broken_lock_line_stops_update(written: Repo, run: Runner) -> None:
     written.write(LOCK_FILE, written.read(LOCK_FILE) + "garbage\n")
+    written.write("sources/carriers.csv", CARRIERS + "Peru,B404,Claro\n")
+    before = written.snapshot()
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "regen.lock:11: not an entry of a lock file "
+        "(delete the line, or the whole file: regen update writes it again)"
+    )
+    assert written.snapshot() == before
+    # check reads the lock only for regions that differ, and then only their page's lines.
+    assert run("check").code == ExitCode.STALE
+
+
+def test_a_lock_that_cannot_be_read_is_a_problem_for_check_too(written: Repo, run: Runner) -> None:
+    written.write(LOCK_FILE, b"\xff\n")
     result = run("check")
     assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0].startswith("regen.lock:11: not an entry of a lock file")
+    assert result.err.splitlines()[0].startswith("regen.lock:1: not valid UTF-8")
+
+
+def test_many_stale_pages_read_the_whole_lock_once(written: Repo, run: Runner) -> None:
+    for number in range(80):  # more pages than are looked up one by one
+        written.write(f"docs/many/{number:02}.md", page(blurb(UUID_BLURB, BLURB)))
+    assert run("update", "-q").code == ExitCode.OK
+    for number in range(80):
+        edit(written, f"docs/many/{number:02}.md", BLURB, EDITED_BLURB)
+    found = statuses(run)
+    assert {found[(f"docs/many/{n:02}.md", UUID_BLURB)] for n in range(80)} == {"edited"}
 
 
 def test_json_output_carries_the_edit(written: Repo, run: Runner) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regen.lockfile import CONFLICT_MARKERS, LockFile, digest, parse_lock
+from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, parse_lock
 
 UUID_1 = "19f889d4-a5c9-11ec-b909-0242ac120002"
 UUID_2 = "c9241a2c-76e0-11eb-9439-0242ac130002"
@@ -108,3 +108,25 @@ def test_what_is_rendered_reads_back_exactly(
     assert problems == []
     assert (lock.regions, lock.blurbs) == (regions, blurbs)
     assert lock.render() == text
+
+
+def test_a_reader_looks_up_one_page_without_reading_the_rest() -> None:
+    entries = {
+        ("docs/a", UUID_1): H1,
+        ("docs/a b.md", UUID_1): H2,
+        ("docs/a b.md", UUID_2): H3,
+        ("docs/b.md", UUID_2): H1,
+    }
+    reader = LockReader(LockFile(entries).render() + "garbage\n")
+    assert reader.recorded("docs/a", UUID_1) == H1
+    assert reader.recorded("docs/a b.md", UUID_2) == H3
+    assert reader.recorded("docs/a b.md", "nope") is None
+    assert reader.recorded("docs/c.md", UUID_1) is None
+    assert reader.problems == []  # the garbage is not read until a full reading
+    assert [p.line for p in reader.full()[1]] == [10]
+
+
+def test_a_reader_reads_a_conflicted_file_in_full() -> None:
+    text = f"[regions]\n<<<<<<< HEAD\ndocs/a.md {UUID_1} {H1}\n=======\n>>>>>>> b\n"
+    assert LockReader(text).recorded("docs/a.md", UUID_1) == H1
+    assert LockReader(None).recorded("docs/a.md", UUID_1) is None

@@ -93,6 +93,14 @@ class SourceCache:
                 raise
         return self._texts[path]
 
+    def give(self, path: str, text: str) -> None:
+        """Read `text` for `path` from now on, whatever the disk holds: what `regen import` is
+        about to write, checked before it is."""
+        self._texts[path] = text
+        self._failures.pop(path, None)
+        for key in [k for k in self._tables if k.path == path]:
+            del self._tables[key]
+
     def table(self, key: SourceKey) -> pd.DataFrame:
         if key in self._failures:
             raise self._failures[key]

@@ -540,3 +540,16 @@ def test_any_rendered_table_imports_back_byte_for_byte(
     job = planner.job_of(config.regions[uuid])
     assert job is not None, planner.problems
     assert job.build() == written
+
+
+def test_a_table_with_mixed_line_endings_is_left(repo: Repo, run: Runner) -> None:
+    mixed = TABLES[1].replace("\n", "\r\n", 2)
+    page = (
+        region(uid(1), TABLES[1])
+        .replace("\n", "\r\n")
+        .replace(TABLES[1].replace("\n", "\r\n"), mixed)
+    )
+    repo.write("docs/a.md", page.encode())
+    result = run("import")
+    assert "its line endings are mixed, and regen writes the BEGIN line's throughout" in result.out
+    assert repo.data("docs/a.md") == page.encode()

@@ -8,6 +8,7 @@ text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
+from regen.importer import ImportPlan, plan_import
 from regen.lock import run_lock
 from regen.lockfile import LOCK_FILE, LockReader, digest, read_lock
 from regen.model import FileChange, Page, RegionKind, RegionResult, Status
@@ -375,7 +377,7 @@ def adopt(
         except RegenError as exc:
             return Report((), exc.problems, root=root)
         sources = SourceCache(root)
-        sources.assume(master.write.shown, master.write.data.decode("utf-8-sig"))
+        sources.give(master.write.shown, master.write.data.decode("utf-8-sig"))
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
         report = _check(conf, registry, (), None, False, sources, master.uuid)
         # Not complete: the other regions were left unbuilt, their entries as they were.
@@ -425,3 +427,69 @@ def update_text(
     if config.problems or result.problems:
         raise RegenError((*config.problems, *result.problems))
     return result.changes[0].new_text
+
+
+def import_regions(
+    paths: Sequence[PathLike] = (),
+    *,
+    config: Config | PathLike | None = None,
+    prefer: Sequence[PathLike] = (),
+    dry_run: bool = False,
+    registry: Registry | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> ImportPlan:
+    """Turn the regions no configuration knows into sources and entries (see regen.importer),
+    and write them, the configuration and the rewritten drifted copies all together, or
+    nothing when any problem was found (they are in the plan) or with `dry_run`. Without any
+    configuration, regen.toml is made in the current folder."""
+    created = False
+    if config is None:
+        try:
+            config = find_config(Path.cwd())
+        except RegenError:  # a tree another tool maintained: it gets a regen.toml
+            config, created = Config(Path.cwd(), "regen.toml"), True
+    try:
+        conf = configuration(config)
+    except RegenError as exc:
+        return ImportPlan(str(config), False, problems=exc.problems)
+    root = conf.root.resolve()
+    registry = default_registry() if registry is None else registry
+    lock = contextlib.nullcontext() if dry_run else run_lock(conf.root, on_wait=on_wait)
+    with lock:
+        problems: list[Problem] = list(conf.problems)
+        pages: list[Page] = []
+        try:
+            files = discover(conf, [Path(p) for p in paths])
+        except RegenError as exc:
+            return ImportPlan(conf.file, created, problems=(*problems, *exc.problems))
+        for file in files:
+            try:
+                pages.append(read_page(root, file))
+            except RegenError as exc:
+                problems.extend(exc.problems)
+        preferred = [_preferred(root, page, pages) for page in prefer]
+        problems.extend(p for p in preferred if isinstance(p, Problem))
+        if problems:
+            return ImportPlan(conf.file, created, problems=tuple(problems))
+        named = [p for p in preferred if isinstance(p, str)]
+        plan = plan_import(conf, pages, registry, prefer=named, config_created=created)
+        if plan.problems or dry_run:
+            return plan
+        try:
+            written = write_pages(plan.writes)
+        except RegenError as exc:
+            return replace(plan, problems=exc.problems)
+    return replace(plan, written=tuple(written))
+
+
+def _preferred(root: Path, page: PathLike, pages: Sequence[Page]) -> str | Problem:
+    """A page named by --prefer, relative to the root: as given from the current folder, or
+    else from the root; it must be one of the pages read."""
+    shown = {p.document.path for p in pages}
+    for base in (Path.cwd(), root):
+        normal = Path(os.path.normpath(base / page))
+        if normal.is_relative_to(root) and normal.relative_to(root).as_posix() in shown:
+            return normal.relative_to(root).as_posix()
+    return Problem(
+        str(page), None, "--prefer names no page regen import reads", "name one of the pages"
+    )

@@ -23,6 +23,7 @@ from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
 from regen.hook import install_hook
+from regen.importer import ImportPlan
 from regen.lock import run_lock
 from regen.lockfile import LOCK_FILE
 from regen.model import RegionKind, RegionResult, Status
@@ -576,6 +577,89 @@ def new_command(
     if page is not None:
         _echo(f"regen: put the markers in {page} after line {after_line}", err=True)
     return ExitCode.OK
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--prefer",
+    multiple=True,
+    metavar="PAGE",
+    type=click.Path(path_type=Path),
+    help="Where copies of a region differ, take the one on PAGE (else the most common).",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be imported; write nothing.")
+@_config_option
+@click.pass_obj
+def import_command(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    prefer: tuple[Path, ...],
+    dry_run: bool,
+    command_config: Path | None,
+) -> int:
+    """Turn the regions in PATHS (default: every configured page) that no configuration
+    knows into sources and entries: a table becomes a CSV in sources/imported/ and a `table`
+    entry, a blurb its master. Copies that differ are rewritten to the one taken. A region
+    regen cannot build back byte for byte is left as it is. Without a configuration,
+    regen.toml is made here."""
+    plan = api.import_regions(
+        paths,
+        config=command_config or settings.config,
+        prefer=prefer,
+        dry_run=dry_run,
+        on_wait=lambda why: _echo(f"regen: {why}", err=True),
+    )
+    if plan.problems:
+        return _report_problems(plan.problems, "" if plan.written else NOTHING_WRITTEN)
+    _print_import(plan, dry_run)
+    return ExitCode.OK
+
+
+def _print_import(plan: ImportPlan, dry_run: bool) -> None:
+    def verb(past: str, present: str) -> str:
+        return f"would {present}" if dry_run else past
+
+    for choice in plan.choices:
+        what = "blurb" if choice.kind is RegionKind.BLURB else "region"
+        _echo(f"{what} {choice.uuid} has {len(choice.variants)} variants:")
+        for number, variant in enumerate(choice.variants):
+            mark = f"  <- taken: {choice.why}" if number == choice.taken else ""
+            _echo(f"  {number + 1}. {', '.join(c.where for c in variant.copies)}{mark}")
+    for rewrite in plan.rewritten:
+        uuid = rewrite.result.region.uuid
+        _echo(f"{rewrite.copy.where}: {verb('rewrote', 'rewrite')} this copy of {uuid} as taken")
+        for _, lines in change_diff([rewrite.result]):
+            for line in lines:
+                _echo(_coloured(line))
+    for imported in plan.imported:
+        what = "blurb" if imported.kind is RegionKind.BLURB else "region"
+        copies = len(imported.copies)
+        more = f" ({copies} copies)" if copies > 1 else ""
+        where = imported.first.where
+        _echo(
+            f"{verb('imported', 'import')} {where} {what} {imported.uuid} -> {imported.file}{more}"
+        )
+    for left in plan.left:
+        for line in left.lines():
+            _echo(line)
+    tables, blurbs = plan.count(RegionKind.GENERATED), plan.count(RegionKind.BLURB)
+    if plan.imported:
+        entries = f"{tables} {'entry' if tables == 1 else 'entries'}"
+        added = f"{verb('added', 'add')} {entries} to {plan.config_file}"
+        if plan.config_created:
+            added = f"{verb('created', 'create')} {plan.config_file} with {entries}"
+        pages = len({r.copy.path for r in plan.rewritten})
+        rewrites = f", {verb('rewrote', 'rewrite')} {_plural(pages, 'page')}" if pages else ""
+        _echo(f"regen: {added}{rewrites}")
+    kept = len(plan.left)
+    later = " (regen check reports them until they are configured)" if kept else ""
+    _echo(
+        f"regen: {verb('imported', 'import')} {_plural(len(plan.imported), 'region')} "
+        f"({_plural(tables, 'table')}, {_plural(blurbs, 'blurb')}); "
+        f"{kept} left as {'it is' if kept == 1 else 'they are'}{later}; "
+        f"{plan.skipped} configured already" + ("; nothing was written" if dry_run else "")
+    )
 
 
 # Output -------------------------------------------------------------------------------------

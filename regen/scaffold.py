@@ -52,16 +52,16 @@ def _value(raw: str) -> Any:
         return raw
     if isinstance(value, list | dict):
         return value
-    if isinstance(value, bool | int) and _toml_value(value) == raw.strip():
+    if isinstance(value, bool | int) and toml_value(value) == raw.strip():
         return value
     return raw
 
 
-def _toml_key(key: str) -> str:
+def toml_key(key: str) -> str:
     return quote_key(key) if '"' not in key and "\\" not in key else json.dumps(key)
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -69,9 +69,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's too
     if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        items = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
         return "{ " + items + " }"
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
@@ -94,7 +94,7 @@ def new_region(
     entry = ""
     if not blurb or options:
         lines = [f'[{config.prefix}regions."{uuid}"]', f'generator = "{generator}"']
-        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in options.items()]
+        lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in options.items()]
         entry = "\n".join(lines) + "\n"
     master = f"{config.blurbs}/{uuid}.md" if blurb else None
     return NewRegion(uuid, wrap(begin), wrap(end), entry, master)
@@ -104,16 +104,28 @@ def with_entry(config_file: Path, region: NewRegion) -> PageWrite | None:
     """The configuration with the entry appended, checked to read back; None for a blurb."""
     if not region.entry:
         return None
-    source = decode(config_file.read_bytes(), config_file.name)
+    return with_entries(config_file, [region.entry])
+
+
+def with_entries(config_file: Path, entries: Sequence[str], header: str = "") -> PageWrite:
+    """The configuration with `entries` appended, each after an empty line, in the file's
+    newline style (its BOM kept), checked to read back. A file that does not exist yet is
+    made, starting with `header`."""
+    exists = config_file.exists()
+    source = decode(config_file.read_bytes(), config_file.name) if exists else TextFile(header)
     text = source.text
     newline = "\r\n" if "\r\n" in text else "\n"
     gap = "" if not text or text.endswith("\n") else newline
-    updated = text + gap + ("\n" + region.entry).replace("\n", newline)
+    added = "".join("\n" + entry for entry in entries)
+    updated = text + gap + (added.lstrip("\n") if not text else added).replace("\n", newline)
     config = config_from_text(updated, config_file)  # raises if the file would not read back
     if config.problems:
         raise RegenError(config.problems)
     return PageWrite(
-        config_file, TextFile(updated, source.bom).encode(), config_file.name, source.encode()
+        config_file,
+        TextFile(updated, source.bom).encode(),
+        config_file.name,
+        source.encode() if exists else None,
     )
 
 

@@ -81,12 +81,6 @@ class SourceCache:
         except (OSError, RuntimeError):  # a symlink loop
             return False
 
-    def assume(self, path: str, text: str) -> None:
-        """Read `text` for `path` in this run, whatever the file holds (a master `regen adopt`
-        is about to write)."""
-        self._texts[path] = text
-        self._failures.pop(path, None)
-
     def text(self, path: str) -> str:
         """A text file under the root, decoded; newlines are kept as they are."""
         if path in self._failures:
@@ -98,6 +92,14 @@ class SourceCache:
                 self._failures[path] = exc
                 raise
         return self._texts[path]
+
+    def give(self, path: str, text: str) -> None:
+        """Read `text` for `path` from now on, whatever the disk holds: what `regen import` or
+        `regen adopt` is about to write, checked before it is."""
+        self._texts[path] = text
+        self._failures.pop(path, None)
+        for key in [k for k in self._tables if k.path == path]:
+            del self._tables[key]
 
     def table(self, key: SourceKey) -> pd.DataFrame:
         if key in self._failures:

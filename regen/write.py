@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import stat
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -26,12 +27,13 @@ _TEMP = re.compile(r"\..+\.[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX) + r"\Z")
 
 @dataclass(frozen=True)
 class PageWrite:
-    """One page to rewrite: where, its new bytes, and the bytes it held when it was read."""
+    """One page to rewrite: where, its new bytes, and the bytes it held when it was read
+    (None: a new file, which must not exist yet; its folders are made as needed)."""
 
     file: Path
     data: bytes
     shown: str  # as the user sees the path
-    expected: bytes | None  # None: a new file, which must not exist yet
+    expected: bytes | None
 
 
 def _failed(shown: str, exc: OSError) -> Problem:
@@ -47,12 +49,14 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     """Write every page, or none: raises RegenError, with no page written, when any of them
     cannot be (but for a failure in the last step, os.replace, which says what was written)."""
     staged: list[tuple[PageWrite, Path, Path]] = []  # (write, target, temp)
+    made: list[Path] = []  # folders made for new files, removed again if nothing is written
     try:
         for write in writes:
-            target = write.file.resolve()  # a symlinked page stays a symlink
             if write.expected is None:
-                staged.append((write, target, _new_file(target, write)))
+                target = _new_target(write, made)
+                staged.append((write, target, _temp_new(target, write)))
                 continue
+            target = write.file.resolve()  # a symlinked page stays a symlink
             try:
                 current = target.read_bytes()
                 status = target.stat()
@@ -76,6 +80,9 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     except BaseException:
         for _, _, temp in staged:
             temp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     written: list[str] = []
     for index, (write, target, temp) in enumerate(staged):
@@ -98,28 +105,7 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     return written
 
 
-def _new_file(target: Path, write: PageWrite) -> Path:
-    """A file that did not exist (regen.lock, an imported source): refused if one appeared
-    meanwhile, else staged with the mode a new file gets here."""
-    if target.exists() or target.is_symlink():
-        raise RegenError.at(
-            write.shown,
-            None,
-            "appeared while regen was running; no file was written",
-            "run regen again",
-        )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RegenError([_failed(write.shown, exc)]) from None
-    umask = os.umask(0)
-    os.umask(umask)
-    return _temp_copy(target, write, None, 0o666 & ~umask)
-
-
-def _temp_copy(
-    target: Path, write: PageWrite, status: os.stat_result | None, mode: int = 0
-) -> Path:
+def _temp_copy(target: Path, write: PageWrite, status: os.stat_result) -> Path:
     """The new bytes in a temp file beside the page, flushed to disk, with the page's mode and
     (where this process may set it) its owner. A hard-linked page becomes a file of its own,
     as with any editor that saves by renaming."""
@@ -133,10 +119,55 @@ def _temp_copy(
             out.write(write.data)
             out.flush()
             os.fsync(out.fileno())
-        temp.chmod(mode if status is None else stat.S_IMODE(status.st_mode))
-        if status is not None:
-            with contextlib.suppress(OSError):  # only root may give a file to another owner
-                os.chown(temp, status.st_uid, status.st_gid)
+        temp.chmod(stat.S_IMODE(status.st_mode))
+        with contextlib.suppress(OSError):  # only root may give a file to another owner
+            os.chown(temp, status.st_uid, status.st_gid)
+        return temp
+    except OSError as exc:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise RegenError([_failed(write.shown, exc)]) from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise
+
+
+def _new_target(write: PageWrite, made: list[Path]) -> Path:
+    """Where a new file goes, its folders made (and listed in `made`); refused if it exists."""
+    if write.file.exists() or write.file.is_symlink():
+        raise RegenError.at(
+            write.shown,
+            None,
+            "already exists, and regen does not replace it; no file was written",
+            "move it away, or leave out what would be written there",
+        )
+    missing = [f for f in (write.file.parent, *write.file.parent.parents) if not f.exists()]
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+            made.append(folder)
+    except OSError as exc:
+        raise RegenError([_failed(write.shown, exc)]) from None
+    return write.file.parent.resolve() / write.file.name
+
+
+def _temp_new(target: Path, write: PageWrite) -> Path:
+    """A new file's bytes in a temp file beside it, flushed, with the mode any new file gets
+    here (0o666 less the umask: the kernel applies it to os.open's mode)."""
+    temp: Path | None = None
+    try:
+        while temp is None:
+            candidate = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+            try:
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            temp = candidate
+        with os.fdopen(fd, "wb") as out:
+            out.write(write.data)
+            out.flush()
+            os.fsync(out.fileno())
         return temp
     except OSError as exc:
         if temp is not None:

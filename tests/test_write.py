@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from regen.errors import RegenError
-from regen.write import write_atomic
+from regen.write import PageWrite, write_atomic, write_pages
 
 
 def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
@@ -108,3 +108,42 @@ def test_interrupted_write_leaves_no_temp_file(
         write_atomic(page, b"new", "p.md", b"old")
     assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
     assert page.read_bytes() == b"old"
+
+
+def test_new_files_are_made_with_their_folders(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_bytes(b"old\n")
+    new = tmp_path / "sources" / "imported" / "x.csv"
+    written = write_pages(
+        [
+            PageWrite(new, b"a,b\n", "sources/imported/x.csv", None),
+            PageWrite(page, b"new\n", "page.md", b"old\n"),
+        ]
+    )
+    assert written == ["sources/imported/x.csv", "page.md"]
+    assert new.read_bytes() == b"a,b\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(p.name for p in new.parent.iterdir()) == ["x.csv"]  # no temp file left
+
+
+def test_a_new_file_never_replaces_one(tmp_path: Path) -> None:
+    existing = tmp_path / "x.csv"
+    existing.write_bytes(b"mine\n")
+    with pytest.raises(RegenError, match="already exists"):
+        write_pages([PageWrite(existing, b"theirs\n", "x.csv", None)])
+    assert existing.read_bytes() == b"mine\n"
+
+
+def test_folders_made_for_new_files_go_when_nothing_is_written(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_bytes(b"changed meanwhile\n")
+    with pytest.raises(RegenError, match="changed while regen was running"):
+        write_pages(
+            [
+                PageWrite(tmp_path / "a" / "b" / "x.csv", b"x\n", "a/b/x.csv", None),
+                PageWrite(page, b"new\n", "page.md", b"old\n"),
+            ]
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.md"]

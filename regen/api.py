@@ -475,11 +475,36 @@ def import_regions(
         plan = plan_import(conf, pages, registry, prefer=named, config_created=created)
         if plan.problems or dry_run:
             return plan
+        recorded = read_lock(root)
+        if recorded.full()[1]:
+            return replace(plan, problems=tuple(recorded.full()[1]))
+        record = _import_lock_write(root, recorded, plan)
         try:
-            written = write_pages(plan.writes)
+            written = write_pages([*plan.writes, *([record] if record else [])])
         except RegenError as exc:
             return replace(plan, problems=exc.problems)
     return replace(plan, written=tuple(written))
+
+
+def _import_lock_write(root: Path, lock: LockReader, plan: ImportPlan) -> PageWrite | None:
+    """regen.lock with every copy of what was imported recorded as written: from then on, a
+    hand edit of one of them is told from a stale region."""
+    regions: dict[tuple[str, str], str] = {}
+    blurbs: dict[str, str] = {}
+    for imported in plan.imported:
+        if imported.choice is not None:
+            written = digest(imported.choice.chosen.text)
+        else:
+            written = digest(imported.copies[0].text)
+        regions.update({(copy.path, imported.uuid): written for copy in imported.copies})
+        if imported.kind is RegionKind.BLURB:
+            blurbs[imported.uuid] = written
+    if not regions:
+        return None
+    old = lock.full()[0]
+    text = old.merged(regions, blurbs, (), complete=False).render()
+    data = None if lock.text is None else (root / LOCK_FILE).read_bytes()
+    return PageWrite(root / LOCK_FILE, text.encode("utf-8"), LOCK_FILE, data)
 
 
 def _preferred(root: Path, page: PathLike, pages: Sequence[Page]) -> str | Problem:

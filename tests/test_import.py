@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from regen import api
 from regen.config import config_from_text
 from regen.errors import ExitCode
 from regen.generators import builtin_registry
+from regen.lockfile import LOCK_FILE, digest, parse_lock
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.model import Status
 from regen.plan import Planner
@@ -162,6 +164,7 @@ def test_import_then_check_is_clean(repo: Repo, run: Runner) -> None:
     assert new == sorted(
         [f"sources/imported/{uid(n)}.csv" for n in (1, 2, 3, 4, *range(6, 15), 20, 21)]
         + [f"sources/blurbs/{u}.md" for u in (NOTE, LEGAL, EMPTY)]
+        + ["regen.lock"]
     )
     assert repo.read(f"sources/blurbs/{NOTE}.md") == NOTE_TEXT
     assert repo.read(f"sources/blurbs/{LEGAL}.md") == LEGAL_TEXT  # LF, from a CRLF page too
@@ -173,6 +176,24 @@ def test_import_then_check_is_clean(repo: Repo, run: Runner) -> None:
     assert repo.read("docs/skus.md") == before["docs/skus.md"][0].decode().replace(
         NOTE_OLD, NOTE_TEXT
     )
+
+
+def test_imported_regions_are_recorded_so_a_later_hand_edit_is_told_apart(
+    repo: Repo, run: Runner
+) -> None:
+    tree(repo)
+    assert run("import").code == ExitCode.OK
+    lock, problems = parse_lock(repo.read(LOCK_FILE))
+    assert problems == []
+    assert lock.regions[("docs/b-series.md", DRIFTED)] == digest(DRIFTED_TEXT)  # as rewritten
+    assert lock.blurbs[NOTE] == digest(NOTE_TEXT)
+    page = repo.read("docs/boron.md")
+    first_row = TABLES[1].splitlines()[3]
+    repo.write("docs/boron.md", page.replace(first_row, first_row.replace("|", "| x", 1), 1))
+    rows = json.loads(run("list", "--json").out)["regions"]
+    found = {(r["path"], r["uuid"]): r["status"] for r in rows}
+    assert found[("docs/boron.md", uid(1))] == "edited"
+    assert set(found.values()) == {"fresh", "edited"}
 
 
 def test_the_configuration_and_sources_read_as_written(repo: Repo, run: Runner) -> None:
@@ -488,6 +509,7 @@ def test_the_library_returns_the_plan(repo: Repo, monkeypatch: pytest.MonkeyPatc
         f"sources/imported/{uid(10)}.csv",
         f"sources/imported/{uid(11)}.csv",
         "regen.toml",
+        "regen.lock",
     )
 
 

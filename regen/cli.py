@@ -601,8 +601,8 @@ def import_command(
     """Turn the regions in PATHS (default: every configured page) that no configuration
     knows into sources and entries: a table becomes a CSV in sources/imported/ and a `table`
     entry, a blurb its master. Copies that differ are rewritten to the one taken. A region
-    regen cannot build back byte for byte is left as it is. Without a configuration,
-    regen.toml is made here."""
+    regen cannot build back byte for byte is kept as it is, by a `keep` entry. Without a
+    configuration, regen.toml is made here."""
     plan = api.import_regions(
         paths,
         config=command_config or settings.config,
@@ -653,11 +653,11 @@ def _print_import(plan: ImportPlan, dry_run: bool) -> None:
         rewrites = f", {verb('rewrote', 'rewrite')} {_plural(pages, 'page')}" if pages else ""
         _echo(f"regen: {added}{rewrites}")
     kept = len(plan.left)
-    later = " (regen check reports them until they are configured)" if kept else ""
+    how = ' (generator = "keep")' if kept else ""
     _echo(
         f"regen: {verb('imported', 'import')} {_plural(len(plan.imported), 'region')} "
         f"({_plural(tables, 'table')}, {_plural(blurbs, 'blurb')}); "
-        f"{kept} left as {'it is' if kept == 1 else 'they are'}{later}; "
+        f"{kept} kept as {'it is' if kept == 1 else 'they are'}{how}; "
         f"{plan.skipped} configured already" + ("; nothing was written" if dry_run else "")
     )
 

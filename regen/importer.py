@@ -3,9 +3,9 @@
 A generated region holding a Markdown table becomes a CSV source and a `table` entry; a blurb
 becomes its master file. Nothing is taken on trust: every candidate is built by the real
 planner from what would be written and compared with the page, and a region that does not
-come back byte for byte is left as it is and reported, never half imported. Copies of one
-uuid that differ are variants: one is taken (on a page named by `prefer`, else the most
-common, else the first) and the other copies are rewritten to it, so that `regen check`
+come back byte for byte is kept as it is (a `keep` entry) and reported, never half imported.
+Copies of one uuid that differ are variants: one is taken (on a page named by `prefer`, else
+the most common, else the first) and the other copies are rewritten to it, so that `regen check`
 passes afterwards. Nothing here writes: the plan lists the writes, for one `write_pages`.
 """
 
@@ -37,7 +37,9 @@ NEW_CONFIG_HEADER = """\
 
 pages = ["**/*.md"]
 """
-KEEP_HINT = 'configure it by hand, or with generator = "keep"'
+KEEP_HINT = (
+    'its entry says generator = "keep"; give it a generator and sources to have regen build it'
+)
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,17 @@ class Left:
 
     def lines(self) -> list[str]:
         what = "blurb" if self.kind is RegionKind.BLURB else "region"
-        hint = "write its master by hand" if self.kind is RegionKind.BLURB else KEEP_HINT
         return [
-            str(Problem(c.path, c.line, f"{what} {self.uuid} left as it is: {self.why}", hint))
+            str(Problem(c.path, c.line, f"{what} {self.uuid} kept as it is: {self.why}", KEEP_HINT))
             for c in self.copies
         ]
+
+    def entry(self, prefix: str) -> str:
+        """A `keep` entry: regen knows the region, and leaves it as the page has it."""
+        return (
+            f"# Kept as it is by regen import ({self.copies[0].path}:{self.copies[0].line}):"
+            f' {self.why}\n[{prefix}regions."{self.uuid}"]\ngenerator = "keep"\n'
+        )
 
 
 @dataclass(frozen=True)
@@ -232,14 +240,18 @@ def plan_import(
     writes = [
         PageWrite(root / path, TextFile(text).encode(), path, None) for path, text in files.values()
     ]
-    if entries or (config_created and imported):  # blurbs alone need a configuration too
-        writes.append(with_entries(config_path, list(entries.values()), header))
+    # What cannot be imported is kept as it is, by an entry of its own: regen then knows every
+    # region, and `regen check` passes on the tree as it was.
+    left.sort(key=lambda x: (x.copies[0].path, x.copies[0].line))
+    added = [*entries.values(), *(x.entry(config.prefix) for x in left)]
+    if added or (config_created and imported):  # blurbs alone need a configuration too
+        writes.append(with_entries(config_path, added, header))
     writes.extend(_page_writes(rewritten))
     return ImportPlan(
         config.file,
-        config_created and bool(imported),
+        config_created and bool(imported or left),
         tuple(sorted(imported, key=lambda i: (i.first.path, i.first.line))),
-        tuple(sorted(left, key=lambda x: (x.copies[0].path, x.copies[0].line))),
+        tuple(left),
         tuple(rewritten),
         skipped,
         tuple(writes),

@@ -152,7 +152,7 @@ def test_import_then_check_is_clean(repo: Repo, run: Runner) -> None:
     result = run("import")
     assert result.code == ExitCode.OK, result.err
     assert result.err == ""
-    assert "regen: imported 18 regions (15 tables, 3 blurbs); 0 left as they are" in result.out
+    assert "regen: imported 18 regions (15 tables, 3 blurbs); 0 kept as they are" in result.out
     assert "2 configured already" in result.out
     check = run("check")
     assert check.code == ExitCode.OK, check.out + check.err
@@ -332,36 +332,45 @@ LEFT = {
 }
 
 
-def test_regions_it_cannot_rebuild_are_left_and_reported(repo: Repo, run: Runner) -> None:
+def test_regions_it_cannot_rebuild_are_kept_and_reported(repo: Repo, run: Runner) -> None:
     page = "# Left\n\n" + "".join(region(u, text) for u, text in LEFT.items())
     page += region(uid(1), TABLES[1])
     repo.write("docs/left.md", page)
     result = run("import")
     assert result.code == ExitCode.OK
-    hint = ' (configure it by hand, or with generator = "keep")'
+    hint = (
+        ' (its entry says generator = "keep"; give it a generator and sources to have regen'
+        " build it)"
+    )
     reasons = [
-        f"docs/left.md:3: region {uid(40)} left as it is: it holds no table",
-        f"docs/left.md:6: region {uid(41)} left as it is: regen writes line 8 as "
+        f"docs/left.md:3: region {uid(40)} kept as it is: it holds no table",
+        f"docs/left.md:6: region {uid(41)} kept as it is: regen writes line 8 as "
         "'| Padded | Table |'",
-        f"docs/left.md:14: region {uid(42)} left as it is: regen writes one empty line "
+        f"docs/left.md:14: region {uid(42)} kept as it is: regen writes one empty line "
         "before the table and two after it, and it has not",
-        f"docs/left.md:19: region {uid(43)} left as it is: it holds text besides its table",
-        f"docs/left.md:27: region {uid(44)} left as it is: its table has no rows, and regen "
+        f"docs/left.md:19: region {uid(43)} kept as it is: it holds text besides its table",
+        f"docs/left.md:27: region {uid(44)} kept as it is: its table has no rows, and regen "
         "never writes an empty table",
-        f"docs/left.md:34: region {uid(45)} left as it is: it is empty",
-        f"docs/left.md:36: region {uid(46)} left as it is: regen writes line 39 as "
+        f"docs/left.md:34: region {uid(45)} kept as it is: it is empty",
+        f"docs/left.md:36: region {uid(46)} kept as it is: regen writes line 39 as "
         "'| :---: | :--- |'",
     ]
-    assert [line for line in result.out.splitlines() if "left as it is" in line] == [
+    assert [line for line in result.out.splitlines() if "kept as it is" in line] == [
         reason + hint for reason in reasons
     ]
     assert result.out.endswith(
-        "regen: imported 1 region (1 table, 0 blurbs); 7 left as they are (regen check reports "
-        "them until they are configured); 0 configured already\n"
+        'regen: imported 1 region (1 table, 0 blurbs); 7 kept as they are (generator = "keep"); '
+        "0 configured already\n"
     )
     assert repo.read("docs/left.md") == page
-    assert not any(u in repo.read("regen.toml") for u in LEFT)
+    regions = tomllib.loads(repo.read("regen.toml"))["regions"]
+    assert {u: regions[u] for u in LEFT} == {u: {"generator": "keep"} for u in LEFT}
+    assert "# Kept as it is by regen import (docs/left.md:6): regen writes line 8" in (
+        repo.read("regen.toml")
+    )
     assert sorted(p.name for p in (repo.root / "sources/imported").iterdir()) == [f"{uid(1)}.csv"]
+    assert run("check").code == ExitCode.OK  # every region is known now, none changed
+    assert repo.read("docs/left.md") == page
 
 
 def test_a_uuid_used_by_both_kinds_is_left(repo: Repo, run: Runner) -> None:
@@ -369,6 +378,7 @@ def test_a_uuid_used_by_both_kinds_is_left(repo: Repo, run: Runner) -> None:
     result = run("import")
     assert "its uuid marks both generated regions and shared blurbs" in result.out
     assert not (repo.root / "sources/imported").exists()
+    assert run("check").code == ExitCode.OK
 
 
 def test_dry_run_writes_nothing(repo: Repo, run: Runner) -> None:
@@ -390,7 +400,7 @@ def test_a_second_run_imports_nothing(repo: Repo, run: Runner) -> None:
     result = run("import")
     assert result.code == 0
     assert result.out == (
-        "regen: imported 0 regions (0 tables, 0 blurbs); 0 left as they are; "
+        "regen: imported 0 regions (0 tables, 0 blurbs); 0 kept as they are; "
         "20 configured already\n"
     )
     assert repo.snapshot() == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -125,7 +124,10 @@ class RegionResult:
         if self.status is not Status.FRESH:
             return self
         region = Region(self.region.kind, self.region.uuid, self.region.line, "", "", "")
-        return dataclasses.replace(self, region=region, new_body="")
+        # Built field by field: dataclasses.replace costs a third of a warm check's planning.
+        return RegionResult(
+            self.path, region, self.spec, "", self.sources, self.written, self.recorded, False
+        )
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,10 @@ class Planner:
                 RegionResult(path, region, spec, new_body, inputs, written, recorded, edited)
             )
             bodies.append(region.body if new_body is None else new_body)
-        return FileChange(page, render_document(page.document, bodies), tuple(results))
+        regions = page.document.regions
+        same = all(new == region.body for new, region in zip(bodies, regions, strict=True))
+        text = page.source.text if same else render_document(page.document, bodies)
+        return FileChange(page, text, tuple(results))
 
 
 def _unsealed(

@@ -13,8 +13,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from regen.adopt import master_from_copy
 from regen.affected import Change, affected_pages, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
@@ -22,7 +22,6 @@ from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
-from regen.importer import ImportPlan, plan_import
 from regen.lock import run_lock
 from regen.lockfile import LOCK_FILE, LockReader, digest, read_lock
 from regen.model import FileChange, Page, RegionKind, RegionResult, Status
@@ -30,7 +29,10 @@ from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
-from regen.write import PageWrite, remove_leftovers, write_pages
+
+if TYPE_CHECKING:  # what only `update`, `adopt` and `import` use is imported when they run
+    from regen.importer import ImportPlan
+    from regen.write import PageWrite
 
 PathLike = str | os.PathLike[str]
 
@@ -261,6 +263,8 @@ def _write(
     report: Report, complete: bool, policy: Policy, extra: Sequence[PageWrite] = ()
 ) -> Report:
     """Write the report's stale pages, regen.lock and `extra`, all or none."""
+    from regen.write import PageWrite, remove_leftovers, write_pages
+
     problems = (
         report.problems
         or tuple(report.lock.full()[1])
@@ -296,6 +300,8 @@ def _write(
 
 def _lock_write(report: Report, complete: bool) -> PageWrite | None:
     """regen.lock with what this run leaves in the pages it planned; None if unchanged."""
+    from regen.write import PageWrite
+
     assert report.root is not None
     results = report.results
     regions = {(r.path, r.region.uuid): r.written for r in results if r.written is not None}
@@ -364,6 +370,8 @@ def adopt(
     """Make the blurb copy at `page`:`line` its master, and spread it to every page: the
     master file, the pages and regen.lock are written together, or not at all. Another copy
     edited by hand (differently) is a problem, unless `force` (overwrite it too)."""
+    from regen.adopt import master_from_copy
+
     try:
         conf = configuration(config)
         registry = default_registry() if registry is None else registry
@@ -403,16 +411,6 @@ def last_written(root: Path, result: RegionResult) -> str | None:
     return None
 
 
-def check_entry(entry: PageWrite, config_file: Path, uuid: str) -> None:
-    """Raise the problems of a region's entry as its generator sees them (before it is
-    written: `regen new` never leaves an entry no run can use)."""
-    config = config_from_text(entry.data.decode("utf-8-sig"), config_file)
-    planner = Planner(config, default_registry(), SourceCache(config.root.resolve()))
-    planner.job_of(config.regions[uuid])
-    if planner.problems:
-        raise RegenError(planner.problems)
-
-
 def update_text(
     text: str,
     *,
@@ -442,6 +440,9 @@ def import_regions(
     and write them, the configuration and the rewritten drifted copies all together, or
     nothing when any problem was found (they are in the plan) or with `dry_run`. Without any
     configuration, regen.toml is made in the current folder."""
+    from regen.importer import ImportPlan, plan_import
+    from regen.write import write_pages
+
     created = False
     if config is None:
         try:
@@ -489,6 +490,8 @@ def import_regions(
 def _import_lock_write(root: Path, lock: LockReader, plan: ImportPlan) -> PageWrite | None:
     """regen.lock with every copy of what was imported recorded as written: from then on, a
     hand edit of one of them is told from a stale region."""
+    from regen.write import PageWrite
+
     regions: dict[tuple[str, str], str] = {}
     blurbs: dict[str, str] = {}
     for imported in plan.imported:

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -22,13 +22,12 @@ from regen.discover import relative
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
-from regen.hook import install_hook
-from regen.importer import ImportPlan
 from regen.lock import run_lock
 from regen.lockfile import LOCK_FILE
 from regen.model import RegionKind, RegionResult, Status
-from regen.scaffold import known_generator, new_region, parse_settings, with_entry, with_markers
-from regen.write import write_pages
+
+if TYPE_CHECKING:  # the commands that need more import it when they run: start-up is felt
+    from regen.importer import ImportPlan
 
 ISSUES_URL = "https://github.com/regen-docs/regen/issues"
 NOTHING_WRITTEN = "; nothing was written"
@@ -511,6 +510,8 @@ def install_hook_command(settings: Settings, command_config: Path | None) -> int
     with (--config, or the nearest one from here), so that it works from the top of the work
     tree, where git runs hooks.
     """
+    from regen.hook import install_hook
+
     config = api.configuration(command_config or settings.config)
     hook = install_hook(Path.cwd(), config.root.resolve() / config.file)
     _echo(f"regen: installed {hook}")
@@ -545,6 +546,16 @@ def new_command(
     """Make a region with a fresh uuid for GENERATOR: print its markers, add its entry to the
     configuration (a blurb gets an empty master file instead), and with --page put the markers
     in place. Then run `regen update` to fill it."""
+    from regen.scaffold import (
+        check_entry,
+        known_generator,
+        new_region,
+        parse_settings,
+        with_entry,
+        with_markers,
+    )
+    from regen.write import write_pages
+
     if (page is None) != (after_line is None):
         raise click.UsageError("--page and --after-line go together")
     config = api.configuration(command_config or settings.config)
@@ -554,7 +565,7 @@ def new_command(
     writes = []
     entry = with_entry(root / config.file, region)
     if entry is not None:
-        api.check_entry(entry, root / config.file, region.uuid)
+        check_entry(entry, root / config.file, region.uuid)
         writes.append(entry)
     if page is not None and after_line is not None:
         target = Path(os.path.normpath(Path.cwd() / page))

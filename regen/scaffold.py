@@ -13,10 +13,12 @@ from typing import Any
 
 from regen.config import Config, config_from_text
 from regen.errors import RegenError
-from regen.generators import BUILTINS
+from regen.generators import BUILTINS, default_registry
 from regen.markers import BLURB_BEGIN, BLURB_END, GENERATED_BEGIN, GENERATED_END
 from regen.options import quote_key
+from regen.plan import Planner
 from regen.scan import scan_text
+from regen.sources import SourceCache
 from regen.textfile import TextFile, decode, split_lines
 from regen.write import PageWrite
 
@@ -163,3 +165,13 @@ def known_generator(name: str, registry_names: Sequence[str]) -> None:
             "unknown generator",
             "known generators: " + ", ".join(sorted(registry_names)),
         )
+
+
+def check_entry(entry: PageWrite, config_file: Path, uuid: str) -> None:
+    """Raise the problems of a region's entry as its generator sees them (before it is
+    written: `regen new` never leaves an entry no run can use)."""
+    config = config_from_text(entry.data.decode("utf-8-sig"), config_file)
+    planner = Planner(config, default_registry(), SourceCache(config.root.resolve()))
+    planner.job_of(config.regions[uuid])
+    if planner.problems:
+        raise RegenError(planner.problems)

@@ -122,7 +122,7 @@ def test_a_page_saved_meanwhile_stops_every_write(
         (repo.root / "docs/b.md").write_text("edited meanwhile\n")
         return real(writes)
 
-    monkeypatch.setattr("regen.api.write_pages", save_meanwhile)
+    monkeypatch.setattr("regen.write.write_pages", save_meanwhile)
     report = regen.update(config=repo.root / "regen.toml")
     assert report.written == ()
     assert [str(p) for p in report.problems] == [

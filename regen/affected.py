@@ -6,11 +6,13 @@ A page is affected when it changed itself, when a region on it is built from a c
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from regen.config import Config
 from regen.discover import matches
+from regen.generators import BUILTINS, LazyRegistry
 from regen.model import Page, Region, RegionSpec
 from regen.plan import Planner
 
@@ -77,12 +79,9 @@ def pages_alone(change: Change, planner: Planner) -> list[str] | None:
     config = planner.config
     if config.file in change.paths:
         return None
-    inputs: set[str] = set()
-    for spec in config.regions.values():
-        job = planner.job_of(spec)
-        if job is None:
-            return None  # a broken entry: let the full run report it
-        inputs.update(job.inputs)
+    inputs = _all_inputs(planner)
+    if inputs is None:
+        return None  # a broken entry: let the full run report it
     pages: list[str] = []
     for path in sorted(change.paths):
         if path in inputs or path.startswith(config.blurbs.rstrip("/") + "/"):
@@ -90,3 +89,35 @@ def pages_alone(change: Change, planner: Planner) -> list[str] | None:
         if matches(path, config.pages) and not matches(path, config.exclude):
             pages.append(path)
     return pages
+
+
+def _all_inputs(planner: Planner) -> frozenset[str] | None:
+    """Every file a configured region is built from; None when an entry is broken.
+
+    With built-in generators alone this depends on the configuration's text only, so it is
+    remembered in the cache by that text: the pre-commit case then prepares no entry (their
+    options, paths and generators are what made it slow)."""
+    config = planner.config
+
+    def compute() -> list[str] | None:
+        inputs: set[str] = set()
+        for spec in config.regions.values():
+            job = planner.job_of(spec)
+            if job is None:
+                return None
+            inputs.update(job.inputs)
+        return sorted(inputs)
+
+    builtin = isinstance(planner.registry, LazyRegistry) and all(
+        spec.generator in BUILTINS for spec in config.regions.values()
+    )
+    try:
+        text = (config.root / config.file).read_bytes() if builtin else None
+    except OSError:
+        text = None
+    if text is None or config.problems:
+        found = compute()
+    else:
+        digest = hashlib.sha256(text).hexdigest()
+        found = planner.bodies.memo({"inputs of": config.file, "digest": digest}, compute)
+    return None if found is None else frozenset(found)

@@ -13,15 +13,15 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from regen.model import RegionSpec
 
 FOLDER = ".regen-cache"
+T = TypeVar("T")
 _FORMAT = 1
 
 
@@ -98,6 +98,8 @@ class BodyCache:
         if folder is None:
             return
         entry = {"key": key, "body": body, "digest": _digest_of(body)}
+        import tempfile  # here: a run that writes no entry never pays for it
+
         with contextlib.suppress(OSError):
             ensure_folder(folder)
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
@@ -108,6 +110,24 @@ class BodyCache:
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
                 raise
+
+    def memo(self, identity: Mapping[str, Any], compute: Callable[[], T]) -> T:
+        """`compute()`, remembered under `identity` (and regen's version): for what is a pure
+        function of what the identity names. The value must be JSON as it is (None, lists
+        of str...); an entry that does not read back exactly is computed again."""
+        folder = self.folder
+        if folder is None:
+            return compute()
+        text = json.dumps({"format": _FORMAT, "regen": _version(), **identity}, sort_keys=True)
+        key = "memo-" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found, cached = self.get(key)
+        if found and cached is not None:
+            with contextlib.suppress(ValueError):
+                value: T = json.loads(cached)
+                return value
+        value = compute()
+        self.put(key, json.dumps(value))
+        return value
 
 
 def _digest_of(body: str | None) -> str:

@@ -115,3 +115,31 @@ def test_a_poisoned_entry_cannot_forge_markers(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     assert run("update").code == 0
     assert repo.read("docs/a.md") == FRESH
+
+
+def test_the_pre_commit_case_remembers_the_inputs_by_the_configurations_text(
+    repo: Repo, run: Runner
+) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
+    memos = list((repo.root / FOLDER).glob("memo-*.json"))
+    assert len(memos) == 1
+    # Another configuration is another entry: the region now reads carriers2.csv, and a
+    # change to that file must reach its page.
+    repo.write("regen.toml", repo.read("regen.toml").replace("carriers.csv", "carriers2.csv"))
+    repo.write("sources/carriers2.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
+    result = run("check", "--affected", "sources/carriers2.csv")
+    assert result.code == ExitCode.STALE
+    assert "+| Canada | Bell Mobility, T |" in result.out
+    assert len(list((repo.root / FOLDER).glob("memo-*.json"))) == 2
+
+
+def test_a_corrupt_memo_is_computed_again(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
+    (memo,) = (repo.root / FOLDER).glob("memo-*.json")
+    entry = json.loads(memo.read_text())
+    entry["body"] = json.dumps([])  # as if no file fed any region
+    memo.write_text(json.dumps(entry))
+    repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
+    assert run("check", "--affected", "sources/carriers.csv").code == ExitCode.STALE

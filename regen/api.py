@@ -46,6 +46,8 @@ class Report:
     written: tuple[str, ...] = ()
     root: Path | None = None  # the folder paths are shown from
     lock: LockReader = field(default_factory=LockReader)  # regen.lock as the run found it
+    complete: bool = False  # every page was planned (no PATHS, no change)
+    lock_outdated: bool = False  # regen.lock does not record what the pages hold
     also_written: tuple[str, ...] = ()  # files other than pages: regen.lock, a blurb master
 
     @property
@@ -58,7 +60,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.stale
+        return not self.problems and not self.stale and not self.lock_outdated
 
     def count(self, *statuses: Status) -> int:
         return sum(1 for r in self.results if r.status in statuses)
@@ -158,6 +160,7 @@ def _check(
 ) -> Report:
     root = conf.root.resolve()
     lock = read_lock(root)
+    complete = not paths and change is None
     problems: list[Problem] = list(conf.problems)
     bodies = BodyCache(root if cache else None)
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
@@ -167,11 +170,11 @@ def _check(
             paths = [root / page for page in direct if (root / page).is_file()]
             change = None
             if not paths:
-                return Report((), tuple(problems), root=root, lock=lock)
+                return Report((), tuple(problems), root=root, lock=lock, complete=complete)
     try:
         files = discover(conf, [Path(p) for p in paths])
     except RegenError as exc:
-        return Report((), (*problems, *exc.problems), root=root, lock=lock)
+        return Report((), (*problems, *exc.problems), root=root, lock=lock, complete=complete)
     changes: list[FileChange] = []
     pages: list[Page] = []
     for file in files:
@@ -191,8 +194,48 @@ def _check(
         chosen = affected_pages(pages, planner, change)
         problems.extend(_unstaged(chosen, planner, change))
         changes = [planner.plan_page(p).slim() for p in chosen]
-    problems += lock.problems  # (as far as the run read it)
-    return Report(tuple(changes), (*problems, *planner.problems), root=root, lock=lock)
+    outdated = lock.exists and _lock_outdated(lock, changes, complete)
+    problems += lock.problems  # the whole file in a full run; in another, its pages' lines
+    return Report(
+        tuple(changes),
+        (*problems, *planner.problems),
+        root=root,
+        lock=lock,
+        complete=complete,
+        lock_outdated=outdated,
+    )
+
+
+def _recorded(
+    changes: Iterable[FileChange],
+) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """What regen.lock should record for these pages: every region regen builds (not those it
+    keeps as they are), and every blurb's master."""
+    regions: dict[tuple[str, str], str] = {}
+    blurbs: dict[str, str] = {}
+    for change in changes:
+        for result in change.results:
+            if result.written is None:
+                continue
+            regions[(result.path, result.region.uuid)] = result.written
+            if result.region.kind is RegionKind.BLURB and result.spec is not None:
+                blurbs[result.region.uuid] = result.written
+    return regions, blurbs
+
+
+def _lock_outdated(lock: LockReader, changes: Sequence[FileChange], complete: bool) -> bool:
+    """Whether regen.lock records other than what these pages hold, once they are rebuilt (a
+    lock not committed with its pages, say). A full run compares the whole file; another,
+    only its pages' lines."""
+    regions, blurbs = _recorded(changes)
+    if complete:
+        planned = (change.path for change in changes)
+        whole = lock.full()[0].merged(regions, blurbs, planned, complete=True)
+        return lock.replaced_by(whole) is not None
+    expected: dict[str, dict[str, str]] = {change.path: {} for change in changes}
+    for (page, uuid), value in regions.items():
+        expected[page][uuid] = value
+    return any(dict(lock.entries_of(page)) != found for page, found in expected.items())
 
 
 def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:
@@ -247,8 +290,7 @@ def update(
         return Report((), exc.problems)
     with run_lock(conf.root, on_wait=on_wait):
         report = _check(conf, registry, paths, change, cache)
-        complete = not paths and change is None
-        return _write(report, complete, Policy(keep_edited, force))
+        return _write(report, Policy(keep_edited, force))
 
 
 @dataclass(frozen=True)
@@ -259,17 +301,12 @@ class Policy:
     force: bool = False  # overwrite an edited blurb copy with its master
 
 
-def _write(
-    report: Report, complete: bool, policy: Policy, extra: Sequence[PageWrite] = ()
-) -> Report:
+def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> Report:
     """Write the report's stale pages, regen.lock and `extra`, all or none."""
     from regen.write import PageWrite, remove_leftovers, write_pages
 
-    problems = (
-        report.problems
-        or tuple(report.lock.full()[1])
-        or tuple(edit_problems(report.results, policy))
-    )
+    lock_problems = [p for p in report.lock.full()[1] if p not in report.problems]
+    problems = (*report.problems, *lock_problems, *edit_problems(report.results, policy))
     if problems:
         return replace(report, problems=problems)
     remove_leftovers(page.page.file.resolve().parent for page in report.changes)
@@ -285,7 +322,7 @@ def _write(
             for stale in report.stale
         ),
     ]
-    lock = _lock_write(report, complete)
+    lock = _lock_write(report)
     try:
         written = write_pages(writes + ([lock] if lock else []))
     except RegenError as exc:
@@ -298,25 +335,18 @@ def _write(
     )
 
 
-def _lock_write(report: Report, complete: bool) -> PageWrite | None:
+def _lock_write(report: Report) -> PageWrite | None:
     """regen.lock with what this run leaves in the pages it planned; None if unchanged."""
     from regen.write import PageWrite
 
     assert report.root is not None
-    results = report.results
-    regions = {(r.path, r.region.uuid): r.written for r in results if r.written is not None}
-    blurbs = {
-        r.region.uuid: r.written
-        for r in results
-        if r.written is not None and r.region.kind is RegionKind.BLURB and r.spec is not None
-    }
+    regions, blurbs = _recorded(report.changes)
     planned = (change.path for change in report.changes)
-    lock = report.lock.full()[0]
-    text = lock.merged(regions, blurbs, planned, complete=complete).render()
-    if text == report.lock.text:
+    lock = report.lock.full()[0].merged(regions, blurbs, planned, complete=report.complete)
+    replaced = report.lock.replaced_by(lock)
+    if replaced is None:
         return None
-    old = None if report.lock.text is None else (report.root / LOCK_FILE).read_bytes()
-    return PageWrite(report.root / LOCK_FILE, text.encode("utf-8"), LOCK_FILE, old)
+    return PageWrite(report.root / LOCK_FILE, replaced[0], LOCK_FILE, replaced[1])
 
 
 def edit_problems(results: Iterable[RegionResult], policy: Policy) -> Iterator[Problem]:
@@ -389,7 +419,7 @@ def adopt(
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
         report = _check(conf, registry, (), None, False, sources, master.uuid)
         # Not complete: the other regions were left unbuilt, their entries as they were.
-        return _write(report, False, Policy(force=force), [master.write])
+        return _write(replace(report, complete=False), Policy(force=force), [master.write])
 
 
 def last_written(root: Path, result: RegionResult) -> str | None:
@@ -463,23 +493,34 @@ def import_regions(
             files = discover(conf, [Path(p) for p in paths])
         except RegenError as exc:
             return ImportPlan(conf.file, created, problems=(*problems, *exc.problems))
+        named_files = set(files)
+        if paths:  # a uuid in PATHS is imported from all its copies, wherever they are
+            with contextlib.suppress(RegenError):  # no configured page besides those named
+                files = [*files, *(f for f in discover(conf, []) if f not in named_files)]
         for file in files:
             try:
                 pages.append(read_page(root, file))
             except RegenError as exc:
-                problems.extend(exc.problems)
+                if file in named_files:  # another page's problem is for a full run to say
+                    problems.extend(exc.problems)
         preferred = [_preferred(root, page, pages) for page in prefer]
         problems.extend(p for p in preferred if isinstance(p, Problem))
         if problems:
             return ImportPlan(conf.file, created, problems=tuple(problems))
         named = [p for p in preferred if isinstance(p, str)]
-        plan = plan_import(conf, pages, registry, prefer=named, config_created=created)
+        wanted = frozenset(
+            region.uuid
+            for page in pages
+            if page.file in named_files
+            for region in page.document.regions
+        )
+        plan = plan_import(conf, pages, registry, prefer=named, config_created=created, only=wanted)
         if plan.problems or dry_run:
             return plan
         recorded = read_lock(root)
         if recorded.full()[1]:
             return replace(plan, problems=tuple(recorded.full()[1]))
-        record = _import_lock_write(root, recorded, plan)
+        record = _import_lock_write(conf, registry, recorded, plan, pages)
         try:
             written = write_pages([*plan.writes, *([record] if record else [])])
         except RegenError as exc:
@@ -487,27 +528,40 @@ def import_regions(
     return replace(plan, written=tuple(written))
 
 
-def _import_lock_write(root: Path, lock: LockReader, plan: ImportPlan) -> PageWrite | None:
-    """regen.lock with every copy of what was imported recorded as written: from then on, a
-    hand edit of one of them is told from a stale region."""
+def _import_lock_write(
+    conf: Config, registry: Registry, lock: LockReader, plan: ImportPlan, pages: Sequence[Page]
+) -> PageWrite | None:
+    """regen.lock recording every region that is fresh once the import is written (what was
+    imported, and what was configured already), as `regen update` would: from then on a hand
+    edit is told from a stale region, and `regen check` passes. Built from what is about to
+    be written, before anything is."""
     from regen.write import PageWrite
 
-    regions: dict[tuple[str, str], str] = {}
-    blurbs: dict[str, str] = {}
-    for imported in plan.imported:
-        if imported.choice is not None:
-            written = digest(imported.choice.chosen.text)
-        else:
-            written = digest(imported.copies[0].text)
-        regions.update({(copy.path, imported.uuid): written for copy in imported.copies})
-        if imported.kind is RegionKind.BLURB:
-            blurbs[imported.uuid] = written
-    if not regions:
+    root = conf.root.resolve()
+    about = {write.file: write for write in plan.writes}
+    entry = about.get(root / conf.file)
+    config = conf
+    if entry is not None:
+        config = config_from_text(entry.data.decode("utf-8-sig"), root / conf.file)
+    sources = SourceCache(root)
+    page_files = {page.file for page in pages}
+    for write in plan.writes:
+        if write.file not in page_files and write is not entry:
+            sources.give(write.shown, write.data.decode("utf-8-sig"))
+    planner = Planner(config, registry, sources)
+    fresh: list[FileChange] = []
+    for page in pages:
+        if page.file in about:
+            source = decode(about[page.file].data, page.document.path)
+            page = Page(page.file, source, scan_text(source.text, page.document.path))
+        change = planner.plan_page(page)
+        results = tuple(r for r in change.results if r.status is Status.FRESH)
+        fresh.append(FileChange(page, change.new_text, results))
+    regions, blurbs = _recorded(fresh)
+    replaced = lock.replaced_by(lock.full()[0].merged(regions, blurbs, (), complete=False))
+    if replaced is None:
         return None
-    old = lock.full()[0]
-    text = old.merged(regions, blurbs, (), complete=False).render()
-    data = None if lock.text is None else (root / LOCK_FILE).read_bytes()
-    return PageWrite(root / LOCK_FILE, text.encode("utf-8"), LOCK_FILE, data)
+    return PageWrite(root / LOCK_FILE, replaced[0], LOCK_FILE, replaced[1])
 
 
 def _preferred(root: Path, page: PathLike, pages: Sequence[Page]) -> str | Problem:

@@ -419,7 +419,14 @@ def check_command(
     )
     stale = report.count(Status.STALE, Status.EDITED, Status.EDITED_STALE)
     edited = report.count(Status.EDITED, Status.EDITED_STALE)
-    code = ExitCode.INPUT_ERROR if report.problems else ExitCode.STALE if stale else ExitCode.OK
+    behind = report.lock_outdated
+    code = (
+        ExitCode.INPUT_ERROR
+        if report.problems
+        else ExitCode.STALE
+        if stale or behind
+        else ExitCode.OK
+    )
     if output == "json":
         _echo(json.dumps(_report_json(report), indent=2))
         return code
@@ -445,6 +452,11 @@ def check_command(
             if result.status is not Status.EDITED:  # what update writes, unless only edited
                 for line in lines:
                     _echo(_coloured(line))
+    if behind:
+        message, hint = LOCK_BEHIND
+        _echo(f"{LOCK_FILE}: {message} ({hint})")
+        if output == "github":
+            _echo(_annotation(prefix + LOCK_FILE, None, f"{message}; {hint}"))
     regions = len(report.results)
     if quiet:
         return code
@@ -458,8 +470,17 @@ def check_command(
         _echo(
             f"regen: all {_plural(regions, 'region')} in "
             f"{_plural(len(report.changes), 'page')} up to date"
+            + (f", but not {LOCK_FILE} (run 'regen update')" if behind else "")
         )
     return code
+
+
+# A lock that disagrees with fresh pages was not committed with them: the next hand edit
+# would be misread. Said once, as a stale region is.
+LOCK_BEHIND = (
+    "does not record what the pages hold",
+    "run 'regen update', and commit regen.lock with the pages",
+)
 
 
 @cli.command("list")
@@ -790,7 +811,9 @@ def _report_json(report: api.Report) -> dict[str, Any]:
             "stale": report.count(Status.STALE),
             "edited": report.count(Status.EDITED),
             "edited+stale": report.count(Status.EDITED_STALE),
+            "outdated": report.count(Status.STALE, Status.EDITED, Status.EDITED_STALE),
             "errors": report.count(Status.ERROR),
+            "lock_outdated": report.lock_outdated,
         },
     }
 

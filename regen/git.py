@@ -92,6 +92,24 @@ def staged_deletions(root: Path) -> set[str]:
     return {n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
 
 
+def file_versions(root: Path, path: str, refs: Iterable[str]) -> list[str]:
+    """The texts of `path` (relative to the root) at each of `refs` that has it; none outside
+    a git repository, for a ref that does not exist, or a file it does not hold."""
+    texts: list[str] = []
+    for ref in refs:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), "show", f"{ref}:./{path}"],
+                capture_output=True,
+                check=False,
+            )
+        except OSError:
+            return texts
+        if done.returncode == 0:
+            texts.append(done.stdout.decode("utf-8", "replace"))
+    return texts
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else "unknown error"

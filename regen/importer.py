@@ -167,9 +167,11 @@ def plan_import(
     *,
     prefer: Sequence[str] = (),
     config_created: bool = False,
+    only: frozenset[str] | None = None,
 ) -> ImportPlan:
     """What to import from `pages` (scanned already) and the writes that do it. `prefer`
-    names pages (relative to the root) whose variant is taken when copies differ."""
+    names pages (relative to the root) whose variant is taken when copies differ; `only`, the
+    uuids to consider (those on the pages named: the others' copies inform the choice)."""
     root = config.root.resolve()
     groups: dict[str, list[Copy]] = defaultdict(list)
     for page in pages:
@@ -177,6 +179,8 @@ def plan_import(
             groups[region.uuid].append(Copy(page, index))
     skipped, left, candidates = 0, [], []
     for uuid, copies in groups.items():
+        if only is not None and uuid not in only:
+            continue  # on none of the pages named: their copies were read to choose well
         kinds = {c.region.kind for c in copies}
         configured = uuid in config.regions or uuid in config.broken
         mastered = kinds == {RegionKind.BLURB} and (root / _master(config, uuid)).exists()

@@ -125,48 +125,84 @@ def _is_digest(word: str) -> bool:
 
 
 class LockReader:
-    """regen.lock as a run found it, read only as far as it is asked: a check whose regions
-    are all fresh never looks at it, and one with a few stale pages looks up only their
-    lines. Problems in the file are found by a full reading, which `update` always does."""
+    """regen.lock as a run found it, read only as far as it is asked: a run whose regions are
+    all fresh on a few pages looks up only their lines; a full run reads it all."""
 
     _PAGES_BEFORE_FULL_READING = 64
 
-    def __init__(self, text: str | None = None, problems: Sequence[Problem] = ()) -> None:
-        self.text = text
+    def __init__(
+        self,
+        text: str | None = None,
+        problems: Sequence[Problem] = (),
+        *,
+        data: bytes | None = None,
+        root: Path | None = None,
+    ) -> None:
+        # A checkout with CRLF (git's autocrlf) reads, and is written back, the same.
+        self.crlf = text is not None and "\r\n" in text
+        self.text = None if text is None else text.replace("\r\n", "\n")
+        self.data = data  # the bytes read: writing checks nobody changed them meanwhile
+        self.root = root
         self._problems = list(problems)
         self._full: LockFile | None = None
         self._pages: dict[str, dict[str, str]] = {}
+        self._earlier: dict[tuple[str, str], set[str]] | None = None
+        self._by_page: dict[str, dict[str, str]] | None = None
         # Past this offset the [regions] lines are; a file with a merge conflict, or none of
         # the usual shape, is read in full at the first question.
         marker = "\n[regions]\n"
-        found = -1 if text is None else text.find(marker)
-        conflicted = text is not None and any(m in text for m in CONFLICT_MARKERS)
+        found = -1 if self.text is None else self.text.find(marker)
+        conflicted = self.text is not None and any(m in self.text for m in CONFLICT_MARKERS)
         self._regions_at = found + len(marker) - 1 if found >= 0 and not conflicted else -1
+
+    @property
+    def exists(self) -> bool:
+        return self.text is not None
 
     def recorded(self, page: str, uuid: str) -> str | None:
         """The hash of what regen last wrote in the region `uuid` of `page`."""
+        return self.entries_of(page).get(uuid)
+
+    def entries_of(self, page: str) -> Mapping[str, str]:
+        """The hash of every region the lock records on `page`, by uuid."""
         if self.text is None:
-            return None
+            return {}
         if self._full is None and self._regions_at >= 0:
             entries = self._pages.get(page)
             if entries is None and len(self._pages) < self._PAGES_BEFORE_FULL_READING:
                 entries = self._pages[page] = self._lines_of(page)
             if entries is not None:
-                return entries.get(uuid)
-        return self.full()[0].regions.get((page, uuid))
+                return entries
+        if self._by_page is None:
+            self._by_page = _by_page(self.full()[0].regions)
+        return self._by_page.get(page, {})
 
     def _lines_of(self, page: str) -> dict[str, str]:
-        """The entries of one page: its lines are together, as the file is sorted."""
+        """The entries of one page: its lines are together, as the file is sorted. An entry
+        given two hashes (both sides of a merge kept) counts as none, as in a full reading."""
         assert self.text is not None
-        text, prefix, entries = self.text, page + " ", {}
+        text, prefix = self.text, page + " "
+        entries: dict[str, str | None] = {}
         at = text.find("\n" + prefix, self._regions_at)
         while at >= 0 and text.startswith(prefix, at + 1):
             end = text.find("\n", at + 1)
-            words = text[at + 1 : end if end >= 0 else None].rstrip("\r").rsplit(" ", 2)
+            words = text[at + 1 : end if end >= 0 else None].rsplit(" ", 2)
             if len(words) == 3 and words[0] == page and _is_digest(words[2]):
-                entries[words[1]] = words[2]
+                value = entries.setdefault(words[1], words[2])
+                entries[words[1]] = value if value == words[2] else None
             at = end
-        return entries
+        return {uuid: value for uuid, value in entries.items() if value is not None}
+
+    def wrote_earlier(self, page: str, uuid: str, body_digest: str) -> bool:
+        """Whether regen wrote this body there before, as the lock in git's HEAD, its parents
+        or a merge in progress says: a page restored to an older version, or taken from the
+        other side of a merge, holds what regen wrote, not a hand edit."""
+        if self._earlier is None:
+            self._earlier = {}
+            for text in _earlier_texts(self.root):
+                for key, value in parse_lock(text)[0].regions.items():
+                    self._earlier.setdefault(key, set()).add(value)
+        return body_digest in self._earlier.get((page, uuid), ())
 
     @property
     def problems(self) -> list[Problem]:
@@ -184,17 +220,42 @@ class LockReader:
                 self._problems += problems
         return self._full, self._problems
 
+    def replaced_by(self, lock: LockFile) -> tuple[bytes, bytes | None] | None:
+        """The bytes to write for `lock`, in this file's newline style, and the bytes this
+        file held (None: there was none); None when nothing changes, or when there was no file
+        and there is nothing to record."""
+        text = lock.render()
+        if text == self.text or (self.text is None and not lock.regions and not lock.blurbs):
+            return None
+        return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8"), self.data
+
+
+def _by_page(regions: Mapping[tuple[str, str], str]) -> dict[str, dict[str, str]]:
+    pages: dict[str, dict[str, str]] = {}
+    for (page, uuid), value in regions.items():
+        pages.setdefault(page, {})[uuid] = value
+    return pages
+
+
+def _earlier_texts(root: Path | None) -> list[str]:
+    """regen.lock as HEAD, HEAD's parents and a merge in progress (MERGE_HEAD) hold it."""
+    if root is None:
+        return []
+    from regen.git import file_versions  # here: only a region that looks edited needs git
+
+    return file_versions(root, LOCK_FILE, ("HEAD", "HEAD^1", "HEAD^2", "MERGE_HEAD"))
+
 
 def read_lock(root: Path) -> LockReader:
     """The lock file at the root; an empty one when there is none."""
     try:
         data = (root / LOCK_FILE).read_bytes()
     except FileNotFoundError:
-        return LockReader()
+        return LockReader(root=root)
     except OSError as exc:
         problem = Problem(LOCK_FILE, None, f"cannot read: {exc.strerror}", "check its permissions")
-        return LockReader(None, [problem])
+        return LockReader(None, [problem], root=root)
     try:
-        return LockReader(decode(data, LOCK_FILE).text)
+        return LockReader(decode(data, LOCK_FILE).text, data=data, root=root)
     except RegenError as exc:
-        return LockReader(None, exc.problems)
+        return LockReader(None, exc.problems, root=root)

@@ -204,7 +204,7 @@ class Planner:
             # The lock matters only to a region that differs: a fresh one never reads it.
             outdated = new_body is not None and new_body != region.body
             recorded = self.lock.recorded(path, region.uuid) if outdated else None
-            edited = recorded is not None and digest(region.body) != recorded
+            edited = recorded is not None and self._edited(path, region, recorded)
             results.append(
                 RegionResult(path, region, spec, new_body, inputs, written, recorded, edited)
             )
@@ -213,6 +213,12 @@ class Planner:
         same = all(new == region.body for new, region in zip(bodies, regions, strict=True))
         text = page.source.text if same else render_document(page.document, bodies)
         return FileChange(page, text, tuple(results))
+
+    def _edited(self, path: str, region: Region, recorded: str) -> bool:
+        """Whether the body is not what regen last wrote there, nor what it wrote before that
+        (a page restored from git, or taken from the other side of a merge)."""
+        found = digest(region.body)
+        return found != recorded and not self.lock.wrote_earlier(path, region.uuid, found)
 
 
 def _unsealed(

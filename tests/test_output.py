@@ -56,7 +56,9 @@ def test_json_is_one_document(repo: Repo, run: Runner) -> None:
         "stale": 1,
         "edited": 0,
         "edited+stale": 0,
+        "outdated": 1,
         "errors": 0,
+        "lock_outdated": False,
     }
     stale, fresh = document["regions"]
     assert (stale["path"], stale["status"], fresh["status"]) == ("docs/a.md", "stale", "fresh")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def region_at(page: Page, line: int) -> Region:
 @dataclass(frozen=True)
 class Adoption:
     uuid: str  # the blurb's
-    write: PageWrite  # its master file, holding the adopted copy
+    master: str  # its master file, relative to the root
+    text: str  # the adopted copy, as the master will hold it
+    write: PageWrite | None  # the master with that text; None when it holds it already
 
 
 def master_from_copy(config: Config, root: Path, page: Page, line: int) -> Adoption:
@@ -38,13 +41,14 @@ def master_from_copy(config: Config, root: Path, page: Page, line: int) -> Adopt
     region = region_at(page, line)
     where = page.document.path
     if region.kind is not RegionKind.BLURB:
-        raise RegenError.at(
-            where,
-            region.line,
-            f"region {region.uuid} is generated, not a blurb",
-            "a generated region is built from its sources: make the change there",
-        )
-    shown = f"{config.blurbs}/{region.uuid}.md"
+        spec = config.regions.get(region.uuid)
+        if spec is not None and spec.generator == "keep":
+            hint = "regen keeps that region as the page has it: the edit is already in place"
+        else:
+            hint = "a generated region is built from its sources: make the change there"
+        raise RegenError.at(where, region.line, f"region {region.uuid} is not a blurb", hint)
+    # Normalised as the blurb generator names it (blurbs = "." gives no "./" in front).
+    shown = posixpath.normpath(f"{config.blurbs}/{region.uuid}.md")
     file = root / shown
     text = region.body.replace("\r\n", "\n")
     try:
@@ -56,9 +60,10 @@ def master_from_copy(config: Config, root: Path, page: Page, line: int) -> Adopt
             shown, None, f"cannot read: {exc.strerror}", "check its permissions"
         ) from None
     if old is None:
-        return Adoption(region.uuid, PageWrite(file, TextFile(text).encode(), shown, None))
+        return Adoption(region.uuid, shown, text, PageWrite(file, text.encode(), shown, None))
     current = decode(old, shown)
-    if "\r\n" in current.text:
-        text = text.replace("\n", "\r\n")
-    write = PageWrite(file, TextFile(text, current.bom).encode(), shown, old)
-    return Adoption(region.uuid, write)
+    crlf = "\r\n" in current.text
+    data = TextFile(text.replace("\n", "\r\n") if crlf else text, current.bom).encode()
+    # The copy is the master already: nothing to write (the file keeps its time).
+    write = None if data == old else PageWrite(file, data, shown, old)
+    return Adoption(region.uuid, shown, text, write)

@@ -410,16 +410,24 @@ def adopt(
     root = conf.root.resolve()
     with run_lock(conf.root, on_wait=on_wait):
         try:
-            file = Path(os.path.normpath(Path.cwd() / page))
-            master = master_from_copy(conf, root, read_page(root, file), line)
+            master = master_from_copy(conf, root, read_page(root, _named(root, page)), line)
         except RegenError as exc:
             return Report((), exc.problems, root=root)
         sources = SourceCache(root)
-        sources.give(master.write.shown, master.write.data.decode("utf-8-sig"))
+        sources.give(master.master, master.text)
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
         report = _check(conf, registry, (), None, False, sources, master.uuid)
         # Not complete: the other regions were left unbuilt, their entries as they were.
-        return _write(replace(report, complete=False), Policy(force=force), [master.write])
+        extra = [master.write] if master.write else []
+        return _write(replace(report, complete=False), Policy(force=force), extra)
+
+
+def _named(root: Path, page: PathLike) -> Path:
+    """A page named on the command line: from the current folder, or else from the root (as
+    regen prints paths)."""
+    here = Path(os.path.normpath(Path.cwd() / page))
+    there = Path(os.path.normpath(root / page))
+    return here if here.exists() or not there.exists() else there
 
 
 def last_written(root: Path, result: RegionResult) -> str | None:

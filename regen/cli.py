@@ -67,6 +67,21 @@ class _UpdateByDefault(click.Group):
     `regen chek` is not mistaken for a page.
     """
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`regen --force` is `regen update --force`: an option that is not the group's own
+        starts the update command's arguments."""
+        own = {name for param in self.params for name in getattr(param, "opts", ())}
+        own.update(ctx.help_option_names)
+        index = 0
+        while index < len(args):
+            name = args[index].split("=", 1)[0]
+            if name not in own:
+                break
+            index += 2 if name == "--config" and "=" not in args[index] else 1
+        if index < len(args) and args[index].startswith("-") and args[index] != "--":
+            args = [*args[:index], "update", *args[index:]]
+        return super().parse_args(ctx, args)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -676,8 +691,9 @@ def _print_import(plan: ImportPlan, dry_run: bool) -> None:
         for line in left.lines():
             _echo(line)
     tables, blurbs = plan.count(RegionKind.GENERATED), plan.count(RegionKind.BLURB)
-    if plan.imported:
-        entries = f"{tables} {'entry' if tables == 1 else 'entries'}"
+    if plan.imported or plan.left:
+        added_entries = tables + len(plan.left)  # a table's entry, or a keep entry
+        entries = f"{added_entries} {'entry' if added_entries == 1 else 'entries'}"
         added = f"{verb('added', 'add')} {entries} to {plan.config_file}"
         if plan.config_created:
             added = f"{verb('created', 'create')} {plan.config_file} with {entries}"

@@ -361,6 +361,27 @@ def test_paths_without_a_command_mean_update(repo: Repo, run: Runner) -> None:
     assert repo.read("docs/a.md") == FRESH_PAGE
 
 
+@pytest.mark.parametrize(
+    "args",
+    [("-q",), ("--fail-on-change",), ("--config", "regen.toml", "-q"), ("--no-cache", "-q")],
+)
+def test_update_options_without_the_command_mean_update(
+    repo: Repo, run: Runner, args: tuple[str, ...]
+) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    result = run(*args)
+    assert result.code == (ExitCode.STALE if "--fail-on-change" in args else ExitCode.OK)
+    assert repo.read("docs/a.md") == FRESH_PAGE
+    assert ("updated docs/a.md" in result.out) == ("-q" not in args)
+
+
+def test_the_groups_own_help_is_still_its_own(run: Runner) -> None:
+    assert run("--help").out.startswith("Usage: regen [OPTIONS] [COMMAND] [ARGS]...")
+    unknown = run("--nope")
+    assert unknown.code == ExitCode.USAGE
+    assert unknown.err.startswith("regen update: No such option '--nope'")
+
+
 def test_a_mistyped_command_is_not_taken_for_a_path(run: Runner) -> None:
     result = run("chek")
     assert result.code == ExitCode.USAGE

@@ -15,6 +15,7 @@ from tests.conftest import (
     CARRIERS,
     TABLE,
     UUID_A,
+    UUID_B,
     UUID_BLURB,
     Repo,
     Runner,
@@ -241,7 +242,7 @@ def test_adopt_keeps_the_masters_newlines_and_bom(written: Repo, run: Runner) ->
     [
         (
             "docs/a.md:4",
-            f"docs/a.md:3: region {UUID_A} is generated, not a blurb (a generated region is "
+            f"docs/a.md:3: region {UUID_A} is not a blurb (a generated region is "
             "built from its sources: make the change there)",
         ),
         (
@@ -363,3 +364,121 @@ def test_json_output_carries_the_edit(written: Repo, run: Runner) -> None:
     assert row["status"] == "edited"
     assert "+| Mexico | AT&T, Telcel |" in row["edit"]
     assert document["summary"]["edited"] == 1
+
+
+def test_a_lock_not_committed_with_its_pages_fails_check(written: Repo, run: Runner) -> None:
+    lock = written.read(LOCK_FILE)
+    written.write(f"sources/blurbs/{UUID_BLURB}.md", EDITED_BLURB)
+    assert run("update", "-q").code == ExitCode.OK
+    written.write(LOCK_FILE, lock)  # the pages are committed, the lock is not
+    result = run("check")
+    assert result.code == ExitCode.STALE
+    assert result.out.splitlines() == [
+        "regen.lock: does not record what the pages hold "
+        "(run 'regen update', and commit regen.lock with the pages)",
+        "regen: all 4 regions in 3 pages up to date, but not regen.lock (run 'regen update')",
+    ]
+    assert run("check", "--affected", "docs/b.md").code == ExitCode.STALE  # its lines too
+    assert run("update", "-q").code == ExitCode.OK
+    assert run("check").code == ExitCode.OK
+
+
+def test_a_new_page_without_lock_lines_is_recorded_by_update(written: Repo, run: Runner) -> None:
+    written.write("docs/d.md", page(blurb(UUID_BLURB, BLURB)))  # fresh as pasted
+    assert run("check").code == ExitCode.STALE
+    assert run("update").out.splitlines()[-1].endswith("recorded them in regen.lock")
+    assert run("check").code == ExitCode.OK
+
+
+def test_a_body_regen_wrote_in_an_earlier_commit_is_no_hand_edit(
+    written: Repo, run: Runner
+) -> None:
+    git_init(written.root)
+    git(written.root, "add", "-A")
+    git(written.root, "commit", "-qm", "one")
+    old_page = written.read("docs/b.md")
+    written.write(f"sources/blurbs/{UUID_BLURB}.md", EDITED_BLURB)
+    assert run("update", "-q").code == ExitCode.OK
+    git(written.root, "commit", "-qam", "the master changed")
+    written.write("docs/b.md", old_page)  # as if taken from the other side of a merge
+    assert statuses(run)[("docs/b.md", UUID_BLURB)] == "stale"
+    assert run("update", "-q").code == ExitCode.OK  # not stopped: nothing was edited by hand
+    assert blurb(UUID_BLURB, EDITED_BLURB) in written.read("docs/b.md")
+
+
+def test_a_crlf_lock_is_read_and_kept_as_it_is(written: Repo, run: Runner) -> None:
+    crlf = written.data(LOCK_FILE).replace(b"\n", b"\r\n")
+    written.write(LOCK_FILE, crlf)
+    assert run("check").code == ExitCode.OK
+    assert run("update", "--fail-on-change").code == ExitCode.OK
+    assert written.data(LOCK_FILE) == crlf
+    written.write("sources/carriers.csv", CARRIERS + "Peru,B404,Claro\n")
+    assert run("update", "-q").code == ExitCode.OK
+    assert b"\r\n" in written.data(LOCK_FILE)
+    assert b"\n" not in written.data(LOCK_FILE).replace(b"\r\n", b"")
+
+
+def test_no_lock_is_made_for_a_run_that_records_nothing(repo: Repo, run: Runner) -> None:
+    repo.write("docs/plain.md", "# No regions\n")
+    assert run("update", "docs/plain.md").code == ExitCode.OK
+    assert not (repo.root / LOCK_FILE).exists()
+
+
+def test_a_lock_changed_meanwhile_is_not_overwritten(
+    written: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regen import write
+
+    real = write.write_pages
+
+    def edit_lock_meanwhile(writes: list[write.PageWrite]) -> list[str]:
+        written.write(LOCK_FILE, written.read(LOCK_FILE) + "# someone\n")
+        return real(writes)
+
+    monkeypatch.setattr("regen.write.write_pages", edit_lock_meanwhile)
+    written.write("sources/carriers.csv", CARRIERS + "Peru,B404,Claro\n")
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "regen.lock: changed while regen was running" in result.err
+
+
+def test_adopt_takes_a_page_as_regen_prints_it_from_a_subfolder(
+    written: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(written, "docs/b.md", BLURB, EDITED_BLURB)
+    monkeypatch.chdir(written.root / "docs")
+    assert run("adopt", "docs/b.md:3").code == ExitCode.OK  # as check printed it
+    assert written.read(f"sources/blurbs/{UUID_BLURB}.md") == EDITED_BLURB
+
+
+def test_adopting_the_master_itself_writes_nothing(written: Repo, run: Runner) -> None:
+    before = written.snapshot()
+    result = run("adopt", "docs/c.md:3")
+    assert result.code == ExitCode.OK
+    assert result.out.splitlines()[-1] == "regen: the copy at docs/c.md:3 is the master already"
+    assert written.snapshot() == before
+
+
+def test_adopt_with_blurbs_at_the_root(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", 'blurbs = "."\n' + repo.read("regen.toml"))
+    repo.write(f"{UUID_BLURB}.md", BLURB)
+    repo.write("docs/a.md", page(blurb(UUID_BLURB, BLURB)))
+    repo.write("docs/b.md", page(blurb(UUID_BLURB, BLURB)))
+    assert run("update", "-q").code == ExitCode.OK
+    edit(repo, "docs/a.md", BLURB, EDITED_BLURB)
+    assert run("adopt", "docs/a.md:3").code == ExitCode.OK
+    assert repo.read(f"{UUID_BLURB}.md") == EDITED_BLURB
+    assert blurb(UUID_BLURB, EDITED_BLURB) in repo.read("docs/b.md")
+    assert run("check").code == ExitCode.OK
+
+
+def test_adopt_on_a_kept_region_says_the_edit_is_in_place(repo: Repo, run: Runner) -> None:
+    repo.write(
+        "regen.toml", repo.read("regen.toml") + f'\n[regions."{UUID_B}"]\ngenerator = "keep"\n'
+    )
+    repo.write("docs/a.md", page(region(UUID_B, "by hand\n")))
+    result = run("adopt", "docs/a.md:4")
+    assert result.err.splitlines()[0] == (
+        f"docs/a.md:3: region {UUID_B} is not a blurb (regen keeps that region as the page "
+        "has it: the edit is already in place)"
+    )

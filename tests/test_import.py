@@ -282,6 +282,18 @@ def test_prefer_takes_the_variant_on_the_page_named(repo: Repo, run: Runner, nam
     assert run("check").code == 0
 
 
+def test_paths_import_their_uuids_choosing_among_all_their_copies(repo: Repo, run: Runner) -> None:
+    tree(repo)
+    result = run("import", "docs/b-series.md")
+    assert result.code == 0, result.err
+    # The copy on the page named is the odd one out: the other pages' copies win.
+    assert repo.read(f"sources/imported/{DRIFTED}.csv") == "Model,Modem\nB404,R410\nB524,EG91\n"
+    assert DRIFTED_TEXT in repo.read("docs/b-series.md")
+    assert not (repo.root / f"sources/imported/{uid(1)}.csv").exists()  # on boron.md only
+    assert run("import").code == 0
+    assert run("check").code == 0
+
+
 def test_prefer_from_a_subfolder_or_the_root(
     repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -362,6 +374,7 @@ def test_regions_it_cannot_rebuild_are_kept_and_reported(repo: Repo, run: Runner
         'regen: imported 1 region (1 table, 0 blurbs); 7 kept as they are (generator = "keep"); '
         "0 configured already\n"
     )
+    assert "regen: added 8 entries to regen.toml" in result.out  # 1 table, 7 kept
     assert repo.read("docs/left.md") == page
     regions = tomllib.loads(repo.read("regen.toml"))["regions"]
     assert {u: regions[u] for u in LEFT} == {u: {"generator": "keep"} for u in LEFT}

@@ -130,3 +130,11 @@ def test_a_reader_reads_a_conflicted_file_in_full() -> None:
     text = f"[regions]\n<<<<<<< HEAD\ndocs/a.md {UUID_1} {H1}\n=======\n>>>>>>> b\n"
     assert LockReader(text).recorded("docs/a.md", UUID_1) == H1
     assert LockReader(None).recorded("docs/a.md", UUID_1) is None
+
+
+def test_a_disputed_duplicate_is_no_entry_in_a_quick_look_up_either() -> None:
+    text = f"[regions]\ndocs/a.md {UUID_1} {H1}\ndocs/a.md {UUID_1} {H2}\ndocs/a.md {UUID_2} {H3}\n"
+    reader = LockReader(text)
+    assert reader.recorded("docs/a.md", UUID_1) is None
+    assert reader.recorded("docs/a.md", UUID_2) == H3
+    assert parse_lock(text)[0].regions == {("docs/a.md", UUID_2): H3}

@@ -8,9 +8,8 @@ text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +18,13 @@ from regen.affected import Change, affected_pages, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
+from regen.edits import Policy, edit_problems
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
 from regen.lock import run_lock
-from regen.lockfile import LOCK_FILE, LockReader, digest, read_lock
-from regen.model import FileChange, Page, RegionKind, RegionResult, Status
+from regen.lockfile import LockReader, lock_outdated, lock_write, read_lock, recorded_by
+from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
@@ -194,7 +194,7 @@ def _check(
         chosen = affected_pages(pages, planner, change)
         problems.extend(_unstaged(chosen, planner, change))
         changes = [planner.plan_page(p).slim() for p in chosen]
-    outdated = lock.exists and _lock_outdated(lock, changes, complete)
+    outdated = lock.exists and lock_outdated(lock, changes, complete)
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
     return Report(
         tuple(changes),
@@ -204,38 +204,6 @@ def _check(
         complete=complete,
         lock_outdated=outdated,
     )
-
-
-def _recorded(
-    changes: Iterable[FileChange],
-) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """What regen.lock should record for these pages: every region regen builds (not those it
-    keeps as they are), and every blurb's master."""
-    regions: dict[tuple[str, str], str] = {}
-    blurbs: dict[str, str] = {}
-    for change in changes:
-        for result in change.results:
-            if result.written is None:
-                continue
-            regions[(result.path, result.region.uuid)] = result.written
-            if result.region.kind is RegionKind.BLURB and result.spec is not None:
-                blurbs[result.region.uuid] = result.written
-    return regions, blurbs
-
-
-def _lock_outdated(lock: LockReader, changes: Sequence[FileChange], complete: bool) -> bool:
-    """Whether regen.lock records other than what these pages hold, once they are rebuilt (a
-    lock not committed with its pages, say). A full run compares the whole file; another,
-    only its pages' lines."""
-    regions, blurbs = _recorded(changes)
-    if complete:
-        planned = (change.path for change in changes)
-        whole = lock.full()[0].merged(regions, blurbs, planned, complete=True)
-        return lock.replaced_by(whole) is not None
-    expected: dict[str, dict[str, str]] = {change.path: {} for change in changes}
-    for (page, uuid), value in regions.items():
-        expected[page][uuid] = value
-    return any(dict(lock.entries_of(page)) != found for page, found in expected.items())
 
 
 def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:
@@ -293,14 +261,6 @@ def update(
         return _write(report, Policy(keep_edited, force))
 
 
-@dataclass(frozen=True)
-class Policy:
-    """What to do with regions edited by hand."""
-
-    keep_edited: bool = False  # refuse to rebuild an edited generated region
-    force: bool = False  # overwrite an edited blurb copy with its master
-
-
 def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> Report:
     """Write the report's stale pages, regen.lock and `extra`, all or none."""
     from regen.write import PageWrite, remove_leftovers, write_pages
@@ -322,7 +282,11 @@ def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> R
             for stale in report.stale
         ),
     ]
-    lock = _lock_write(report)
+    regions, blurbs = recorded_by(report.changes)
+    planned = (change.path for change in report.changes)
+    new = report.lock.full()[0].merged(regions, blurbs, planned, complete=report.complete)
+    assert report.root is not None
+    lock = lock_write(report.lock, report.root, new)
     try:
         written = write_pages(writes + ([lock] if lock else []))
     except RegenError as exc:
@@ -333,59 +297,6 @@ def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> R
         written=tuple(w for w in written if w in pages),
         also_written=tuple(w for w in written if w not in pages),
     )
-
-
-def _lock_write(report: Report) -> PageWrite | None:
-    """regen.lock with what this run leaves in the pages it planned; None if unchanged."""
-    from regen.write import PageWrite
-
-    assert report.root is not None
-    regions, blurbs = _recorded(report.changes)
-    planned = (change.path for change in report.changes)
-    lock = report.lock.full()[0].merged(regions, blurbs, planned, complete=report.complete)
-    replaced = report.lock.replaced_by(lock)
-    if replaced is None:
-        return None
-    return PageWrite(report.root / LOCK_FILE, replaced[0], LOCK_FILE, replaced[1])
-
-
-def edit_problems(results: Iterable[RegionResult], policy: Policy) -> Iterator[Problem]:
-    """Why the hand edits found cannot be overwritten, if they cannot."""
-    copies: dict[str, list[RegionResult]] = {}
-    for result in results:
-        if not result.status.edited:
-            continue
-        if result.region.kind is RegionKind.BLURB:
-            if not policy.force:
-                copies.setdefault(result.region.uuid, []).append(result)
-        elif policy.keep_edited:
-            yield Problem(
-                result.path,
-                result.region.line,
-                f"region {result.region.uuid} was edited by hand since regen wrote it",
-                "make the change in its sources, or run without --keep-edited to discard it",
-            )
-    for uuid, edited in copies.items():
-        first = f"{edited[0].path}:{edited[0].region.line}"
-        if len({digest(r.region.body) for r in edited}) > 1:
-            places = ", ".join(f"{r.path}:{r.region.line}" for r in edited)
-            yield Problem(
-                edited[0].path,
-                edited[0].region.line,
-                f"blurb {uuid} was edited differently in {places}",
-                f"keep one edit: regen adopt {first} makes that copy the master and spreads "
-                "it; regen update --force overwrites them all with the master",
-            )
-            continue
-        for result in edited:
-            where = f"{result.path}:{result.region.line}"
-            yield Problem(
-                result.path,
-                result.region.line,
-                f"blurb {uuid} was edited here since regen last spread it",
-                f"regen adopt {where} makes this copy the master and spreads it; "
-                "regen update --force overwrites it with the master",
-            )
 
 
 def adopt(
@@ -430,25 +341,6 @@ def _named(root: Path, page: PathLike) -> Path:
     return here if here.exists() or not there.exists() else there
 
 
-def last_written(root: Path, result: RegionResult) -> str | None:
-    """What regen last wrote in a region edited by hand: the rebuilt body when its sources did
-    not change since; else the body git's HEAD holds there, if it is the one regen.lock
-    names. None when neither is known."""
-    if result.status is Status.EDITED:
-        return result.new_body
-    if result.recorded is None:
-        return None
-    try:
-        text = file_at(root, result.path, "HEAD")
-        document = None if text is None else scan_text(text, result.path)
-    except RegenError:  # not a git repository, or a page HEAD cannot read
-        return None
-    for region in document.regions if document else ():
-        if region.uuid == result.region.uuid and digest(region.body) == result.recorded:
-            return region.body
-    return None
-
-
 def update_text(
     text: str,
     *,
@@ -474,112 +366,10 @@ def import_regions(
     registry: Registry | None = None,
     on_wait: Callable[[str], None] | None = None,
 ) -> ImportPlan:
-    """Turn the regions no configuration knows into sources and entries (see regen.importer),
-    and write them, the configuration and the rewritten drifted copies all together, or
-    nothing when any problem was found (they are in the plan) or with `dry_run`. Without any
-    configuration, regen.toml is made in the current folder."""
-    from regen.importer import ImportPlan, plan_import
-    from regen.write import write_pages
+    """Turn the regions no configuration knows into sources and entries, and write them with
+    everything else `regen import` writes, all together or nothing: see regen.importing."""
+    from regen.importing import import_regions as run
 
-    created = False
-    if config is None:
-        try:
-            config = find_config(Path.cwd())
-        except RegenError:  # a tree another tool maintained: it gets a regen.toml
-            config, created = Config(Path.cwd(), "regen.toml"), True
-    try:
-        conf = configuration(config)
-    except RegenError as exc:
-        return ImportPlan(str(config), False, problems=exc.problems)
-    root = conf.root.resolve()
-    registry = default_registry() if registry is None else registry
-    lock = contextlib.nullcontext() if dry_run else run_lock(conf.root, on_wait=on_wait)
-    with lock:
-        problems: list[Problem] = list(conf.problems)
-        pages: list[Page] = []
-        try:
-            files = discover(conf, [Path(p) for p in paths])
-        except RegenError as exc:
-            return ImportPlan(conf.file, created, problems=(*problems, *exc.problems))
-        named_files = set(files)
-        if paths:  # a uuid in PATHS is imported from all its copies, wherever they are
-            with contextlib.suppress(RegenError):  # no configured page besides those named
-                files = [*files, *(f for f in discover(conf, []) if f not in named_files)]
-        for file in files:
-            try:
-                pages.append(read_page(root, file))
-            except RegenError as exc:
-                if file in named_files:  # another page's problem is for a full run to say
-                    problems.extend(exc.problems)
-        preferred = [_preferred(root, page, pages) for page in prefer]
-        problems.extend(p for p in preferred if isinstance(p, Problem))
-        if problems:
-            return ImportPlan(conf.file, created, problems=tuple(problems))
-        named = [p for p in preferred if isinstance(p, str)]
-        wanted = frozenset(
-            region.uuid
-            for page in pages
-            if page.file in named_files
-            for region in page.document.regions
-        )
-        plan = plan_import(conf, pages, registry, prefer=named, config_created=created, only=wanted)
-        if plan.problems or dry_run:
-            return plan
-        recorded = read_lock(root)
-        if recorded.full()[1]:
-            return replace(plan, problems=tuple(recorded.full()[1]))
-        record = _import_lock_write(conf, registry, recorded, plan, pages)
-        try:
-            written = write_pages([*plan.writes, *([record] if record else [])])
-        except RegenError as exc:
-            return replace(plan, problems=exc.problems)
-    return replace(plan, written=tuple(written))
-
-
-def _import_lock_write(
-    conf: Config, registry: Registry, lock: LockReader, plan: ImportPlan, pages: Sequence[Page]
-) -> PageWrite | None:
-    """regen.lock recording every region that is fresh once the import is written (what was
-    imported, and what was configured already), as `regen update` would: from then on a hand
-    edit is told from a stale region, and `regen check` passes. Built from what is about to
-    be written, before anything is."""
-    from regen.write import PageWrite
-
-    root = conf.root.resolve()
-    about = {write.file: write for write in plan.writes}
-    entry = about.get(root / conf.file)
-    config = conf
-    if entry is not None:
-        config = config_from_text(entry.data.decode("utf-8-sig"), root / conf.file)
-    sources = SourceCache(root)
-    page_files = {page.file for page in pages}
-    for write in plan.writes:
-        if write.file not in page_files and write is not entry:
-            sources.give(write.shown, write.data.decode("utf-8-sig"))
-    planner = Planner(config, registry, sources)
-    fresh: list[FileChange] = []
-    for page in pages:
-        if page.file in about:
-            source = decode(about[page.file].data, page.document.path)
-            page = Page(page.file, source, scan_text(source.text, page.document.path))
-        change = planner.plan_page(page)
-        results = tuple(r for r in change.results if r.status is Status.FRESH)
-        fresh.append(FileChange(page, change.new_text, results))
-    regions, blurbs = _recorded(fresh)
-    replaced = lock.replaced_by(lock.full()[0].merged(regions, blurbs, (), complete=False))
-    if replaced is None:
-        return None
-    return PageWrite(root / LOCK_FILE, replaced[0], LOCK_FILE, replaced[1])
-
-
-def _preferred(root: Path, page: PathLike, pages: Sequence[Page]) -> str | Problem:
-    """A page named by --prefer, relative to the root: as given from the current folder, or
-    else from the root; it must be one of the pages read."""
-    shown = {p.document.path for p in pages}
-    for base in (Path.cwd(), root):
-        normal = Path(os.path.normpath(base / page))
-        if normal.is_relative_to(root) and normal.relative_to(root).as_posix() in shown:
-            return normal.relative_to(root).as_posix()
-    return Problem(
-        str(page), None, "--prefer names no page regen import reads", "name one of the pages"
+    return run(
+        paths, config=config, prefer=prefer, dry_run=dry_run, registry=registry, on_wait=on_wait
     )

@@ -19,6 +19,7 @@ from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff, edit_diff, region_diff
 from regen.discover import relative
+from regen.edits import last_written
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
@@ -752,7 +753,7 @@ def _why_outdated(result: RegionResult) -> tuple[str, str]:
 
 def _edit_lines(report: api.Report, result: RegionResult) -> list[str]:
     """The hand edit as a diff against what regen wrote, or why it cannot be shown."""
-    written = None if report.root is None else api.last_written(report.root, result)
+    written = None if report.root is None else last_written(report.root, result)
     if written is None:
         return [
             "(what regen wrote here before is neither what it builds now nor in git's HEAD: "

@@ -23,9 +23,14 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
+from regen.model import FileChange, RegionKind
 from regen.textfile import decode
+
+if TYPE_CHECKING:
+    from regen.write import PageWrite
 
 LOCK_FILE = "regen.lock"
 _HEADER = (
@@ -259,3 +264,45 @@ def read_lock(root: Path) -> LockReader:
         return LockReader(decode(data, LOCK_FILE).text, data=data, root=root)
     except RegenError as exc:
         return LockReader(None, exc.problems, root=root)
+
+
+def recorded_by(
+    changes: Iterable[FileChange],
+) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """What regen.lock should record for these pages: every region regen builds (not those it
+    keeps as they are), and every blurb's master."""
+    regions: dict[tuple[str, str], str] = {}
+    blurbs: dict[str, str] = {}
+    for change in changes:
+        for result in change.results:
+            if result.written is None:
+                continue
+            regions[(result.path, result.region.uuid)] = result.written
+            if result.region.kind is RegionKind.BLURB and result.spec is not None:
+                blurbs[result.region.uuid] = result.written
+    return regions, blurbs
+
+
+def lock_outdated(lock: LockReader, changes: Sequence[FileChange], complete: bool) -> bool:
+    """Whether regen.lock records other than what these pages hold, once they are rebuilt (a
+    lock not committed with its pages, say). A full run compares the whole file; another,
+    only its pages' lines."""
+    regions, blurbs = recorded_by(changes)
+    if complete:
+        planned = (change.path for change in changes)
+        whole = lock.full()[0].merged(regions, blurbs, planned, complete=True)
+        return lock.replaced_by(whole) is not None
+    expected: dict[str, dict[str, str]] = {change.path: {} for change in changes}
+    for (page, uuid), value in regions.items():
+        expected[page][uuid] = value
+    return any(dict(lock.entries_of(page)) != found for page, found in expected.items())
+
+
+def lock_write(lock: LockReader, root: Path, new: LockFile) -> PageWrite | None:
+    """The write that replaces regen.lock with `new`; None when nothing changes."""
+    from regen.write import PageWrite
+
+    replaced = lock.replaced_by(new)
+    if replaced is None:
+        return None
+    return PageWrite(root / LOCK_FILE, replaced[0], LOCK_FILE, replaced[1])

@@ -16,8 +16,8 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.importer import ImportPlan, plan_import
 from regen.lock import run_lock
-from regen.lockfile import LockReader, lock_write, read_lock, recorded_by
-from regen.model import FileChange, Page, Status
+from regen.lockfile import LockReader, lock_write, page_block, read_lock
+from regen.model import Page, RegionKind, Status
 from regen.plan import Planner
 from regen.scan import scan_text
 from regen.sources import SourceCache
@@ -112,16 +112,21 @@ def _lock_write(
         if write.file not in page_files and write is not entry:
             sources.give(write.shown, write.data.decode("utf-8-sig"))
     planner = Planner(config, registry, sources)
-    fresh: list[FileChange] = []
+    blocks: dict[str, str] = {}
+    blurbs: dict[str, str] = {}
     for page in pages:
         if page.file in about:
             source = decode(about[page.file].data, page.document.path)
             page = Page(page.file, source, scan_text(source.text, page.document.path))
-        change = planner.plan_page(page)
-        results = tuple(r for r in change.results if r.status is Status.FRESH)
-        fresh.append(FileChange(page, change.new_text, results))
-    regions, blurbs = recorded_by(fresh)
-    return lock_write(lock, root, lock.full()[0].merged(regions, blurbs, (), complete=False))
+        path = page.document.path
+        entries = dict(lock.entries_of(path))  # a stale region keeps what it had
+        for result in planner.plan_page(page).results:
+            if result.status is Status.FRESH and result.written is not None:
+                entries[result.region.uuid] = result.written
+                if result.region.kind is RegionKind.BLURB and result.spec is not None:
+                    blurbs[result.region.uuid] = result.written
+        blocks[path] = page_block(path, entries)
+    return lock_write(lock, root, lock.full()[0].merged(blocks, blurbs, blocks, complete=False))
 
 
 def _preferred(root: Path, page: PathLike, pages: Sequence[Page]) -> str | Problem:

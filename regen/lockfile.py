@@ -19,7 +19,9 @@ such regions count as having no entry, and the next `regen update` writes a clea
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,39 +53,91 @@ def digest(body: str) -> str:
 
 @dataclass(frozen=True)
 class LockFile:
-    regions: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (page, uuid): hash
+    """The entries of a lock file: each blurb's hash, and the [regions] lines as text (a page's
+    lines together, sorted): a run over thousands of pages compares and writes text, and
+    builds no entry it does not ask for."""
+
     blurbs: Mapping[str, str] = field(default_factory=dict)  # uuid: hash of its master
-    text: str | None = None  # the file as read; None when there was none
+    section: str = ""  # the [regions] lines, each "page uuid hash\n", sorted
+
+    @classmethod
+    def of(
+        cls, regions: Mapping[tuple[str, str], str], blurbs: Mapping[str, str] | None = None
+    ) -> LockFile:
+        """A lock file recording `regions` ((page, uuid): hash) and `blurbs`."""
+        pages: dict[str, dict[str, str]] = {}
+        for (page, uuid), value in regions.items():
+            pages.setdefault(page, {})[uuid] = value
+        return cls(dict(blurbs or {}), _section(page_block(p, pages[p]) for p in sorted(pages)))
+
+    @functools.cached_property
+    def pages(self) -> dict[str, str]:
+        """Each page's lines, as text."""
+        blocks: dict[str, list[str]] = {}
+        for line in self.section.splitlines(keepends=True):
+            blocks.setdefault(line.rsplit(" ", 2)[0], []).append(line)
+        return {page: "".join(lines) for page, lines in blocks.items()}
+
+    @functools.cached_property
+    def regions(self) -> dict[tuple[str, str], str]:
+        """Every entry; one the file gives two hashes (both sides of a merge kept) is none."""
+        found: dict[tuple[str, str], str | None] = {}
+        for line in self.section.splitlines():
+            page, uuid, value = line.rsplit(" ", 2)
+            old = found.setdefault((page, uuid), value)
+            found[(page, uuid)] = old if old == value else None
+        return {key: value for key, value in found.items() if value is not None}
 
     def render(self) -> str:
-        lines = [_HEADER, "[blurbs]\n"]
-        lines += [f"{uuid} {value}\n" for uuid, value in sorted(self.blurbs.items())]
-        lines.append("[regions]\n")
-        lines += [
-            f"{page} {uuid} {value}\n" for (page, uuid), value in sorted(self.regions.items())
-        ]
-        return "".join(lines)
+        blurbs = "".join(f"{uuid} {value}\n" for uuid, value in sorted(self.blurbs.items()))
+        return f"{_HEADER}[blurbs]\n{blurbs}[regions]\n{self.section}"
 
     def merged(
         self,
-        regions: Mapping[tuple[str, str], str],
+        pages: Mapping[str, str],
         blurbs: Mapping[str, str],
         planned: Iterable[str],
         *,
         complete: bool,
     ) -> LockFile:
-        """This file with the entries of the pages planned in a run replaced by `regions`.
-        `complete`: the run saw every page, so entries of pages and blurbs it did not see
-        (deleted, renamed) are dropped."""
+        """This file with the lines of the pages planned in a run replaced by `pages` (page:
+        its lines). `complete`: the run saw every page, so the lines of pages and blurbs it
+        did not see (deleted, renamed) are dropped."""
         if complete:
-            return LockFile(dict(regions), dict(blurbs), self.text)
+            return LockFile(dict(blurbs), _section(pages[p] for p in sorted(pages)))
         replaced = set(planned)
-        kept = {key: value for key, value in self.regions.items() if key[0] not in replaced}
-        return LockFile({**kept, **regions}, {**self.blurbs, **blurbs}, self.text)
+        kept = {page: lines for page, lines in self.pages.items() if page not in replaced}
+        merged = {**kept, **pages}
+        return LockFile({**self.blurbs, **blurbs}, _section(merged[p] for p in sorted(merged)))
+
+
+def page_block(page: str, entries: Mapping[str, str]) -> str:
+    """A page's lines: one a region, by uuid."""
+    return "".join(f"{page} {uuid} {value}\n" for uuid, value in sorted(entries.items()))
+
+
+def _section(blocks: Iterable[str]) -> str:
+    return "".join(blocks)
+
+
+# A [regions] section as regen writes it: checked in one pass of the regex engine, so that a
+# full reading of a large lock costs little more than reading it.
+_WELL_FORMED = re.compile(r"(?:[^\n]+ [^ \n]+ [0-9a-f]{16}\n)*")
+_HEX = re.compile(r"[0-9a-f]{16}")
 
 
 def parse_lock(text: str, shown: str = LOCK_FILE) -> tuple[LockFile, list[Problem]]:
     """The entries of a lock file's text, and a problem for each line that is none."""
+    head, found, section = text.partition("\n[regions]\n")
+    if found and not any(m in text for m in CONFLICT_MARKERS) and _WELL_FORMED.fullmatch(section):
+        blurbs, problems = _read_lines(head + "\n", shown)
+        if not problems:
+            return LockFile(blurbs.blurbs, section), []
+    return _read_lines(text, shown)
+
+
+def _read_lines(text: str, shown: str) -> tuple[LockFile, list[Problem]]:
+    """Line by line, for a file that is not as regen writes it: conflicts, stray lines."""
     # None marks an entry the two sides of a merge conflict gave different hashes.
     regions: dict[tuple[str, str], str | None] = {}
     blurbs: dict[str, str | None] = {}
@@ -117,16 +171,15 @@ def parse_lock(text: str, shown: str = LOCK_FILE) -> tuple[LockFile, list[Proble
                 "delete the line, or the whole file: regen update writes it again",
             )
         )
-    lock = LockFile(
+    lock = LockFile.of(
         {key: value for key, value in regions.items() if value is not None},
         {key: value for key, value in blurbs.items() if value is not None},
-        text,
     )
     return lock, problems
 
 
 def _is_digest(word: str) -> bool:
-    return len(word) == DIGEST_LENGTH and all(c in "0123456789abcdef" for c in word)
+    return _HEX.fullmatch(word) is not None
 
 
 class LockReader:
@@ -179,7 +232,7 @@ class LockReader:
             if entries is not None:
                 return entries
         if self._by_page is None:
-            self._by_page = _by_page(self.full()[0].regions)
+            self._by_page = _by_page(self.full()[0].regions)  # (only past the quick look-ups)
         return self._by_page.get(page, {})
 
     def _lines_of(self, page: str) -> dict[str, str]:
@@ -197,6 +250,10 @@ class LockReader:
                 entries[words[1]] = value if value == words[2] else None
             at = end
         return {uuid: value for uuid, value in entries.items() if value is not None}
+
+    def block_of(self, page: str) -> str:
+        """The page's lines, as regen would write them from what the file records."""
+        return page_block(page, self.entries_of(page))
 
     def wrote_earlier(self, page: str, uuid: str, body_digest: str) -> bool:
         """Whether regen wrote this body there before, as the lock in git's HEAD, its parents
@@ -230,7 +287,7 @@ class LockReader:
         file held (None: there was none); None when nothing changes, or when there was no file
         and there is nothing to record."""
         text = lock.render()
-        if text == self.text or (self.text is None and not lock.regions and not lock.blurbs):
+        if text == self.text or (self.text is None and not lock.section and not lock.blurbs):
             return None
         return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8"), self.data
 
@@ -266,36 +323,32 @@ def read_lock(root: Path) -> LockReader:
         return LockReader(None, exc.problems, root=root)
 
 
-def recorded_by(
-    changes: Iterable[FileChange],
-) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """What regen.lock should record for these pages: every region regen builds (not those it
-    keeps as they are), and every blurb's master."""
-    regions: dict[tuple[str, str], str] = {}
+def recorded_by(changes: Iterable[FileChange]) -> tuple[dict[str, str], dict[str, str]]:
+    """What regen.lock should record for these pages: the lines of every region regen builds
+    (not those it keeps as they are), by page, and every blurb's master."""
+    pages: dict[str, str] = {}
     blurbs: dict[str, str] = {}
     for change in changes:
+        entries: dict[str, str] = {}
         for result in change.results:
             if result.written is None:
                 continue
-            regions[(result.path, result.region.uuid)] = result.written
+            entries[result.region.uuid] = result.written
             if result.region.kind is RegionKind.BLURB and result.spec is not None:
                 blurbs[result.region.uuid] = result.written
-    return regions, blurbs
+        pages[change.path] = page_block(change.path, entries)
+    return pages, blurbs
 
 
 def lock_outdated(lock: LockReader, changes: Sequence[FileChange], complete: bool) -> bool:
     """Whether regen.lock records other than what these pages hold, once they are rebuilt (a
     lock not committed with its pages, say). A full run compares the whole file; another,
     only its pages' lines."""
-    regions, blurbs = recorded_by(changes)
+    pages, blurbs = recorded_by(changes)
     if complete:
-        planned = (change.path for change in changes)
-        whole = lock.full()[0].merged(regions, blurbs, planned, complete=True)
+        whole = lock.full()[0].merged(pages, blurbs, (), complete=True)
         return lock.replaced_by(whole) is not None
-    expected: dict[str, dict[str, str]] = {change.path: {} for change in changes}
-    for (page, uuid), value in regions.items():
-        expected[page][uuid] = value
-    return any(dict(lock.entries_of(page)) != found for page, found in expected.items())
+    return any(lock.block_of(page) != lines for page, lines in pages.items())
 
 
 def lock_write(lock: LockReader, root: Path, new: LockFile) -> PageWrite | None:

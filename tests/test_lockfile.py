@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, parse_lock
+from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, page_block, parse_lock
 
 UUID_1 = "19f889d4-a5c9-11ec-b909-0242ac120002"
 UUID_2 = "c9241a2c-76e0-11eb-9439-0242ac130002"
@@ -20,7 +20,7 @@ def test_the_hash_ignores_the_newline_style() -> None:
 
 
 def test_rendered_sorted_one_entry_a_line() -> None:
-    lock = LockFile(
+    lock = LockFile.of(
         {("docs/b.md", UUID_1): H1, ("docs/a.md", UUID_2): H2, ("docs/a.md", UUID_1): H3},
         {UUID_2: H2, UUID_1: H1},
     )
@@ -38,7 +38,7 @@ def test_rendered_sorted_one_entry_a_line() -> None:
 
 def test_page_names_with_spaces_and_brackets_read_back() -> None:
     entries = {("docs/my page.md", UUID_1): H1, ("[draft].md", UUID_1): H2, ("#1.md", UUID_2): H3}
-    read, problems = parse_lock(LockFile(entries).render())
+    read, problems = parse_lock(LockFile.of(entries).render())
     assert problems == []
     assert read.regions == entries
 
@@ -73,15 +73,19 @@ def test_a_merge_conflict_drops_only_the_entries_the_sides_disagree_on() -> None
 
 
 def test_a_partial_run_replaces_only_the_pages_it_planned() -> None:
-    lock = LockFile({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H1}, {UUID_1: H1})
-    merged = lock.merged({("docs/a.md", UUID_2): H2}, {}, ["docs/a.md"], complete=False)
+    lock = LockFile.of({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H1}, {UUID_1: H1})
+    merged = lock.merged(
+        {"docs/a.md": page_block("docs/a.md", {UUID_2: H2})}, {}, ["docs/a.md"], complete=False
+    )
     assert merged.regions == {("docs/a.md", UUID_2): H2, ("docs/b.md", UUID_1): H1}
     assert merged.blurbs == {UUID_1: H1}
 
 
 def test_a_complete_run_forgets_pages_and_blurbs_it_did_not_see() -> None:
-    lock = LockFile({("docs/gone.md", UUID_1): H1}, {UUID_1: H1})
-    merged = lock.merged({("docs/a.md", UUID_2): H2}, {}, ["docs/a.md"], complete=True)
+    lock = LockFile.of({("docs/gone.md", UUID_1): H1}, {UUID_1: H1})
+    merged = lock.merged(
+        {"docs/a.md": page_block("docs/a.md", {UUID_2: H2})}, {}, ["docs/a.md"], complete=True
+    )
     assert merged.regions == {("docs/a.md", UUID_2): H2}
     assert merged.blurbs == {}
 
@@ -103,7 +107,7 @@ _uuids = st.uuids().map(str)
 def test_what_is_rendered_reads_back_exactly(
     regions: dict[tuple[str, str], str], blurbs: dict[str, str]
 ) -> None:
-    text = LockFile(regions, blurbs).render()
+    text = LockFile.of(regions, blurbs).render()
     lock, problems = parse_lock(text)
     assert problems == []
     assert (lock.regions, lock.blurbs) == (regions, blurbs)
@@ -117,7 +121,7 @@ def test_a_reader_looks_up_one_page_without_reading_the_rest() -> None:
         ("docs/a b.md", UUID_2): H3,
         ("docs/b.md", UUID_2): H1,
     }
-    reader = LockReader(LockFile(entries).render() + "garbage\n")
+    reader = LockReader(LockFile.of(entries).render() + "garbage\n")
     assert reader.recorded("docs/a", UUID_1) == H1
     assert reader.recorded("docs/a b.md", UUID_2) == H3
     assert reader.recorded("docs/a b.md", "nope") is None

@@ -9,6 +9,7 @@ text = regen.update_text(text, config=regen.load_config(Path("regen.toml")))
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
 from regen.lock import run_lock
-from regen.lockfile import LockReader, lock_outdated, lock_write, read_lock, recorded_by
+from regen.lockfile import LockReader, lock_outdated, lock_write, read_lock, record
 from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
@@ -49,9 +50,12 @@ class Report:
     complete: bool = False  # every page was planned (no PATHS, no change)
     lock_outdated: bool = False  # regen.lock does not record what the pages hold
     also_written: tuple[str, ...] = ()  # files other than pages: regen.lock, a blurb master
+    tally: Tally = field(default_factory=lambda: Tally())  # every page planned, kept or not
 
     @property
     def results(self) -> tuple[RegionResult, ...]:
+        """The regions of the pages kept: all of them, or (`every_region=False`) those of the
+        pages a rewrite changes."""
         return tuple(r for change in self.changes for r in change.results)
 
     @property
@@ -63,7 +67,34 @@ class Report:
         return not self.problems and not self.stale and not self.lock_outdated
 
     def count(self, *statuses: Status) -> int:
-        return sum(1 for r in self.results if r.status in statuses)
+        """How many regions of every page planned have one of these statuses."""
+        return sum(self.tally.statuses.get(status, 0) for status in statuses)
+
+    @property
+    def regions(self) -> int:
+        return sum(self.tally.statuses.values())
+
+    @property
+    def pages(self) -> int:
+        return self.tally.pages
+
+
+@dataclass
+class Tally:
+    """What a run planned, whether or not it kept the pages: counts, the lines regen.lock
+    gets, and the folders whose leftover temp files an update removes."""
+
+    pages: int = 0
+    statuses: Counter[Status] = field(default_factory=Counter)
+    lock_lines: dict[str, str] = field(default_factory=dict)  # page: its lines
+    blurbs: dict[str, str] = field(default_factory=dict)  # uuid: its master's hash
+    folders: set[Path] = field(default_factory=set)
+
+    def add(self, change: FileChange) -> None:
+        self.pages += 1
+        self.statuses.update(result.status for result in change.results)
+        record(change, self.lock_lines, self.blurbs)
+        self.folders.add(change.page.file.parent)
 
 
 def read_page(root: Path, file: Path) -> Page:
@@ -134,19 +165,22 @@ def check(
     registry: Registry | None = None,
     change: Change | None = None,
     cache: bool = True,
+    every_region: bool = True,
 ) -> Report:
     """Read, scan and plan every page, and report what is stale and what is wrong. Nothing is
     written (but for the body cache, `.regen-cache/`, unless `cache` is false), and problems
     with the input are in the Report, never raised.
 
     With `change`, only the pages it affects are planned: those that changed, those with a
-    region built from a changed file, those with a region whose configuration changed."""
+    region built from a changed file, those with a region whose configuration changed.
+    `every_region` false keeps in the Report only the pages a rewrite changes (the counts
+    still cover all): a run over many pages then holds little more than one page at a time."""
     try:
         conf = configuration(config)
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
-    return _check(conf, registry, paths, change, cache)
+    return _check(conf, registry, paths, change, cache, every_region=every_region)
 
 
 def _check(
@@ -157,6 +191,7 @@ def _check(
     cache: bool,
     sources: SourceCache | None = None,
     only: str | None = None,
+    every_region: bool = True,
 ) -> Report:
     root = conf.root.resolve()
     lock = read_lock(root)
@@ -177,6 +212,14 @@ def _check(
         return Report((), (*problems, *exc.problems), root=root, lock=lock, complete=complete)
     changes: list[FileChange] = []
     pages: list[Page] = []
+    tally = Tally()
+
+    def planned(page: Page) -> None:
+        change = planner.plan_page(page)
+        tally.add(change)
+        if every_region or change.changed:  # else kept only in the tally: memory stays flat
+            changes.append(change.slim())
+
     for file in files:
         try:
             page = read_page(root, file)
@@ -187,14 +230,15 @@ def _check(
                 problems.extend(exc.problems)
             continue
         if change is None:  # planned at once, and kept only as far as it is stale
-            changes.append(planner.plan_page(page).slim())
+            planned(page)
         else:  # the whole graph is needed to know what the change affects
             pages.append(page)
     if change is not None:
         chosen = affected_pages(pages, planner, change)
         problems.extend(_unstaged(chosen, planner, change))
-        changes = [planner.plan_page(p).slim() for p in chosen]
-    outdated = lock.exists and lock_outdated(lock, changes, complete)
+        for page in chosen:
+            planned(page)
+    outdated = lock.exists and lock_outdated(lock, tally.lock_lines, tally.blurbs, complete)
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
     return Report(
         tuple(changes),
@@ -203,6 +247,7 @@ def _check(
         lock=lock,
         complete=complete,
         lock_outdated=outdated,
+        tally=tally,
     )
 
 
@@ -239,6 +284,7 @@ def update(
     on_wait: Callable[[str], None] | None = None,
     keep_edited: bool = False,
     force: bool = False,
+    every_region: bool = True,
 ) -> Report:
     """Rewrite every stale page and regen.lock, unless any problem was found: then nothing
     is written.
@@ -257,7 +303,7 @@ def update(
     except RegenError as exc:
         return Report((), exc.problems)
     with run_lock(conf.root, on_wait=on_wait):
-        report = _check(conf, registry, paths, change, cache)
+        report = _check(conf, registry, paths, change, cache, every_region=every_region)
         return _write(report, Policy(keep_edited, force))
 
 
@@ -269,7 +315,7 @@ def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> R
     problems = (*report.problems, *lock_problems, *edit_problems(report.results, policy))
     if problems:
         return replace(report, problems=problems)
-    remove_leftovers(page.page.file.resolve().parent for page in report.changes)
+    remove_leftovers(folder.resolve() for folder in report.tally.folders)
     writes = [
         *extra,
         *(
@@ -282,9 +328,8 @@ def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> R
             for stale in report.stale
         ),
     ]
-    regions, blurbs = recorded_by(report.changes)
-    planned = (change.path for change in report.changes)
-    new = report.lock.full()[0].merged(regions, blurbs, planned, complete=report.complete)
+    lines, blurbs = report.tally.lock_lines, report.tally.blurbs
+    new = report.lock.full()[0].merged(lines, blurbs, lines, complete=report.complete)
     assert report.root is not None
     lock = lock_write(report.lock, report.root, new)
     try:
@@ -327,7 +372,7 @@ def adopt(
         sources = SourceCache(root)
         sources.give(master.master, master.text)
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
-        report = _check(conf, registry, (), None, False, sources, master.uuid)
+        report = _check(conf, registry, (), None, False, sources, master.uuid, False)
         # Not complete: the other regions were left unbuilt, their entries as they were.
         extra = [master.write] if master.write else []
         return _write(replace(report, complete=False), Policy(force=force), extra)

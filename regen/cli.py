@@ -243,6 +243,7 @@ def _checked(
     staged: bool,
     since: str | None,
     affected: bool,
+    every_region: bool = True,
 ) -> api.Report:
     """What check and list report; a problem in choosing the pages is in the report too, so
     that it comes out in the format asked for (JSON, annotations)."""
@@ -252,7 +253,13 @@ def _checked(
         )
     except RegenError as exc:
         return api.Report((), exc.problems)
-    return api.check(chosen.paths, config=chosen.config, change=chosen.change, cache=chosen.cache)
+    return api.check(
+        chosen.paths,
+        config=chosen.config,
+        change=chosen.change,
+        cache=chosen.cache,
+        every_region=every_region,
+    )
 
 
 @cli.command("update")
@@ -308,6 +315,7 @@ def update_command(
         on_wait=lambda why: _echo(f"regen: {why}", err=True),
         keep_edited=keep_edited,
         force=force,
+        every_region=verbose,  # else only the pages written are kept
     )
     return _print_update(report, quiet=quiet, verbose=verbose, fail_on_change=fail_on_change)
 
@@ -334,7 +342,7 @@ def _print_update(
                 _print_discarded(report, result)
     if report.problems:
         return _report_problems(report.problems, "" if report.written else NOTHING_WRITTEN)
-    regions, pages = len(report.results), len(report.changes)
+    regions, pages = report.regions, report.pages
     if quiet or not summary:
         pass
     elif report.written:
@@ -430,8 +438,17 @@ def check_command(
 ) -> int:
     """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
     _one_verbosity(quiet, verbose)
+    every_region = verbose or output == "json"  # else only what is stale is kept
     report = _checked(
-        settings, command_config, command_no_cache, paths, changed, staged, since, affected
+        settings,
+        command_config,
+        command_no_cache,
+        paths,
+        changed,
+        staged,
+        since,
+        affected,
+        every_region,
     )
     stale = report.count(Status.STALE, Status.EDITED, Status.EDITED_STALE)
     edited = report.count(Status.EDITED, Status.EDITED_STALE)
@@ -473,7 +490,7 @@ def check_command(
         _echo(f"{LOCK_FILE}: {message} ({hint})")
         if output == "github":
             _echo(_annotation(prefix + LOCK_FILE, None, f"{message}; {hint}"))
-    regions = len(report.results)
+    regions = report.regions
     if quiet:
         return code
     if stale:
@@ -485,7 +502,7 @@ def check_command(
     else:
         _echo(
             f"regen: all {_plural(regions, 'region')} in "
-            f"{_plural(len(report.changes), 'page')} up to date"
+            f"{_plural(report.pages, 'page')} up to date"
             + (f", but not {LOCK_FILE} (run 'regen update')" if behind else "")
         )
     return code
@@ -823,8 +840,8 @@ def _report_json(report: api.Report) -> dict[str, Any]:
         "regions": regions,
         "problems": [_problem_json(p) for p in report.problems],
         "summary": {
-            "pages": len(report.changes),
-            "regions": len(report.results),
+            "pages": report.pages,
+            "regions": report.regions,
             "stale": report.count(Status.STALE),
             "edited": report.count(Status.EDITED),
             "edited+stale": report.count(Status.EDITED_STALE),

@@ -323,28 +323,25 @@ def read_lock(root: Path) -> LockReader:
         return LockReader(None, exc.problems, root=root)
 
 
-def recorded_by(changes: Iterable[FileChange]) -> tuple[dict[str, str], dict[str, str]]:
-    """What regen.lock should record for these pages: the lines of every region regen builds
-    (not those it keeps as they are), by page, and every blurb's master."""
-    pages: dict[str, str] = {}
-    blurbs: dict[str, str] = {}
-    for change in changes:
-        entries: dict[str, str] = {}
-        for result in change.results:
-            if result.written is None:
-                continue
-            entries[result.region.uuid] = result.written
-            if result.region.kind is RegionKind.BLURB and result.spec is not None:
-                blurbs[result.region.uuid] = result.written
-        pages[change.path] = page_block(change.path, entries)
-    return pages, blurbs
+def record(change: FileChange, pages: dict[str, str], blurbs: dict[str, str]) -> None:
+    """Add what regen.lock should record for a page: the lines of every region regen builds
+    (not those it keeps as they are), and its blurbs' masters."""
+    entries: dict[str, str] = {}
+    for result in change.results:
+        if result.written is None:
+            continue
+        entries[result.region.uuid] = result.written
+        if result.region.kind is RegionKind.BLURB and result.spec is not None:
+            blurbs[result.region.uuid] = result.written
+    pages[change.path] = page_block(change.path, entries)
 
 
-def lock_outdated(lock: LockReader, changes: Sequence[FileChange], complete: bool) -> bool:
-    """Whether regen.lock records other than what these pages hold, once they are rebuilt (a
-    lock not committed with its pages, say). A full run compares the whole file; another,
-    only its pages' lines."""
-    pages, blurbs = recorded_by(changes)
+def lock_outdated(
+    lock: LockReader, pages: Mapping[str, str], blurbs: Mapping[str, str], complete: bool
+) -> bool:
+    """Whether regen.lock records other than what these pages (page: its lines) hold, once
+    they are rebuilt (a lock not committed with its pages, say). A full run compares the
+    whole file; another, only its pages' lines."""
     if complete:
         whole = lock.full()[0].merged(pages, blurbs, (), complete=True)
         return lock.replaced_by(whole) is not None

@@ -132,3 +132,20 @@ def test_a_page_saved_meanwhile_stops_every_write(
     assert repo.read("docs/b.md") == "edited meanwhile\n"
     assert repo.read("docs/c.md") == STALE
     assert not list((repo.root / "docs").glob(".*.regen-tmp"))
+
+
+def test_a_run_that_needs_not_every_region_keeps_only_the_pages_it_changes(repo: Repo) -> None:
+    for number in range(5):
+        repo.write(f"docs/{number}.md", FRESH)
+    repo.write("docs/stale.md", STALE)
+    config = repo.root / "regen.toml"
+    lean = regen.check(config=config, every_region=False)
+    full = regen.check(config=config)
+    assert [change.path for change in lean.changes] == ["docs/stale.md"]
+    assert len(full.changes) == 6
+    for report in (lean, full):  # the counts cover every page either way
+        assert (report.pages, report.regions) == (6, 6)
+        assert (report.count(Status.FRESH), report.count(Status.STALE)) == (5, 1)
+    report = regen.update(config=config, every_region=False)
+    assert report.written == ("docs/stale.md",)
+    assert regen.check(config=config).ok

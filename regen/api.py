@@ -24,7 +24,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
 from regen.lock import run_lock
-from regen.lockfile import LockReader, lock_outdated, lock_write, read_lock, record
+from regen.lockfile import Entries, LockReader, lock_outdated, lock_write, read_lock, record
 from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
@@ -86,14 +86,16 @@ class Tally:
 
     pages: int = 0
     statuses: Counter[Status] = field(default_factory=Counter)
-    lock_lines: dict[str, str] = field(default_factory=dict)  # page: its lines
+    lock_lines: dict[str, Entries] = field(default_factory=dict)  # page: its regions' hashes
     blurbs: dict[str, str] = field(default_factory=dict)  # uuid: its master's hash
+    unsure: dict[str, frozenset[str]] = field(default_factory=dict)  # page: regions not fresh
+    shared: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     folders: set[Path] = field(default_factory=set)
 
     def add(self, change: FileChange) -> None:
         self.pages += 1
         self.statuses.update(result.status for result in change.results)
-        record(change, self.lock_lines, self.blurbs)
+        record(change, self.lock_lines, self.blurbs, self.unsure, self.shared)
         self.folders.add(change.page.file.parent)
 
 
@@ -238,7 +240,9 @@ def _check(
         problems.extend(_unstaged(chosen, planner, change))
         for page in chosen:
             planned(page)
-    outdated = lock.exists and lock_outdated(lock, tally.lock_lines, tally.blurbs, complete)
+    outdated = lock.exists and lock_outdated(
+        lock, tally.lock_lines, tally.blurbs, tally.unsure, complete
+    )
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
     return Report(
         tuple(changes),
@@ -328,10 +332,13 @@ def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> R
             for stale in report.stale
         ),
     ]
+    lock = None
     lines, blurbs = report.tally.lock_lines, report.tally.blurbs
-    new = report.lock.full()[0].merged(lines, blurbs, lines, complete=report.complete)
-    assert report.root is not None
-    lock = lock_write(report.lock, report.root, new)
+    # Unless it is behind, or a region changes, the lock records this run already.
+    if report.lock_outdated or report.tally.unsure or not report.lock.exists:
+        new = report.lock.full()[0].merged(lines, blurbs, lines, complete=report.complete)
+        assert report.root is not None
+        lock = lock_write(report.lock, report.root, new)
     try:
         written = write_pages(writes + ([lock] if lock else []))
     except RegenError as exc:

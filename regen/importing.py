@@ -16,7 +16,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.importer import ImportPlan, plan_import
 from regen.lock import run_lock
-from regen.lockfile import LockReader, lock_write, page_block, read_lock
+from regen.lockfile import Entries, LockReader, entries_of, lock_write, read_lock
 from regen.model import Page, RegionKind, Status
 from regen.plan import Planner
 from regen.scan import scan_text
@@ -112,7 +112,7 @@ def _lock_write(
         if write.file not in page_files and write is not entry:
             sources.give(write.shown, write.data.decode("utf-8-sig"))
     planner = Planner(config, registry, sources)
-    blocks: dict[str, str] = {}
+    blocks: dict[str, Entries] = {}
     blurbs: dict[str, str] = {}
     for page in pages:
         if page.file in about:
@@ -125,7 +125,7 @@ def _lock_write(
                 entries[result.region.uuid] = result.written
                 if result.region.kind is RegionKind.BLURB and result.spec is not None:
                     blurbs[result.region.uuid] = result.written
-        blocks[path] = page_block(path, entries)
+        blocks[path] = entries_of(entries)
     return lock_write(lock, root, lock.full()[0].merged(blocks, blurbs, blocks, complete=False))
 
 

@@ -19,6 +19,7 @@ such regions count as having no entry, and the next `regen update` writes a clea
 
 from __future__ import annotations
 
+import codecs
 import functools
 import hashlib
 import re
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
-from regen.model import FileChange, RegionKind
+from regen.model import FileChange, RegionKind, Status
 from regen.textfile import decode
 
 if TYPE_CHECKING:
@@ -51,14 +52,18 @@ def digest(body: str) -> str:
     return hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
 
 
+Entries = tuple[tuple[str, str], ...]  # a page's (uuid, hash) pairs, by uuid
+
+
 @dataclass(frozen=True)
 class LockFile:
     """The entries of a lock file: each blurb's hash, and the [regions] lines as text (a page's
-    lines together, sorted): a run over thousands of pages compares and writes text, and
-    builds no entry it does not ask for."""
+    lines together, sorted), kept as the file's own text from `start` on: a run over many
+    pages compares and writes text, and builds no entry it does not ask for."""
 
     blurbs: Mapping[str, str] = field(default_factory=dict)  # uuid: hash of its master
-    section: str = ""  # the [regions] lines, each "page uuid hash\n", sorted
+    text: str = ""  # holds the [regions] lines from `start` on: "page uuid hash\n", sorted
+    start: int = 0
 
     @classmethod
     def of(
@@ -68,15 +73,26 @@ class LockFile:
         pages: dict[str, dict[str, str]] = {}
         for (page, uuid), value in regions.items():
             pages.setdefault(page, {})[uuid] = value
-        return cls(dict(blurbs or {}), _section(page_block(p, pages[p]) for p in sorted(pages)))
+        return cls.from_pages({page: entries_of(found) for page, found in pages.items()}, blurbs)
+
+    @classmethod
+    def from_pages(
+        cls, pages: Mapping[str, Entries], blurbs: Mapping[str, str] | None = None
+    ) -> LockFile:
+        section = "".join(page_block(page, pages[page]) for page in sorted(pages))
+        return cls(dict(blurbs or {}), section)
+
+    @property
+    def section(self) -> str:
+        return self.text[self.start :]
 
     @functools.cached_property
-    def pages(self) -> dict[str, str]:
-        """Each page's lines, as text."""
-        blocks: dict[str, list[str]] = {}
-        for line in self.section.splitlines(keepends=True):
-            blocks.setdefault(line.rsplit(" ", 2)[0], []).append(line)
-        return {page: "".join(lines) for page, lines in blocks.items()}
+    def pages(self) -> dict[str, Entries]:
+        """Each page's entries."""
+        found: dict[str, dict[str, str]] = {}
+        for (page, uuid), value in self.regions.items():
+            found.setdefault(page, {})[uuid] = value
+        return {page: entries_of(values) for page, values in found.items()}
 
     @functools.cached_property
     def regions(self) -> dict[tuple[str, str], str]:
@@ -92,47 +108,83 @@ class LockFile:
         blurbs = "".join(f"{uuid} {value}\n" for uuid, value in sorted(self.blurbs.items()))
         return f"{_HEADER}[blurbs]\n{blurbs}[regions]\n{self.section}"
 
+    def same_regions(
+        self, pages: Mapping[str, Entries], unsure: Mapping[str, frozenset[str]]
+    ) -> bool:
+        """Whether the file records exactly `pages` (page: its entries), but for the regions
+        in `unsure` (page: uuids), whose entry is not compared. Read in place: each page's
+        lines are made and compared in turn, never the whole text again."""
+        text, at = self.text, self.start
+        for page in sorted(pages):
+            skipped = unsure.get(page)
+            if not skipped:
+                block = page_block(page, pages[page])
+                if not text.startswith(block, at):
+                    return False
+                at += len(block)
+                continue
+            found: dict[str, str] = {}
+            while at < len(text):
+                end = text.find("\n", at) + 1 or len(text)
+                words = text[at:end].rstrip("\n").rsplit(" ", 2)
+                if words[0] != page:
+                    break
+                found[words[1]] = words[2]
+                at = end
+            if {u: h for u, h in found.items() if u not in skipped} != {
+                u: h for u, h in pages[page] if u not in skipped
+            }:
+                return False
+        return at == len(text)
+
     def merged(
         self,
-        pages: Mapping[str, str],
+        pages: Mapping[str, Entries],
         blurbs: Mapping[str, str],
         planned: Iterable[str],
         *,
         complete: bool,
     ) -> LockFile:
         """This file with the lines of the pages planned in a run replaced by `pages` (page:
-        its lines). `complete`: the run saw every page, so the lines of pages and blurbs it
+        its entries). `complete`: the run saw every page, so the lines of pages and blurbs it
         did not see (deleted, renamed) are dropped."""
         if complete:
-            return LockFile(dict(blurbs), _section(pages[p] for p in sorted(pages)))
+            return LockFile.from_pages(pages, blurbs)
         replaced = set(planned)
-        kept = {page: lines for page, lines in self.pages.items() if page not in replaced}
-        merged = {**kept, **pages}
-        return LockFile({**self.blurbs, **blurbs}, _section(merged[p] for p in sorted(merged)))
+        kept = {page: found for page, found in self.pages.items() if page not in replaced}
+        return LockFile.from_pages({**kept, **pages}, {**self.blurbs, **blurbs})
 
 
-def page_block(page: str, entries: Mapping[str, str]) -> str:
+def entries_of(found: Mapping[str, str]) -> Entries:
+    return tuple(sorted(found.items()))
+
+
+def page_block(page: str, entries: Entries) -> str:
     """A page's lines: one a region, by uuid."""
-    return "".join(f"{page} {uuid} {value}\n" for uuid, value in sorted(entries.items()))
-
-
-def _section(blocks: Iterable[str]) -> str:
-    return "".join(blocks)
+    return "".join(f"{page} {uuid} {value}\n" for uuid, value in entries)
 
 
 # A [regions] section as regen writes it: checked in one pass of the regex engine, so that a
 # full reading of a large lock costs little more than reading it.
-_WELL_FORMED = re.compile(r"(?:[^\n]+ [^ \n]+ [0-9a-f]{16}\n)*")
+# Possessive (*+): the engine keeps no way back through the lines it matched, so its memory
+# does not grow with the file (a plain * held 60 MB for a 16 MB lock).
+_WELL_FORMED = re.compile(r"(?:[^\n]+ [^ \n]+ [0-9a-f]{16}\n)*+")
 _HEX = re.compile(r"[0-9a-f]{16}")
 
 
 def parse_lock(text: str, shown: str = LOCK_FILE) -> tuple[LockFile, list[Problem]]:
     """The entries of a lock file's text, and a problem for each line that is none."""
-    head, found, section = text.partition("\n[regions]\n")
-    if found and not any(m in text for m in CONFLICT_MARKERS) and _WELL_FORMED.fullmatch(section):
-        blurbs, problems = _read_lines(head + "\n", shown)
+    marker = "\n[regions]\n"
+    at = text.find(marker)
+    start = at + len(marker)
+    if (
+        at >= 0
+        and not any(m in text for m in CONFLICT_MARKERS)
+        and _WELL_FORMED.fullmatch(text, start)
+    ):
+        blurbs, problems = _read_lines(text[: at + 1], shown)
         if not problems:
-            return LockFile(blurbs.blurbs, section), []
+            return LockFile(blurbs.blurbs, text, start), []  # the text itself: no copy
     return _read_lines(text, shown)
 
 
@@ -199,7 +251,10 @@ class LockReader:
         # A checkout with CRLF (git's autocrlf) reads, and is written back, the same.
         self.crlf = text is not None and "\r\n" in text
         self.text = None if text is None else text.replace("\r\n", "\n")
-        self.data = data  # the bytes read: writing checks nobody changed them meanwhile
+        # The bytes read, which a write checks nobody changed meanwhile; not held twice
+        # when the text gives them back (UTF-8 without a BOM, LF: decoded strictly, it does).
+        plain = data is not None and not self.crlf and not data.startswith(codecs.BOM_UTF8)
+        self._data = None if plain else data
         self.root = root
         self._problems = list(problems)
         self._full: LockFile | None = None
@@ -216,6 +271,16 @@ class LockReader:
     @property
     def exists(self) -> bool:
         return self.text is not None
+
+    def _encoded(self, text: str | None = None) -> bytes | None:
+        text = self.text if text is None else text
+        if text is None:
+            return None
+        return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+
+    @property
+    def data(self) -> bytes | None:
+        return self._data if self._data is not None else self._encoded()
 
     def recorded(self, page: str, uuid: str) -> str | None:
         """The hash of what regen last wrote in the region `uuid` of `page`."""
@@ -251,9 +316,9 @@ class LockReader:
             at = end
         return {uuid: value for uuid, value in entries.items() if value is not None}
 
-    def block_of(self, page: str) -> str:
-        """The page's lines, as regen would write them from what the file records."""
-        return page_block(page, self.entries_of(page))
+    def block_of(self, page: str) -> Entries:
+        """The page's entries, as regen would write them from what the file records."""
+        return entries_of(self.entries_of(page))
 
     def wrote_earlier(self, page: str, uuid: str, body_digest: str) -> bool:
         """Whether regen wrote this body there before, as the lock in git's HEAD, its parents
@@ -289,7 +354,9 @@ class LockReader:
         text = lock.render()
         if text == self.text or (self.text is None and not lock.section and not lock.blurbs):
             return None
-        return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8"), self.data
+        new = self._encoded(text)
+        assert new is not None
+        return new, self.data
 
 
 def _by_page(regions: Mapping[tuple[str, str], str]) -> dict[str, dict[str, str]]:
@@ -323,29 +390,56 @@ def read_lock(root: Path) -> LockReader:
         return LockReader(None, exc.problems, root=root)
 
 
-def record(change: FileChange, pages: dict[str, str], blurbs: dict[str, str]) -> None:
-    """Add what regen.lock should record for a page: the lines of every region regen builds
-    (not those it keeps as they are), and its blurbs' masters."""
-    entries: dict[str, str] = {}
+def record(
+    change: FileChange,
+    pages: dict[str, Entries],
+    blurbs: dict[str, str],
+    unsure: dict[str, frozenset[str]],
+    shared: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> None:
+    """Add what regen.lock should record for a page once it is rebuilt: the entries of every
+    region regen builds (not those it keeps as they are), its blurbs' masters, and in
+    `unsure` the regions not fresh (whose entry can only be checked by rebuilding them)."""
+    found: dict[str, str] = {}
+    outdated: set[str] = set()
     for result in change.results:
+        if result.status is not Status.FRESH:
+            outdated.add(result.region.uuid)
         if result.written is None:
             continue
-        entries[result.region.uuid] = result.written
+        found[result.region.uuid] = result.written
         if result.region.kind is RegionKind.BLURB and result.spec is not None:
             blurbs[result.region.uuid] = result.written
-    pages[change.path] = page_block(change.path, entries)
+    entries = entries_of(found)
+    if shared is not None:  # a (uuid, hash) pair is one object, however many pages hold it
+        entries = tuple(shared.setdefault(pair, pair) for pair in entries)
+    pages[change.path] = entries
+    if outdated:
+        unsure[change.path] = frozenset(outdated)
 
 
 def lock_outdated(
-    lock: LockReader, pages: Mapping[str, str], blurbs: Mapping[str, str], complete: bool
+    lock: LockReader,
+    pages: Mapping[str, Entries],
+    blurbs: Mapping[str, str],
+    unsure: Mapping[str, frozenset[str]],
+    complete: bool,
 ) -> bool:
-    """Whether regen.lock records other than what these pages (page: its lines) hold, once
-    they are rebuilt (a lock not committed with its pages, say). A full run compares the
-    whole file; another, only its pages' lines."""
+    """Whether regen.lock records other than what the fresh regions of these pages hold (a
+    lock not committed with its pages, say); a stale region's entry is what update changes,
+    not a fault. A full run compares the whole file; another, only its pages' lines."""
     if complete:
-        whole = lock.full()[0].merged(pages, blurbs, (), complete=True)
-        return lock.replaced_by(whole) is not None
-    return any(lock.block_of(page) != lines for page, lines in pages.items())
+        whole = lock.full()[0]
+        changed = {uuid for found in unsure.values() for uuid in found}
+        old = {u: h for u, h in whole.blurbs.items() if u not in changed}
+        new = {u: h for u, h in blurbs.items() if u not in changed}
+        return old != new or not whole.same_regions(pages, unsure)
+    for page, expected in pages.items():
+        skipped = unsure.get(page, frozenset())
+        found = {u: h for u, h in lock.entries_of(page).items() if u not in skipped}
+        if found != {u: h for u, h in expected if u not in skipped}:
+            return True
+    return False
 
 
 def lock_write(lock: LockReader, root: Path, new: LockFile) -> PageWrite | None:

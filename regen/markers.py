@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from dataclasses import dataclass
 
 from regen.model import RegionKind
@@ -94,7 +95,8 @@ def parse_marker(line: str) -> Marker | None:
     text = match["text"]
     role = Role.BEGIN if text.startswith("BEGIN") else Role.END
     kind = RegionKind.BLURB if text in (BLURB_BEGIN, BLURB_END) else RegionKind.GENERATED
-    uuid = match["uuid"].lower() if match["uuid"] else None
+    # Interned: a uuid on thousands of pages is one string, wherever results keep it.
+    uuid = sys.intern(match["uuid"].lower()) if match["uuid"] else None
     return Marker(role, kind, uuid)
 
 

@@ -482,3 +482,16 @@ def test_adopt_on_a_kept_region_says_the_edit_is_in_place(repo: Repo, run: Runne
         f"docs/a.md:3: region {UUID_B} is not a blurb (regen keeps that region as the page "
         "has it: the edit is already in place)"
     )
+
+
+def test_a_stale_region_is_not_a_lock_behind(written: Repo, run: Runner) -> None:
+    written.write("sources/carriers.csv", CARRIERS + "Peru,B404,Claro\n")
+    result = run("check", "-q")
+    assert result.code == ExitCode.STALE
+    assert "regen.lock" not in result.out
+    # But a fresh region beside it whose line is wrong is reported, in a full run and not.
+    text = written.read(LOCK_FILE)
+    line = next(x for x in text.splitlines() if x.startswith(f"docs/a.md {UUID_BLURB}"))
+    written.write(LOCK_FILE, text.replace(line, line[:-16] + "0" * 16))
+    for args in ((), ("docs/a.md",)):
+        assert "regen.lock: does not record" in run("check", "-q", *args).out

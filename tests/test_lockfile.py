@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, page_block, parse_lock
+from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, parse_lock
 
 UUID_1 = "19f889d4-a5c9-11ec-b909-0242ac120002"
 UUID_2 = "c9241a2c-76e0-11eb-9439-0242ac130002"
@@ -74,18 +74,14 @@ def test_a_merge_conflict_drops_only_the_entries_the_sides_disagree_on() -> None
 
 def test_a_partial_run_replaces_only_the_pages_it_planned() -> None:
     lock = LockFile.of({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H1}, {UUID_1: H1})
-    merged = lock.merged(
-        {"docs/a.md": page_block("docs/a.md", {UUID_2: H2})}, {}, ["docs/a.md"], complete=False
-    )
+    merged = lock.merged({"docs/a.md": ((UUID_2, H2),)}, {}, ["docs/a.md"], complete=False)
     assert merged.regions == {("docs/a.md", UUID_2): H2, ("docs/b.md", UUID_1): H1}
     assert merged.blurbs == {UUID_1: H1}
 
 
 def test_a_complete_run_forgets_pages_and_blurbs_it_did_not_see() -> None:
     lock = LockFile.of({("docs/gone.md", UUID_1): H1}, {UUID_1: H1})
-    merged = lock.merged(
-        {"docs/a.md": page_block("docs/a.md", {UUID_2: H2})}, {}, ["docs/a.md"], complete=True
-    )
+    merged = lock.merged({"docs/a.md": ((UUID_2, H2),)}, {}, ["docs/a.md"], complete=True)
     assert merged.regions == {("docs/a.md", UUID_2): H2}
     assert merged.blurbs == {}
 

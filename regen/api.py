@@ -33,7 +33,7 @@ from regen.textfile import TextFile, decode
 
 if TYPE_CHECKING:  # what only `update`, `adopt` and `import` use is imported when they run
     from regen.importer import ImportPlan
-    from regen.write import PageWrite
+    from regen.write import PageWrite, Staging
 
 PathLike = str | os.PathLike[str]
 
@@ -194,7 +194,11 @@ def _check(
     sources: SourceCache | None = None,
     only: str | None = None,
     every_region: bool = True,
+    staging: Staging | None = None,
 ) -> Report:
+    """Plan the pages. With `staging` (update), a page to rewrite goes to a temp file as soon
+    as it is planned, and only its results are kept: memory does not grow with the pages to
+    write; the caller puts them in place, or removes the temp files when a problem is found."""
     root = conf.root.resolve()
     lock = read_lock(root)
     complete = not paths and change is None
@@ -219,6 +223,12 @@ def _check(
     def planned(page: Page) -> None:
         change = planner.plan_page(page)
         tally.add(change)
+        if staging is not None and change.changed and not problems and not planner.problems:
+            try:
+                staging.stage(page_write(change))
+                change = change.as_staged()
+            except RegenError as exc:
+                problems.extend(exc.problems)  # the caller removes what was staged
         if every_region or change.changed:  # else kept only in the tally: memory stays flat
             changes.append(change.slim())
 
@@ -306,43 +316,58 @@ def update(
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
+    from regen.write import Staging
+
     with run_lock(conf.root, on_wait=on_wait):
-        report = _check(conf, registry, paths, change, cache, every_region=every_region)
-        return _write(report, Policy(keep_edited, force))
+        staging = Staging()
+        try:
+            report = _check(
+                conf, registry, paths, change, cache, every_region=every_region, staging=staging
+            )
+        except BaseException:  # Ctrl-C, or a bug: no temp file is left behind
+            staging.abort()
+            raise
+        return _write(report, Policy(keep_edited, force), staging)
 
 
-def _write(report: Report, policy: Policy, extra: Sequence[PageWrite] = ()) -> Report:
-    """Write the report's stale pages, regen.lock and `extra`, all or none."""
-    from regen.write import PageWrite, remove_leftovers, write_pages
+def page_write(change: FileChange) -> PageWrite:
+    """The write of a page's new text, in its own encoding."""
+    from regen.write import PageWrite
 
+    page = change.page
+    data = TextFile(change.new_text, page.source.bom).encode()
+    return PageWrite(page.file, data, change.path, page.source.encode())
+
+
+def _write(
+    report: Report, policy: Policy, staging: Staging, extra: Sequence[PageWrite] = ()
+) -> Report:
+    """Put the report's pages (staged already, or not), regen.lock and `extra` in place, all
+    or none: with any problem, the staged temp files are removed and nothing is written."""
     lock_problems = [p for p in report.lock.full()[1] if p not in report.problems]
     problems = (*report.problems, *lock_problems, *edit_problems(report.results, policy))
     if problems:
+        staging.abort()
         return replace(report, problems=problems)
-    remove_leftovers(folder.resolve() for folder in report.tally.folders)
-    writes = [
-        *extra,
-        *(
-            PageWrite(
-                stale.page.file,
-                TextFile(stale.new_text, stale.page.source.bom).encode(),
-                stale.path,
-                stale.page.source.encode(),
-            )
-            for stale in report.stale
-        ),
-    ]
-    lock = None
-    lines, blurbs = report.tally.lock_lines, report.tally.blurbs
+    writes = [*extra, *(page_write(stale) for stale in report.stale if not stale.staged)]
     # Unless it is behind, or a region changes, the lock records this run already.
+    lines, blurbs = report.tally.lock_lines, report.tally.blurbs
     if report.lock_outdated or report.tally.unsure or not report.lock.exists:
         new = report.lock.full()[0].merged(lines, blurbs, lines, complete=report.complete)
         assert report.root is not None
         lock = lock_write(report.lock, report.root, new)
+        writes += [lock] if lock else []
     try:
-        written = write_pages(writes + ([lock] if lock else []))
+        for write in writes:
+            staging.stage(write)
+        staging.clean(folder.resolve() for folder in report.tally.folders)
+        written = staging.commit()
     except RegenError as exc:
+        staging.abort()
         return replace(report, problems=exc.problems)
+    except BaseException:
+        staging.abort()
+        raise
     pages = {stale.path for stale in report.stale}
     return replace(
         report,
@@ -364,6 +389,7 @@ def adopt(
     master file, the pages and regen.lock are written together, or not at all. Another copy
     edited by hand (differently) is a problem, unless `force` (overwrite it too)."""
     from regen.adopt import master_from_copy
+    from regen.write import Staging
 
     try:
         conf = configuration(config)
@@ -382,7 +408,7 @@ def adopt(
         report = _check(conf, registry, (), None, False, sources, master.uuid, False)
         # Not complete: the other regions were left unbuilt, their entries as they were.
         extra = [master.write] if master.write else []
-        return _write(replace(report, complete=False), Policy(force=force), extra)
+        return _write(replace(report, complete=False), Policy(force=force), Staging(), extra)
 
 
 def _named(root: Path, page: PathLike) -> Path:

@@ -137,6 +137,7 @@ class FileChange:
     page: Page
     new_text: str
     results: tuple[RegionResult, ...] = field(default=())
+    staged: bool = False  # its new text is in a temp file already, and not held here
 
     @property
     def path(self) -> str:
@@ -144,7 +145,7 @@ class FileChange:
 
     @property
     def changed(self) -> bool:
-        return self.new_text != self.page.source.text
+        return self.staged or self.new_text != self.page.source.text
 
     @property
     def stale(self) -> tuple[RegionResult, ...]:
@@ -155,5 +156,12 @@ class FileChange:
         """For a page that need not be written: the same results, without its texts."""
         if self.changed:
             return self
-        empty = Page(self.page.file, TextFile("", self.page.source.bom), Document(self.path, ()))
-        return FileChange(empty, "", tuple(r.slim() for r in self.results))
+        return FileChange(self._empty(), "", tuple(r.slim() for r in self.results))
+
+    def as_staged(self) -> FileChange:
+        """Once its new text is in a temp file: the results (a stale region's texts kept, for
+        its diff), without the page's texts."""
+        return FileChange(self._empty(), "", tuple(r.slim() for r in self.results), staged=True)
+
+    def _empty(self) -> Page:
+        return Page(self.page.file, TextFile("", self.page.source.bom), Document(self.path, ()))

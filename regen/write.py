@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,83 +44,128 @@ def _failed(shown: str, exc: OSError) -> Problem:
     )
 
 
+class Staging:
+    """Pages written to temp files one by one (so that a run over many pages holds none of
+    them), then all put in place together, or none: `abort()` removes every temp file."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path, Path]] = []  # (shown, target, temp)
+        self._made: list[Path] = []  # folders made for new files, removed again on abort
+        self._cleaned: set[Path] = set()  # folders whose leftover temp files are gone
+
+    def __len__(self) -> int:
+        return len(self._staged)
+
+    def stage(self, write: PageWrite) -> None:
+        """Write `write` to a temp file beside its target; raises RegenError (nothing of this
+        write left behind) when the target changed, is read-only, or cannot be written."""
+        if write.expected is None:
+            target = _new_target(write, self._made)
+            status = None
+        else:
+            target = write.file.resolve()  # a symlinked page stays a symlink
+            status = _checked_target(target, write)
+        self.clean([target.parent])  # a crashed run's, before this run adds its own
+        self._staged.append((write.shown, target, _temp_file(target, write, status)))
+
+    def clean(self, folders: Iterable[Path]) -> None:
+        """Remove the temp files a crashed run left in `folders`, never this run's own."""
+        fresh = {folder for folder in folders if folder not in self._cleaned}
+        remove_leftovers(fresh)
+        self._cleaned |= fresh
+
+    def abort(self) -> None:
+        for _, _, temp in self._staged:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(self._made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._staged, self._made = [], []
+
+    def commit(self) -> list[str]:
+        """Put every staged page in place; raises RegenError naming what was written before a
+        failure of os.replace (the rest stay old, temp-free)."""
+        written: list[str] = []
+        for index, (shown, target, temp) in enumerate(self._staged):
+            try:
+                temp.replace(target)
+            except BaseException as exc:  # an OSError, or Ctrl-C
+                for _, _, rest in self._staged[index:]:
+                    with contextlib.suppress(OSError):
+                        rest.unlink()
+                if not isinstance(exc, OSError):
+                    raise
+                done = ", ".join(written) or "none"
+                message = _failed(shown, exc).message
+                hint = f"pages written before it: {done}"
+                raise RegenError([Problem(shown, None, message, hint)]) from None
+            written.append(shown)
+        for folder in {target.parent for _, target, _ in self._staged}:
+            _sync_folder(folder)
+        self._staged = []
+        return written
+
+
 def write_pages(writes: Sequence[PageWrite]) -> list[str]:
     """Write every page, or none: raises RegenError, with no page written, when any of them
     cannot be (but for a failure in the last step, os.replace, which says what was written)."""
-    staged: list[tuple[PageWrite, Path, Path]] = []  # (write, target, temp)
-    made: list[Path] = []  # folders made for new files, removed again if nothing is written
+    staging = Staging()
     try:
         for write in writes:
-            if write.expected is None:
-                target = _new_target(write, made)
-                staged.append((write, target, _temp_new(target, write)))
-                continue
-            target = write.file.resolve()  # a symlinked page stays a symlink
-            try:
-                current = target.read_bytes()
-                status = target.stat()
-            except OSError as exc:
-                raise RegenError([_failed(write.shown, exc)]) from None
-            if not status.st_mode & stat.S_IWUSR:
-                raise RegenError.at(
-                    write.shown,
-                    None,
-                    "the page is read-only; no page was written",
-                    "make it writable (chmod u+w) if regen may rewrite it",
-                )
-            if current != write.expected:
-                raise RegenError.at(
-                    write.shown,
-                    None,
-                    "changed while regen was running; no page was written",
-                    "run regen again",
-                )
-            staged.append((write, target, _temp_copy(target, write, status)))
+            staging.stage(write)
     except BaseException:
-        for _, _, temp in staged:
-            temp.unlink(missing_ok=True)
-        for folder in reversed(made):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        staging.abort()
         raise
-    written: list[str] = []
-    for index, (write, target, temp) in enumerate(staged):
-        try:
-            temp.replace(target)
-        except BaseException as exc:  # an OSError, or Ctrl-C: the rest stay old, temp-free
-            for _, _, rest in staged[index:]:
-                with contextlib.suppress(OSError):
-                    rest.unlink()
-            if not isinstance(exc, OSError):
-                raise
-            problem = _failed(write.shown, exc)
-            done = ", ".join(written) or "none"
-            raise RegenError(
-                [Problem(problem.path, None, problem.message, f"pages written before it: {done}")]
-            ) from None
-        written.append(write.shown)
-    for folder in {target.parent for _, target, _ in staged}:
-        _sync_folder(folder)
-    return written
+    return staging.commit()
 
 
-def _temp_copy(target: Path, write: PageWrite, status: os.stat_result) -> Path:
-    """The new bytes in a temp file beside the page, flushed to disk, with the page's mode and
-    (where this process may set it) its owner. A hard-linked page becomes a file of its own,
-    as with any editor that saves by renaming."""
+def _checked_target(target: Path, write: PageWrite) -> os.stat_result:
+    """The page's status, once it is known to be writable and as it was read."""
+    try:
+        current = target.read_bytes()
+        status = target.stat()
+    except OSError as exc:
+        raise RegenError([_failed(write.shown, exc)]) from None
+    if not status.st_mode & stat.S_IWUSR:
+        raise RegenError.at(
+            write.shown,
+            None,
+            "the page is read-only; no page was written",
+            "make it writable (chmod u+w) if regen may rewrite it",
+        )
+    if current != write.expected:
+        raise RegenError.at(
+            write.shown,
+            None,
+            "changed while regen was running; no page was written",
+            "run regen again",
+        )
+    return status
+
+
+def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None) -> Path:
+    """The new bytes in a temp file beside the target, flushed to disk. A page keeps its mode
+    and (where this process may set it) its owner, and a hard-linked page becomes a file of
+    its own, as with any editor that saves by renaming; a new file gets the mode any new file
+    gets here (0o666 less the umask, which the kernel applies to os.open's mode)."""
     temp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
-        )
-        temp = Path(name)
+        mode = 0o600 if status is not None else 0o666  # a page's own mode is set below
+        while temp is None:
+            candidate = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+            try:
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            except FileExistsError:
+                continue
+            temp = candidate
         with os.fdopen(fd, "wb") as out:
             out.write(write.data)
             out.flush()
             os.fsync(out.fileno())
-        temp.chmod(stat.S_IMODE(status.st_mode))
-        with contextlib.suppress(OSError):  # only root may give a file to another owner
-            os.chown(temp, status.st_uid, status.st_gid)
+        if status is not None:
+            temp.chmod(stat.S_IMODE(status.st_mode))
+            with contextlib.suppress(OSError):  # only root may give a file to another owner
+                os.chown(temp, status.st_uid, status.st_gid)
         return temp
     except OSError as exc:
         if temp is not None:
@@ -150,33 +194,6 @@ def _new_target(write: PageWrite, made: list[Path]) -> Path:
     except OSError as exc:
         raise RegenError([_failed(write.shown, exc)]) from None
     return write.file.parent.resolve() / write.file.name
-
-
-def _temp_new(target: Path, write: PageWrite) -> Path:
-    """A new file's bytes in a temp file beside it, flushed, with the mode any new file gets
-    here (0o666 less the umask: the kernel applies it to os.open's mode)."""
-    temp: Path | None = None
-    try:
-        while temp is None:
-            candidate = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
-            try:
-                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            temp = candidate
-        with os.fdopen(fd, "wb") as out:
-            out.write(write.data)
-            out.flush()
-            os.fsync(out.fileno())
-        return temp
-    except OSError as exc:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise RegenError([_failed(write.shown, exc)]) from None
-    except BaseException:  # Ctrl-C: leave nothing behind
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise
 
 
 def _sync_folder(folder: Path) -> None:

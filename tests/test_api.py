@@ -116,13 +116,14 @@ def test_a_page_saved_meanwhile_stops_every_write(
     # Someone saves b.md between the planning and the writing: no page is written at all.
     from regen import write
 
-    real = write.write_pages
+    real = write.Staging.stage
 
-    def save_meanwhile(writes: list[write.PageWrite]) -> list[str]:
-        (repo.root / "docs/b.md").write_text("edited meanwhile\n")
-        return real(writes)
+    def save_meanwhile(self: write.Staging, page: write.PageWrite) -> None:
+        if page.shown == "docs/b.md":
+            (repo.root / "docs/b.md").write_text("edited meanwhile\n")
+        real(self, page)
 
-    monkeypatch.setattr("regen.write.write_pages", save_meanwhile)
+    monkeypatch.setattr(write.Staging, "stage", save_meanwhile)
     report = regen.update(config=repo.root / "regen.toml")
     assert report.written == ()
     assert [str(p) for p in report.problems] == [
@@ -149,3 +150,26 @@ def test_a_run_that_needs_not_every_region_keeps_only_the_pages_it_changes(repo:
     report = regen.update(config=config, every_region=False)
     assert report.written == ("docs/stale.md",)
     assert regen.check(config=config).ok
+
+
+def test_pages_staged_before_a_problem_is_found_leave_nothing(repo: Repo) -> None:
+    # update writes each page to a temp file as soon as it is planned; a problem in a page
+    # planned later removes them all, and no page is written.
+    repo.write("docs/a.md", STALE)
+    repo.write("docs/sub/b.md", STALE)
+    repo.write("docs/z.md", "{{!-- END shared-blurb --}}\n")
+    report = regen.update(config=repo.root / "regen.toml", every_region=False)
+    assert [p.path for p in report.problems] == ["docs/z.md"]
+    assert report.written == ()
+    assert repo.read("docs/a.md") == repo.read("docs/sub/b.md") == STALE
+    assert not list(repo.root.rglob("*.regen-tmp"))
+
+
+def test_a_crashed_runs_temp_files_are_removed_and_the_new_ones_kept(repo: Repo) -> None:
+    repo.write("docs/a.md", STALE)
+    repo.write("docs/other/c.md", FRESH)  # a folder where nothing is written this time
+    leftover = repo.write("docs/other/.c.md.0a1b2c3d.regen-tmp", "half a page")
+    report = regen.update(config=repo.root / "regen.toml", every_region=False)
+    assert report.written == ("docs/a.md",)
+    assert not leftover.exists()
+    assert not list(repo.root.rglob("*.regen-tmp"))

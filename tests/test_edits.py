@@ -429,13 +429,14 @@ def test_a_lock_changed_meanwhile_is_not_overwritten(
 ) -> None:
     from regen import write
 
-    real = write.write_pages
+    real = write.Staging.stage
 
-    def edit_lock_meanwhile(writes: list[write.PageWrite]) -> list[str]:
-        written.write(LOCK_FILE, written.read(LOCK_FILE) + "# someone\n")
-        return real(writes)
+    def edit_lock_meanwhile(self: write.Staging, page: write.PageWrite) -> None:
+        if page.shown == LOCK_FILE:
+            written.write(LOCK_FILE, written.read(LOCK_FILE) + "# someone\n")
+        real(self, page)
 
-    monkeypatch.setattr("regen.write.write_pages", edit_lock_meanwhile)
+    monkeypatch.setattr(write.Staging, "stage", edit_lock_meanwhile)
     written.write("sources/carriers.csv", CARRIERS + "Peru,B404,Claro\n")
     result = run("update")
     assert result.code == ExitCode.INPUT_ERROR

@@ -238,8 +238,6 @@ class LockReader:
     """regen.lock as a run found it, read only as far as it is asked: a run whose regions are
     all fresh on a few pages looks up only their lines; a full run reads it all."""
 
-    _PAGES_BEFORE_FULL_READING = 64
-
     def __init__(
         self,
         text: str | None = None,
@@ -290,27 +288,37 @@ class LockReader:
         """The hash of every region the lock records on `page`, by uuid."""
         if self.text is None:
             return {}
-        if self._full is None and self._regions_at >= 0:
-            entries = self._pages.get(page)
-            if entries is None and len(self._pages) < self._PAGES_BEFORE_FULL_READING:
-                entries = self._pages[page] = self._lines_of(page)
-            if entries is not None:
-                return entries
-        if self._by_page is None:
-            self._by_page = _by_page(self.full()[0].regions)  # (only past the quick look-ups)
-        return self._by_page.get(page, {})
+        if self._regions_at < 0:  # a merge conflict, or not as regen writes it: read it all
+            if self._by_page is None:
+                self._by_page = _by_page(self.full()[0].regions)
+            return self._by_page.get(page, {})
+        if page not in self._pages:
+            self._pages[page] = self._lines_of(page)
+        return self._pages[page]
 
     def _lines_of(self, page: str) -> dict[str, str]:
-        """The entries of one page: its lines are together, as the file is sorted. An entry
-        given two hashes (both sides of a merge kept) counts as none, as in a full reading."""
+        """The entries of one page, found by bisecting the sorted lines: a look-up reads a few
+        lines, however large the file. An entry given two hashes (both sides of a merge
+        kept) counts as none, as in a full reading."""
         assert self.text is not None
-        text, prefix = self.text, page + " "
+        text, start = self.text, self._regions_at + 1
+        low, high = start, len(text)
+        while low < high:  # the first line whose page is not before `page`
+            middle = (low + high) // 2
+            line = max(start, text.rfind("\n", 0, middle) + 1)
+            end = text.find("\n", line) + 1 or len(text)
+            if _page_of(text, line, end) < page:
+                low = end
+            else:
+                high = line
         entries: dict[str, str | None] = {}
-        at = text.find("\n" + prefix, self._regions_at)
-        while at >= 0 and text.startswith(prefix, at + 1):
-            end = text.find("\n", at + 1)
-            words = text[at + 1 : end if end >= 0 else None].rsplit(" ", 2)
-            if len(words) == 3 and words[0] == page and _is_digest(words[2]):
+        at = low
+        while at < len(text):
+            end = text.find("\n", at) + 1 or len(text)
+            words = text[at:end].rstrip("\n").rsplit(" ", 2)
+            if words[0] != page:
+                break
+            if len(words) == 3 and _is_digest(words[2]):
                 value = entries.setdefault(words[1], words[2])
                 entries[words[1]] = value if value == words[2] else None
             at = end
@@ -357,6 +365,11 @@ class LockReader:
         new = self._encoded(text)
         assert new is not None
         return new, self.data
+
+
+def _page_of(text: str, start: int, end: int) -> str:
+    """The page of the line from `start` to `end`: all but its last two words."""
+    return text[start:end].rstrip("\n").rsplit(" ", 2)[0]
 
 
 def _by_page(regions: Mapping[tuple[str, str], str]) -> dict[str, dict[str, str]]:

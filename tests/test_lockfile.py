@@ -138,3 +138,17 @@ def test_a_disputed_duplicate_is_no_entry_in_a_quick_look_up_either() -> None:
     assert reader.recorded("docs/a.md", UUID_1) is None
     assert reader.recorded("docs/a.md", UUID_2) == H3
     assert parse_lock(text)[0].regions == {("docs/a.md", UUID_2): H3}
+
+
+@given(
+    st.dictionaries(st.tuples(_pages, _uuids), _hashes, min_size=1, max_size=30),
+    st.lists(_pages, max_size=5),
+)
+def test_a_look_up_finds_what_a_full_reading_finds(
+    regions: dict[tuple[str, str], str], absent: list[str]
+) -> None:
+    reader = LockReader(LockFile.of(regions).render())
+    pages = {page for page, _ in regions} | set(absent)
+    for page in pages:
+        expected = {uuid: value for (p, uuid), value in regions.items() if p == page}
+        assert dict(reader.entries_of(page)) == expected

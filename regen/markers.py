@@ -17,6 +17,7 @@ may indent a marker; a line indented further is an indented code block, never a 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import sys
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ class MalformedMarker(ValueError):
         self.hint = hint
 
 
+# A pure function of the line, and marker lines repeat across a site's pages (one uuid on a
+# thousand pages): each distinct line is parsed once. Errors are raised, never cached.
+@functools.lru_cache(maxsize=8192)
 def parse_marker(line: str) -> Marker | None:
     """The marker on `line` (with or without its line ending), or None for an ordinary line.
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
@@ -154,12 +154,15 @@ def build_table(source: pd.DataFrame, options: TableOptions) -> str:
     Other generators that are tables at heart (skus) describe themselves as TableOptions."""
     where = _Where(options.source.path, source.attrs.get("lines", []))
     _check_columns(source, options)
-    frame = _filter(source, options.filters)
-    if frame.empty:  # an empty table is never published in silence
+    # pandas holds the source; the rows are filtered, sorted and read as plain tuples, which
+    # for tables of this size is many times faster than pandas' own operations, one by one.
+    table = _Rows(source)
+    rows = _filter(table, table.rows, options.filters)
+    if not rows:  # an empty table is never published in silence
         raise _no_rows(options, source)
-    frame = _sort(frame, options.sort, where)
-    cells = _cells(frame, options.columns, where)
-    rows = [
+    rows = _sort(table, rows, options.sort, where)
+    cells = _cells(table, rows, options.columns, where)
+    shown = [
         [
             value if value.strip() else column.empty
             for column, value in zip(options.columns, row, strict=True)
@@ -167,7 +170,21 @@ def build_table(source: pd.DataFrame, options: TableOptions) -> str:
         for row in _group(cells, options.columns)
     ]
     columns = [Column(c.title, c.align) for c in options.columns]
-    return generated_body(render_table(columns, rows))
+    return generated_body(render_table(columns, shown))
+
+
+Row = tuple[Any, ...]  # a record: its index in the source, then its cells
+
+
+class _Rows:
+    """A source's records as tuples, and where each column is in them."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.rows: list[Row] = list(frame.itertuples(index=True, name=None))
+        self._at = {str(name): number + 1 for number, name in enumerate(frame.columns)}
+
+    def at(self, column: str) -> int:
+        return self._at[column]
 
 
 @dataclass(frozen=True)
@@ -204,11 +221,11 @@ def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
         raise RegenError(problems)
 
 
-def _filter(frame: pd.DataFrame, filters: Sequence[Filter]) -> pd.DataFrame:
+def _filter(table: _Rows, rows: list[Row], filters: Sequence[Filter]) -> list[Row]:
     for f in filters:
-        mask = frame[f.column].isin(f.values)
-        frame = frame[~mask] if f.negate else frame[mask]
-    return frame
+        at = table.at(f.column)
+        rows = [row for row in rows if (row[at] in f.values) != f.negate]
+    return rows
 
 
 def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
@@ -231,21 +248,20 @@ def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
     return where.error("no row meets all these conditions together", "loosen them")
 
 
-def _sort(frame: pd.DataFrame, keys: Sequence[SortKey], where: _Where) -> pd.DataFrame:
+def _sort(table: _Rows, rows: list[Row], keys: Sequence[SortKey], where: _Where) -> list[Row]:
     # One stable sort per key, last key first, gives the same order as a multi-key sort while
     # letting each key have its own direction and type. Blank cells go last either way.
-    import pandas as pd
-
     for key in reversed(keys):
-        blank = frame[key.column].map(lambda v: not str(v).strip())
-        values = frame[key.column][~blank]
+        at = table.at(key.column)
+        blank = [row for row in rows if not str(row[at]).strip()]
+        filled = [row for row in rows if str(row[at]).strip()]
         if key.numeric:
-            values = pd.Series(
-                [_number(v, key, where, i) for i, v in values.items()], index=values.index
-            )
-        order = values.sort_values(ascending=not key.descending, kind="stable").index
-        frame = frame.loc[[*order, *frame.index[blank]]]
-    return frame
+            numbers = {id(row): _number(row[at], key, where, row[0]) for row in filled}
+            filled.sort(key=lambda row: numbers[id(row)], reverse=key.descending)
+        else:
+            filled.sort(key=lambda row: row[at], reverse=key.descending)
+        rows = filled + blank
+    return rows
 
 
 def _number(value: str, key: SortKey, where: _Where, index: object) -> float:
@@ -262,20 +278,27 @@ def _number(value: str, key: SortKey, where: _Where, index: object) -> float:
     return float(value)
 
 
-def _cells(frame: pd.DataFrame, columns: Sequence[ColumnSpec], where: _Where) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for index, record in frame.iterrows():
-        row: list[str] = []
-        for column in columns:
-            value = str(record[column.column])
+def _cells(
+    table: _Rows, rows: list[Row], columns: Sequence[ColumnSpec], where: _Where
+) -> list[list[str]]:
+    shown: list[list[str]] = []
+    places = [
+        (column, table.at(column.column), None if column.link is None else table.at(column.link))
+        for column in columns
+    ]
+    for row in rows:
+        index = row[0]
+        cells: list[str] = []
+        for column, at, link in places:
+            value = str(row[at])
             if column.boolean:
                 value = _boolean(value, column, where, index)
-            if column.link is not None and value.strip():
-                url = str(record[column.link]).strip()
+            if link is not None and value.strip():
+                url = str(row[link]).strip()
                 value = f"[{value}]({_destination(url)})" if url else value
-            row.append(value)
-        rows.append(row)
-    return rows
+            cells.append(value)
+        shown.append(cells)
+    return shown
 
 
 def _destination(url: str) -> str:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
-from regen.sources import record_line, require_columns
+from regen.sources import record_line, require_columns, rows_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,7 +58,7 @@ def read_pins(frame: pd.DataFrame, path: str, columns: Iterable[str] = ()) -> tu
         raise RegenError.at(path, frame.attrs.get("header_line", 1), "no pins", "add a row a pin")
     problems: list[Problem] = []
     rows: dict[int, tuple[dict[str, str], int | None]] = {}
-    for index, record in frame.iterrows():
+    for index, record in rows_of(frame):
         line = record_line(frame, index)
         values = {str(c): str(record[c]).strip() for c in frame.columns}
         problems.extend(_check_row(values, path, line))

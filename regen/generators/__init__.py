@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from regen.errors import RegenError
 from regen.model import RegionSpec
 from regen.options import Options
-from regen.sources import SourceCache, SourceKey, SourceNotFound
+from regen.sources import Records, SourceCache, SourceKey, SourceNotFound
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,6 +65,11 @@ class Context:
             raise node.error(
                 f"{key.path} not found", "create it, or fix the path in the configuration"
             ) from None
+
+    def records(self, key: SourceKey, node: Options) -> Records:
+        """The source's records as tuples (see Records), once its table is read."""
+        self.table(key, node)
+        return self.cache.records(key)
 
 
 @runtime_checkable

@@ -13,15 +13,22 @@ modem that at least one carrier there offers, and the carriers offering at least
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
 from regen.markdown import Column, generated_body, render_table
 from regen.options import Options
-from regen.sources import YES_NO_HINT, SourceKey, record_line, require_columns, yes_no
+from regen.sources import (
+    YES_NO_HINT,
+    SourceKey,
+    record_line,
+    require_columns,
+    rows_of,
+    yes_no,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,7 +119,7 @@ def _facts(frames: dict[str, tuple[str, pd.DataFrame]]) -> Facts:
     path, frame = frames["availability"]
     offered: list[tuple[str, str, int | None]] = []
     seen: dict[tuple[str, str], int | None] = {}
-    for index, record in frame.iterrows():
+    for index, record in rows_of(frame):
         line = record_line(frame, index)
         model, country = _cell(record, "model"), _cell(record, "country")
         if not model or not country:
@@ -136,7 +143,7 @@ def _facts(frames: dict[str, tuple[str, pd.DataFrame]]) -> Facts:
     return Facts(modems, carriers, offered)
 
 
-def _cell(record: pd.Series, column: str) -> str:
+def _cell(record: Mapping[str, Any], column: str) -> str:
     return str(record[column]).strip()
 
 
@@ -146,7 +153,7 @@ def _duplicate(path: str, line: int | None, what: str, first: int | None) -> Pro
 
 
 def _technologies(
-    record: pd.Series, path: str, line: int | None, problems: list[Problem]
+    record: Mapping[str, Any], path: str, line: int | None, problems: list[Problem]
 ) -> frozenset[str]:
     offered = set()
     for column, name in TECHNOLOGIES:
@@ -170,7 +177,7 @@ def _read_models(
 ) -> dict[str, frozenset[str]]:
     modems: dict[str, frozenset[str]] = {}
     lines: dict[str, int | None] = {}
-    for index, record in frame.iterrows():
+    for index, record in rows_of(frame):
         line = record_line(frame, index)
         model = _cell(record, "model")
         technologies = _technologies(record, path, line, problems)
@@ -192,7 +199,7 @@ def _read_models(
     return modems
 
 
-def yes_no_row_ok(record: pd.Series) -> bool:
+def yes_no_row_ok(record: Mapping[str, Any]) -> bool:
     """Whether every technology cell of the row is a yes/no value (else it was reported)."""
     return all(yes_no(str(record[column])) is not None for column in _TECH_COLUMNS)
 
@@ -202,7 +209,7 @@ def _read_carriers(
 ) -> dict[str, list[Carrier]]:
     by_country: dict[str, list[Carrier]] = {}
     seen: dict[tuple[str, str], int | None] = {}
-    for index, record in frame.iterrows():
+    for index, record in rows_of(frame):
         line = record_line(frame, index)
         country, name = _cell(record, "country"), _cell(record, "carrier")
         technologies = _technologies(record, path, line, problems)

@@ -57,7 +57,7 @@ class SkusGenerator:
         def build() -> str:
             frame = context.table(key, source_node)
             _check_unique(frame, key.path)
-            return build_table(frame, options)
+            return build_table(frame, options, context.records(key, source_node))
 
         return Job((key.path,), build)
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.options import Options
-from regen.sources import SourceKey, yes_no
+from regen.sources import Record, Records, SourceKey, yes_no
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,18 +145,21 @@ class TableGenerator:
         options = parse_options(context)
         return Job(
             (options.source.path,),
-            lambda: build_table(context.table(options.source, options.source_node), options),
+            lambda: build_table(
+                context.table(options.source, options.source_node),
+                options,
+                context.records(options.source, options.source_node),
+            ),
         )
 
 
-def build_table(source: pd.DataFrame, options: TableOptions) -> str:
-    """The region body for `options` over the source's table: filtered, sorted, grouped.
-    Other generators that are tables at heart (skus) describe themselves as TableOptions."""
+def build_table(source: pd.DataFrame, options: TableOptions, records: Records | None = None) -> str:
+    """The region body for `options` over the source's table (and its records, when the
+    caller has them already): filtered, sorted, grouped. Other generators that are tables at
+    heart (skus) describe themselves as TableOptions."""
     where = _Where(options.source.path, source.attrs.get("lines", []))
     _check_columns(source, options)
-    # pandas holds the source; the rows are filtered, sorted and read as plain tuples, which
-    # for tables of this size is many times faster than pandas' own operations, one by one.
-    table = _Rows(source)
+    table = Records(source) if records is None else records
     rows = _filter(table, table.rows, options.filters)
     if not rows:  # an empty table is never published in silence
         raise _no_rows(options, source)
@@ -171,20 +174,6 @@ def build_table(source: pd.DataFrame, options: TableOptions) -> str:
     ]
     columns = [Column(c.title, c.align) for c in options.columns]
     return generated_body(render_table(columns, shown))
-
-
-Row = tuple[Any, ...]  # a record: its index in the source, then its cells
-
-
-class _Rows:
-    """A source's records as tuples, and where each column is in them."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.rows: list[Row] = list(frame.itertuples(index=True, name=None))
-        self._at = {str(name): number + 1 for number, name in enumerate(frame.columns)}
-
-    def at(self, column: str) -> int:
-        return self._at[column]
 
 
 @dataclass(frozen=True)
@@ -221,7 +210,7 @@ def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
         raise RegenError(problems)
 
 
-def _filter(table: _Rows, rows: list[Row], filters: Sequence[Filter]) -> list[Row]:
+def _filter(table: Records, rows: list[Record], filters: Sequence[Filter]) -> list[Record]:
     for f in filters:
         at = table.at(f.column)
         rows = [row for row in rows if (row[at] in f.values) != f.negate]
@@ -248,7 +237,9 @@ def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
     return where.error("no row meets all these conditions together", "loosen them")
 
 
-def _sort(table: _Rows, rows: list[Row], keys: Sequence[SortKey], where: _Where) -> list[Row]:
+def _sort(
+    table: Records, rows: list[Record], keys: Sequence[SortKey], where: _Where
+) -> list[Record]:
     # One stable sort per key, last key first, gives the same order as a multi-key sort while
     # letting each key have its own direction and type. Blank cells go last either way.
     for key in reversed(keys):
@@ -279,7 +270,7 @@ def _number(value: str, key: SortKey, where: _Where, index: object) -> float:
 
 
 def _cells(
-    table: _Rows, rows: list[Row], columns: Sequence[ColumnSpec], where: _Where
+    table: Records, rows: list[Record], columns: Sequence[ColumnSpec], where: _Where
 ) -> list[list[str]]:
     shown: list[list[str]] = []
     places = [

@@ -22,11 +22,12 @@ from __future__ import annotations
 import codecs
 import functools
 import hashlib
+import mmap
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from regen.errors import Problem, RegenError
 from regen.model import FileChange, RegionKind, Status
@@ -245,30 +246,55 @@ class LockReader:
         *,
         data: bytes | None = None,
         root: Path | None = None,
+        file: Path | None = None,
     ) -> None:
-        # A checkout with CRLF (git's autocrlf) reads, and is written back, the same.
-        self.crlf = text is not None and "\r\n" in text
-        self.text = None if text is None else text.replace("\r\n", "\n")
-        # The bytes read, which a write checks nobody changed meanwhile; not held twice
-        # when the text gives them back (UTF-8 without a BOM, LF: decoded strictly, it does).
-        plain = data is not None and not self.crlf and not data.startswith(codecs.BOM_UTF8)
-        self._data = None if plain else data
         self.root = root
+        self._file = file  # read when its whole text is first needed
         self._problems = list(problems)
         self._full: LockFile | None = None
         self._pages: dict[str, dict[str, str]] = {}
         self._earlier: dict[tuple[str, str], set[str]] | None = None
         self._by_page: dict[str, dict[str, str]] | None = None
+        self._take(text, data)
+
+    def _take(self, text: str | None, data: bytes | None) -> None:
+        # A checkout with CRLF (git's autocrlf) reads, and is written back, the same.
+        self.crlf = text is not None and "\r\n" in text
+        self._text = None if text is None else text.replace("\r\n", "\n")
+        # The bytes read, which a write checks nobody changed meanwhile; not held twice
+        # when the text gives them back (UTF-8 without a BOM, LF: decoded strictly, it does).
+        plain = data is not None and not self.crlf and not data.startswith(codecs.BOM_UTF8)
+        self._data = None if plain else data
         # Past this offset the [regions] lines are; a file with a merge conflict, or none of
         # the usual shape, is read in full at the first question.
         marker = "\n[regions]\n"
-        found = -1 if self.text is None else self.text.find(marker)
-        conflicted = self.text is not None and any(m in self.text for m in CONFLICT_MARKERS)
+        found = -1 if self._text is None else self._text.find(marker)
+        conflicted = self._text is not None and any(m in self._text for m in CONFLICT_MARKERS)
         self._regions_at = found + len(marker) - 1 if found >= 0 and not conflicted else -1
 
     @property
+    def text(self) -> str | None:
+        """The file's text (LF), read at the first need."""
+        if self._file is not None:
+            file, self._file = self._file, None
+            try:
+                data = file.read_bytes()
+                self._take(decode(data, LOCK_FILE).text, data)
+            except FileNotFoundError:
+                pass  # gone since: there is none
+            except OSError as exc:
+                self._problems.append(
+                    Problem(
+                        LOCK_FILE, None, f"cannot read: {exc.strerror}", "check its permissions"
+                    )
+                )
+            except RegenError as exc:
+                self._problems.extend(exc.problems)
+        return self._text
+
+    @property
     def exists(self) -> bool:
-        return self.text is not None
+        return self._file is not None or self.text is not None
 
     def _encoded(self, text: str | None = None) -> bytes | None:
         text = self.text if text is None else text
@@ -286,6 +312,12 @@ class LockReader:
 
     def entries_of(self, page: str) -> Mapping[str, str]:
         """The hash of every region the lock records on `page`, by uuid."""
+        if self._file is not None and page not in self._pages:
+            found = _lines_in_file(self._file, page)  # the file unread: bisect it in place
+            if found is not None:
+                self._pages[page] = found
+        if page in self._pages:
+            return self._pages[page]
         if self.text is None:
             return {}
         if self._regions_at < 0:  # a merge conflict, or not as regen writes it: read it all
@@ -297,32 +329,8 @@ class LockReader:
         return self._pages[page]
 
     def _lines_of(self, page: str) -> dict[str, str]:
-        """The entries of one page, found by bisecting the sorted lines: a look-up reads a few
-        lines, however large the file. An entry given two hashes (both sides of a merge
-        kept) counts as none, as in a full reading."""
         assert self.text is not None
-        text, start = self.text, self._regions_at + 1
-        low, high = start, len(text)
-        while low < high:  # the first line whose page is not before `page`
-            middle = (low + high) // 2
-            line = max(start, text.rfind("\n", 0, middle) + 1)
-            end = text.find("\n", line) + 1 or len(text)
-            if _page_of(text, line, end) < page:
-                low = end
-            else:
-                high = line
-        entries: dict[str, str | None] = {}
-        at = low
-        while at < len(text):
-            end = text.find("\n", at) + 1 or len(text)
-            words = text[at:end].rstrip("\n").rsplit(" ", 2)
-            if words[0] != page:
-                break
-            if len(words) == 3 and _is_digest(words[2]):
-                value = entries.setdefault(words[1], words[2])
-                entries[words[1]] = value if value == words[2] else None
-            at = end
-        return {uuid: value for uuid, value in entries.items() if value is not None}
+        return _page_lines(self.text, self._regions_at + 1, page)
 
     def block_of(self, page: str) -> Entries:
         """The page's entries, as regen would write them from what the file records."""
@@ -367,9 +375,70 @@ class LockReader:
         return new, self.data
 
 
-def _page_of(text: str, start: int, end: int) -> str:
-    """The page of the line from `start` to `end`: all but its last two words."""
-    return text[start:end].rstrip("\n").rsplit(" ", 2)[0]
+def _page_lines(text: Any, start: int, page: Any) -> dict[str, str]:
+    """The entries of one page, found by bisecting the sorted lines of `text` from `start`: a
+    look-up reads a few lines, however large the file. `text` is a str, or the file's bytes
+    mapped in memory (then `page` is bytes too: UTF-8 sorts as the text does); Any, since the
+    two share their methods but no type. An entry given two hashes (both sides of a merge
+    kept) counts as none, as in a full reading."""
+    mapped = isinstance(page, bytes)
+    newline, space = (b"\n", b" ") if mapped else ("\n", " ")
+    low, high = start, len(text)
+    while low < high:  # the first line whose page is not before `page`
+        middle = (low + high) // 2
+        line = max(start, text.rfind(newline, 0, middle) + 1)
+        end = text.find(newline, line) + 1 or len(text)
+        if text[line:end].rstrip().rsplit(space, 2)[0] < page:
+            low = end
+        else:
+            high = line
+    entries: dict[str, str | None] = {}
+    at = low
+    while at < len(text):
+        end = text.find(newline, at) + 1 or len(text)
+        words = text[at:end].rstrip().rsplit(space, 2)
+        if words[0] != page:
+            break
+        if mapped:
+            words = [word.decode("utf-8", "replace") for word in words]
+        if len(words) == 3 and _is_digest(words[2]):
+            value = entries.setdefault(words[1], words[2])
+            entries[words[1]] = value if value == words[2] else None
+        at = end
+    return {uuid: value for uuid, value in entries.items() if value is not None}
+
+
+def _conflicted(handle: BinaryIO) -> bool:
+    """Whether the file holds a merge conflict's marker line, read a piece at a time (a
+    marker split between two pieces is found in the overlap kept)."""
+    markers = [b"\n" + marker.encode() for marker in CONFLICT_MARKERS]
+    handle.seek(0)
+    tail = b"\n"  # the file's start counts as a line start
+    while piece := handle.read(1 << 20):
+        window = tail + piece
+        if any(marker in window for marker in markers):
+            return True
+        tail = window[-8:]
+    return False
+
+
+def _lines_in_file(file: Path, page: str) -> dict[str, str] | None:
+    """A page's entries, looked up in the file mapped in memory, unread; None when it cannot
+    be (then the file is read)."""
+    try:
+        with (
+            file.open("rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+        ):
+            if _conflicted(handle):
+                return None  # not sorted where the two sides meet: read it all
+            at = mapped.find(b"\n[regions]")  # and its line's end: LF, or CRLF
+            start = mapped.find(b"\n", at + 1) + 1
+            if at < 0 or start == 0 or mapped[at + 1 : start].rstrip() != b"[regions]":
+                return None
+            return _page_lines(mapped, start, page.encode("utf-8"))
+    except (OSError, ValueError):  # gone, unreadable, or empty (mmap refuses an empty file)
+        return None
 
 
 def _by_page(regions: Mapping[tuple[str, str], str]) -> dict[str, dict[str, str]]:
@@ -390,17 +459,8 @@ def _earlier_texts(root: Path | None) -> list[str]:
 
 def read_lock(root: Path) -> LockReader:
     """The lock file at the root; an empty one when there is none."""
-    try:
-        data = (root / LOCK_FILE).read_bytes()
-    except FileNotFoundError:
-        return LockReader(root=root)
-    except OSError as exc:
-        problem = Problem(LOCK_FILE, None, f"cannot read: {exc.strerror}", "check its permissions")
-        return LockReader(None, [problem], root=root)
-    try:
-        return LockReader(decode(data, LOCK_FILE).text, data=data, root=root)
-    except RegenError as exc:
-        return LockReader(None, exc.problems, root=root)
+    file = root / LOCK_FILE
+    return LockReader(root=root, file=file if file.exists() or file.is_symlink() else None)
 
 
 def record(

@@ -3,6 +3,9 @@ forgiving of a merge conflict."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -152,3 +155,32 @@ def test_a_look_up_finds_what_a_full_reading_finds(
     for page in pages:
         expected = {uuid: value for (p, uuid), value in regions.items() if p == page}
         assert dict(reader.entries_of(page)) == expected
+
+
+@given(
+    st.dictionaries(st.tuples(_pages, _uuids), _hashes, min_size=1, max_size=30),
+    st.lists(_pages, max_size=5),
+    st.booleans(),
+)
+def test_a_look_up_in_the_file_itself_finds_what_a_full_reading_finds(
+    regions: dict[tuple[str, str], str], absent: list[str], crlf: bool
+) -> None:
+    text = LockFile.of(regions).render()
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "regen.lock"
+        file.write_bytes((text.replace("\n", "\r\n") if crlf else text).encode())
+        reader = LockReader(file=file)
+        for page in {page for page, _ in regions} | set(absent):
+            expected = {uuid: value for (p, uuid), value in regions.items() if p == page}
+            assert dict(reader.entries_of(page)) == expected
+        assert reader._text is None  # never read whole
+
+
+def test_a_conflicted_file_is_read_whole(tmp_path: Path) -> None:
+    file = tmp_path / "regen.lock"
+    ours, theirs = f"docs/a.md {UUID_1} {H1}", f"docs/a.md {UUID_1} {H2}"
+    text = f"[regions]\n<<<<<<< HEAD\n{ours}\n=======\n{theirs}\n>>>>>>> b\n"
+    file.write_text(text)
+    reader = LockReader(file=file)
+    assert reader.recorded("docs/a.md", UUID_1) is None
+    assert reader._text is not None

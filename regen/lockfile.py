@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from regen.errors import Problem, RegenError
 from regen.model import FileChange, RegionKind, Status
@@ -239,6 +239,9 @@ class LockReader:
     """regen.lock as a run found it, read only as far as it is asked: a run whose regions are
     all fresh on a few pages looks up only their lines; a full run reads it all."""
 
+    # Past this many pages looked up in the file itself, reading it whole costs less.
+    _LOOK_UPS_IN_FILE = 64
+
     def __init__(
         self,
         text: str | None = None,
@@ -255,6 +258,7 @@ class LockReader:
         self._pages: dict[str, dict[str, str]] = {}
         self._earlier: dict[tuple[str, str], set[str]] | None = None
         self._by_page: dict[str, dict[str, str]] | None = None
+        self._conflicted: bool | None = None  # whether the file holds a merge conflict
         self._take(text, data)
 
     def _take(self, text: str | None, data: bytes | None) -> None:
@@ -312,8 +316,15 @@ class LockReader:
 
     def entries_of(self, page: str) -> Mapping[str, str]:
         """The hash of every region the lock records on `page`, by uuid."""
-        if self._file is not None and page not in self._pages:
-            found = _lines_in_file(self._file, page)  # the file unread: bisect it in place
+        if (
+            self._file is not None
+            and page not in self._pages
+            and len(self._pages) < self._LOOK_UPS_IN_FILE
+        ):
+            if self._conflicted is None:
+                self._conflicted = _conflicted(self._file)
+            # The file unread: bisect it in place (unless a conflict leaves it unsorted).
+            found = None if self._conflicted else _lines_in_file(self._file, page)
             if found is not None:
                 self._pages[page] = found
         if page in self._pages:
@@ -408,17 +419,21 @@ def _page_lines(text: Any, start: int, page: Any) -> dict[str, str]:
     return {uuid: value for uuid, value in entries.items() if value is not None}
 
 
-def _conflicted(handle: BinaryIO) -> bool:
+def _conflicted(file: Path) -> bool:
     """Whether the file holds a merge conflict's marker line, read a piece at a time (a
-    marker split between two pieces is found in the overlap kept)."""
+    marker split between two pieces is found in the overlap kept); a file that cannot be read
+    counts as one, to be read whole (and its problem said)."""
     markers = [b"\n" + marker.encode() for marker in CONFLICT_MARKERS]
-    handle.seek(0)
     tail = b"\n"  # the file's start counts as a line start
-    while piece := handle.read(1 << 20):
-        window = tail + piece
-        if any(marker in window for marker in markers):
-            return True
-        tail = window[-8:]
+    try:
+        with file.open("rb") as handle:
+            while piece := handle.read(1 << 20):
+                window = tail + piece
+                if any(marker in window for marker in markers):
+                    return True
+                tail = window[-8:]
+    except OSError:
+        return True
     return False
 
 
@@ -430,8 +445,6 @@ def _lines_in_file(file: Path, page: str) -> dict[str, str] | None:
             file.open("rb") as handle,
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
         ):
-            if _conflicted(handle):
-                return None  # not sorted where the two sides meet: read it all
             at = mapped.find(b"\n[regions]")  # and its line's end: LF, or CRLF
             start = mapped.find(b"\n", at + 1) + 1
             if at < 0 or start == 0 or mapped[at + 1 : start].rstrip() != b"[regions]":

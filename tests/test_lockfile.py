@@ -6,9 +6,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from regen import lockfile
 from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, parse_lock
 
 UUID_1 = "19f889d4-a5c9-11ec-b909-0242ac120002"
@@ -184,3 +186,25 @@ def test_a_conflicted_file_is_read_whole(tmp_path: Path) -> None:
     reader = LockReader(file=file)
     assert reader.recorded("docs/a.md", UUID_1) is None
     assert reader._text is not None
+
+
+def test_many_look_ups_read_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A look-up in the file itself is for a few pages: past that, and for the check for a
+    # merge conflict, the file is read once, never once a page (which made an update of
+    # 5,000 stale pages read a 16 MB lock 5,000 times).
+    regions = {(f"docs/{n:03}.md", UUID_1): H1 for n in range(200)}
+    file = tmp_path / "regen.lock"
+    file.write_text(LockFile.of(regions).render())
+    reads: list[Path] = []
+    real = lockfile._conflicted
+
+    def counted(checked: Path) -> bool:
+        reads.append(checked)
+        return real(checked)
+
+    monkeypatch.setattr(lockfile, "_conflicted", counted)
+    reader = LockReader(file=file)
+    for n in range(200):
+        assert reader.recorded(f"docs/{n:03}.md", UUID_1) == H1
+    assert len(reads) == 1
+    assert reader._text is not None  # read whole once, past the first look-ups

@@ -31,8 +31,7 @@ from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
 
-if TYPE_CHECKING:  # what only `update`, `adopt` and `import` use is imported when they run
-    from regen.importer import ImportPlan
+if TYPE_CHECKING:  # what only `update` and `adopt` use is imported when they run
     from regen.write import PageWrite, Staging
 
 PathLike = str | os.PathLike[str]
@@ -433,21 +432,3 @@ def update_text(
     if config.problems or result.problems:
         raise RegenError((*config.problems, *result.problems))
     return result.changes[0].new_text
-
-
-def import_regions(
-    paths: Sequence[PathLike] = (),
-    *,
-    config: Config | PathLike | None = None,
-    prefer: Sequence[PathLike] = (),
-    dry_run: bool = False,
-    registry: Registry | None = None,
-    on_wait: Callable[[str], None] | None = None,
-) -> ImportPlan:
-    """Turn the regions no configuration knows into sources and entries, and write them with
-    everything else `regen import` writes, all together or nothing: see regen.importing."""
-    from regen.importing import import_regions as run
-
-    return run(
-        paths, config=config, prefer=prefer, dry_run=dry_run, registry=registry, on_wait=on_wait
-    )

@@ -668,7 +668,9 @@ def import_command(
     entry, a blurb its master. Copies that differ are rewritten to the one taken. A region
     regen cannot build back byte for byte is kept as it is, by a `keep` entry. Without a
     configuration, regen.toml is made here."""
-    plan = api.import_regions(
+    from regen.importing import import_regions  # here: its modules cost every run's start-up
+
+    plan = import_regions(
         paths,
         config=command_config or settings.config,
         prefer=prefer,

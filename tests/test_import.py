@@ -18,6 +18,7 @@ from regen import api
 from regen.config import config_from_text
 from regen.errors import ExitCode
 from regen.generators import builtin_registry
+from regen.importing import import_regions
 from regen.lockfile import LOCK_FILE, digest, parse_lock
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.model import Status
@@ -524,10 +525,10 @@ def test_a_pyproject_configuration_gets_tool_regen_entries(
 def test_the_library_returns_the_plan(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     tree(repo)
     monkeypatch.chdir(repo.root)
-    plan = api.import_regions(["docs/pins/one.md"], dry_run=True)
+    plan = import_regions(["docs/pins/one.md"], dry_run=True)
     assert [i.uuid for i in plan.imported] == [uid(10), uid(11)]
     assert plan.written == ()
-    plan = api.import_regions(["docs/pins/one.md"])
+    plan = import_regions(["docs/pins/one.md"])
     assert plan.written == (
         f"sources/imported/{uid(10)}.csv",
         f"sources/imported/{uid(11)}.csv",

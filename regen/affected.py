@@ -6,7 +6,6 @@ A page is affected when it changed itself, when a region on it is built from a c
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -111,13 +110,8 @@ def _all_inputs(planner: Planner) -> frozenset[str] | None:
     builtin = isinstance(planner.registry, LazyRegistry) and all(
         spec.generator in BUILTINS for spec in config.regions.values()
     )
-    try:
-        text = (config.root / config.file).read_bytes() if builtin else None
-    except OSError:
-        text = None
-    if text is None or config.problems:
+    if not builtin or config.digest is None or config.problems:
         found = compute()
-    else:
-        digest = hashlib.sha256(text).hexdigest()
-        found = planner.bodies.memo({"inputs of": config.file, "digest": digest}, compute)
+    else:  # keyed by the very text this configuration was read from
+        found = planner.bodies.memo({"inputs of": config.file, "digest": config.digest}, compute)
     return None if found is None else frozenset(found)

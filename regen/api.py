@@ -323,10 +323,10 @@ def update(
             report = _check(
                 conf, registry, paths, change, cache, every_region=every_region, staging=staging
             )
-        except BaseException:  # Ctrl-C, or a bug: no temp file is left behind
-            staging.abort()
+            return _write(report, Policy(keep_edited, force), staging)
+        except BaseException:  # Ctrl-C, or a bug: no temp file is left behind (after a
+            staging.abort()  # commit there is none to remove)
             raise
-        return _write(report, Policy(keep_edited, force), staging)
 
 
 def page_write(change: FileChange) -> PageWrite:

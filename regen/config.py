@@ -6,6 +6,8 @@ reads it; a bad one is reported with its key path and the line of its table.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import posixpath
 import re
@@ -39,6 +41,7 @@ class Config:
     keys: KeyLines = field(default_factory=lambda: KeyLines("regen.toml"))  # lines of its keys
     problems: tuple[Problem, ...] = ()  # what is wrong in it; the run goes on without those
     broken: frozenset[str] = frozenset()  # uuids whose entry is wrong: known, but not built
+    digest: str | None = None  # a hash of the text it was read from (None: built otherwise)
 
     @property
     def prefix(self) -> str:
@@ -132,7 +135,8 @@ def config_from_text(text: str, path: Path) -> Config:
         if not isinstance(table, dict):
             where = KeyLines.of(text, shown).line(("tool", "regen"))
             raise RegenError.at(shown, where, "tool.regen: expected a table")
-    return parse_config(table, root=path.parent, file=shown, text=text, prefix=prefix)
+    config = parse_config(table, root=path.parent, file=shown, text=text, prefix=prefix)
+    return dataclasses.replace(config, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def parse_config(

@@ -99,7 +99,8 @@ class LockFile:
     def regions(self) -> dict[tuple[str, str], str]:
         """Every entry; one the file gives two hashes (both sides of a merge kept) is none."""
         found: dict[tuple[str, str], str | None] = {}
-        for line in self.section.splitlines():
+        # split("\n"), not splitlines(): a page's name may hold \x0c, \x85 or \u2028.
+        for line in self.section.split("\n")[:-1]:
             page, uuid, value = line.rsplit(" ", 2)
             old = found.setdefault((page, uuid), value)
             found[(page, uuid)] = old if old == value else None
@@ -196,7 +197,7 @@ def _read_lines(text: str, shown: str) -> tuple[LockFile, list[Problem]]:
     blurbs: dict[str, str | None] = {}
     problems: list[Problem] = []
     section = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line == "#" or line.startswith(("# ", *CONFLICT_MARKERS)):
             continue
@@ -438,8 +439,8 @@ def _conflicted(file: Path) -> bool:
 
 
 def _lines_in_file(file: Path, page: str) -> dict[str, str] | None:
-    """A page's entries, looked up in the file mapped in memory, unread; None when it cannot
-    be (then the file is read)."""
+    """A page's entries, looked up in the file mapped in memory (a few of its pages touched,
+    none of it decoded); None when it cannot be (then the file is read whole)."""
     try:
         with (
             file.open("rb") as handle,

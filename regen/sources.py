@@ -125,6 +125,8 @@ class SourceCache:
         self._failures.pop(path, None)
         for key in [k for k in self._tables if k.path == path]:
             del self._tables[key]
+        for key in [k for k in self._records if k.path == path]:
+            del self._records[key]
 
     def records(self, key: SourceKey) -> Records:
         """The source's records as tuples, made once per run however many regions read them."""

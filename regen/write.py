@@ -10,6 +10,7 @@ temp files that the next run removes before it finishes the job.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -49,7 +50,8 @@ class Staging:
     them), then all put in place together, or none: `abort()` removes every temp file."""
 
     def __init__(self) -> None:
-        self._staged: list[tuple[str, Path, Path]] = []  # (shown, target, temp)
+        # (shown, target, temp, a hash of what the target held: None for a new file)
+        self._staged: list[tuple[str, Path, Path, str | None]] = []
         self._made: list[Path] = []  # folders made for new files, removed again on abort
         self._cleaned: set[Path] = set()  # folders whose leftover temp files are gone
 
@@ -66,7 +68,8 @@ class Staging:
             target = write.file.resolve()  # a symlinked page stays a symlink
             status = _checked_target(target, write)
         self.clean([target.parent])  # a crashed run's, before this run adds its own
-        self._staged.append((write.shown, target, _temp_file(target, write, status)))
+        held = None if write.expected is None else _fingerprint(write.expected)
+        self._staged.append((write.shown, target, _temp_file(target, write, status), held))
 
     def clean(self, folders: Iterable[Path]) -> None:
         """Remove the temp files a crashed run left in `folders`, never this run's own."""
@@ -75,7 +78,7 @@ class Staging:
         self._cleaned |= fresh
 
     def abort(self) -> None:
-        for _, _, temp in self._staged:
+        for _, _, temp, _ in self._staged:
             temp.unlink(missing_ok=True)
         for folder in reversed(self._made):
             with contextlib.suppress(OSError):
@@ -83,14 +86,25 @@ class Staging:
         self._staged, self._made = [], []
 
     def commit(self) -> list[str]:
-        """Put every staged page in place; raises RegenError naming what was written before a
-        failure of os.replace (the rest stay old, temp-free)."""
+        """Put every staged page in place, once each is known to hold still what regen read
+        (a page saved since it was staged stops them all: RegenError, nothing written); a
+        failure of os.replace itself raises RegenError naming what was written before it (the
+        rest stay old, temp-free)."""
+        for shown, target, _, held in self._staged:
+            if not _unchanged(target, held):
+                self.abort()
+                raise RegenError.at(
+                    shown,
+                    None,
+                    "changed while regen was running; no page was written",
+                    "run regen again",
+                )
         written: list[str] = []
-        for index, (shown, target, temp) in enumerate(self._staged):
+        for index, (shown, target, temp, _) in enumerate(self._staged):
             try:
                 temp.replace(target)
             except BaseException as exc:  # an OSError, or Ctrl-C
-                for _, _, rest in self._staged[index:]:
+                for _, _, rest, _ in self._staged[index:]:
                     with contextlib.suppress(OSError):
                         rest.unlink()
                 if not isinstance(exc, OSError):
@@ -100,7 +114,7 @@ class Staging:
                 hint = f"pages written before it: {done}"
                 raise RegenError([Problem(shown, None, message, hint)]) from None
             written.append(shown)
-        for folder in {target.parent for _, target, _ in self._staged}:
+        for folder in {target.parent for _, target, _, _ in self._staged}:
             _sync_folder(folder)
         self._staged = []
         return written
@@ -117,6 +131,20 @@ def write_pages(writes: Sequence[PageWrite]) -> list[str]:
         staging.abort()
         raise
     return staging.commit()
+
+
+def _fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _unchanged(target: Path, held: str | None) -> bool:
+    """Whether the target holds what regen read (`held`, a hash), or is still absent (None)."""
+    if held is None:
+        return not target.exists() and not target.is_symlink()
+    try:
+        return _fingerprint(target.read_bytes()) == held
+    except OSError:
+        return False
 
 
 def _checked_target(target: Path, write: PageWrite) -> os.stat_result:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import regen
-from regen.model import Status
+from regen.model import FileChange, Page, Status
 from tests.conftest import TABLE, UUID_A, Repo, region
 
 STALE = region(UUID_A, "old\n")
@@ -172,4 +172,46 @@ def test_a_crashed_runs_temp_files_are_removed_and_the_new_ones_kept(repo: Repo)
     report = regen.update(config=repo.root / "regen.toml", every_region=False)
     assert report.written == ("docs/a.md",)
     assert not leftover.exists()
+    assert not list(repo.root.rglob("*.regen-tmp"))
+
+
+def test_a_page_saved_after_it_was_staged_stops_every_write(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # update writes a page's temp file as soon as it is planned; a save of that page while
+    # later pages are planned is still found, before anything is put in place.
+    from regen.plan import Planner
+
+    repo.write("docs/a.md", STALE)
+    repo.write("docs/b.md", STALE)
+    real = Planner.plan_page
+
+    def save_a_while_planning_b(self: Planner, page: Page) -> FileChange:
+        if page.document.path == "docs/b.md":
+            (repo.root / "docs/a.md").write_text("saved meanwhile\n")
+        return real(self, page)
+
+    monkeypatch.setattr(Planner, "plan_page", save_a_while_planning_b)
+    report = regen.update(config=repo.root / "regen.toml", every_region=False)
+    assert [str(p) for p in report.problems] == [
+        "docs/a.md: changed while regen was running; no page was written (run regen again)"
+    ]
+    assert report.written == ()
+    assert repo.read("docs/a.md") == "saved meanwhile\n"
+    assert repo.read("docs/b.md") == STALE
+    assert not list(repo.root.rglob("*.regen-tmp"))
+
+
+def test_an_interrupt_while_writing_leaves_no_temp_file(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("docs/a.md", STALE)
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("regen.api.lock_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        regen.update(config=repo.root / "regen.toml", every_region=False)
+    assert repo.read("docs/a.md") == STALE
     assert not list(repo.root.rglob("*.regen-tmp"))

@@ -143,3 +143,22 @@ def test_a_corrupt_memo_is_computed_again(repo: Repo, run: Runner) -> None:
     memo.write_text(json.dumps(entry))
     repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
     assert run("check", "--affected", "sources/carriers.csv").code == ExitCode.STALE
+
+
+def test_the_remembered_inputs_are_those_of_the_text_read(repo: Repo) -> None:
+    # A configuration saved between reading it and remembering its inputs (or one a library
+    # caller builds) is never remembered under another text's key.
+    from regen import api
+    from regen.config import load_config
+
+    repo.write("docs/a.md", FRESH)
+    old = load_config(repo.root / "regen.toml")
+    repo.write("regen.toml", repo.read("regen.toml").replace("carriers.csv", "new.csv"))
+    repo.write("sources/new.csv", repo.read("sources/carriers.csv"))
+    api.check(config=old, change=api.change_from_paths(old, [repo.root / "docs/a.md"]))
+    new = load_config(repo.root / "regen.toml")
+    repo.write("sources/new.csv", repo.read("sources/new.csv").replace("Telus", "T"))
+    report = api.check(
+        config=new, change=api.change_from_paths(new, [repo.root / "sources/new.csv"])
+    )
+    assert [change.path for change in report.stale] == ["docs/a.md"]

@@ -208,3 +208,10 @@ def test_many_look_ups_read_the_file_once(tmp_path: Path, monkeypatch: pytest.Mo
         assert reader.recorded(f"docs/{n:03}.md", UUID_1) == H1
     assert len(reads) == 1
     assert reader._text is not None  # read whole once, past the first look-ups
+
+
+def test_a_page_name_with_a_line_separator_of_unicode_reads_back() -> None:
+    entries = {("docs/a\u2028b\x0c.md", UUID_1): H1}
+    lock, problems = parse_lock(LockFile.of(entries).render())
+    assert problems == []
+    assert lock.regions == entries

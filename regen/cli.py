@@ -653,6 +653,12 @@ def new_command(
     type=click.Path(path_type=Path),
     help="Where copies of a region differ, take the one on PAGE (else the most common).",
 )
+@click.option(
+    "--normalize",
+    is_flag=True,
+    help="Also import a table regen would lay out otherwise (|---|, padded cells, other blank "
+    "lines): it is rewritten in regen's layout, and the rewrite printed as a diff.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be imported; write nothing.")
 @_config_option
 @click.pass_obj
@@ -660,6 +666,7 @@ def import_command(
     settings: Settings,
     paths: tuple[Path, ...],
     prefer: tuple[Path, ...],
+    normalize: bool,
     dry_run: bool,
     command_config: Path | None,
 ) -> int:
@@ -676,6 +683,7 @@ def import_command(
         prefer=prefer,
         dry_run=dry_run,
         on_wait=lambda why: _echo(f"regen: {why}", err=True),
+        normalize=normalize,
     )
     if plan.problems:
         return _report_problems(plan.problems, "" if plan.written else NOTHING_WRITTEN)
@@ -695,7 +703,8 @@ def _print_import(plan: ImportPlan, dry_run: bool) -> None:
             _echo(f"  {number + 1}. {', '.join(c.where for c in variant.copies)}{mark}")
     for rewrite in plan.rewritten:
         uuid = rewrite.result.region.uuid
-        _echo(f"{rewrite.copy.where}: {verb('rewrote', 'rewrite')} this copy of {uuid} as taken")
+        how = "in regen's table layout" if rewrite.normalized else "as taken"
+        _echo(f"{rewrite.copy.where}: {verb('rewrote', 'rewrite')} this copy of {uuid} {how}")
         for _, lines in change_diff([rewrite.result]):
             for line in lines:
                 _echo(_coloured(line))

@@ -108,10 +108,12 @@ class Imported:
 
 @dataclass(frozen=True)
 class Rewrite:
-    """A copy rewritten to the variant taken: the region, and its new body."""
+    """A copy rewritten to the variant taken (or, normalised, to regen's own layout of the
+    same table): the region, and its new body."""
 
     copy: Copy
     result: RegionResult
+    normalized: bool = False  # the variant taken itself, laid out anew
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,13 @@ def plan_import(
     prefer: Sequence[str] = (),
     config_created: bool = False,
     only: frozenset[str] | None = None,
+    normalize: bool = False,
 ) -> ImportPlan:
     """What to import from `pages` (scanned already) and the writes that do it. `prefer`
     names pages (relative to the root) whose variant is taken when copies differ; `only`, the
-    uuids to consider (those on the pages named: the others' copies inform the choice)."""
+    uuids to consider (those on the pages named: the others' copies inform the choice).
+    `normalize`: a table whose cells regen reads but whose layout it would write otherwise
+    (`|---|`, padding, other blank lines) is imported, and rewritten in regen's layout."""
     root = config.root.resolve()
     groups: dict[str, list[Copy]] = defaultdict(list)
     for page in pages:
@@ -230,7 +235,7 @@ def plan_import(
     for choice in candidates:
         if choice.kind is RegionKind.GENERATED and choice.uuid not in entries:
             continue  # not a table: left already
-        outcome = _prove(planner, choice)
+        outcome = _prove(planner, choice, normalize)
         if isinstance(outcome, str):
             left.append(Left(choice.uuid, choice.kind, _all(choice), outcome))
             entries.pop(choice.uuid, None)
@@ -314,8 +319,9 @@ def _config_of(config_path: Path, entries: list[str], header: str) -> Config:
     return config_from_text(write.data.decode("utf-8-sig"), config_path)
 
 
-def _prove(planner: Planner, choice: Choice) -> list[Rewrite] | str:
-    """The copies to rewrite when the chosen variant is rebuilt exactly, else why it is not."""
+def _prove(planner: Planner, choice: Choice, normalize: bool = False) -> list[Rewrite] | str:
+    """The copies to rewrite when the chosen variant is rebuilt exactly (or, with `normalize`,
+    at all: then its own copies are rewritten in regen's layout too), else why it is not."""
     copy = choice.chosen.copies[0]
     spec = planner.spec_for(copy.region)
     before = len(planner.problems)
@@ -329,10 +335,11 @@ def _prove(planner: Planner, choice: Choice) -> list[Rewrite] | str:
             body = with_newlines(built.body, other.region.newline)
             if body == other.region.body:
                 continue
-            if variant is choice.chosen:  # the text taken does not come back: not imported
+            taken = variant is choice.chosen
+            if taken and not normalize:  # the text taken does not come back: not imported
                 return _difference(other, body)
             result = RegionResult(other.path, other.region, spec, body, built.inputs)
-            rewritten.append(Rewrite(other, result))
+            rewritten.append(Rewrite(other, result, normalized=taken))
     return rewritten
 
 

@@ -33,11 +33,12 @@ def import_regions(
     dry_run: bool = False,
     registry: Registry | None = None,
     on_wait: Callable[[str], None] | None = None,
+    normalize: bool = False,
 ) -> ImportPlan:
     """Turn the regions no configuration knows into sources and entries (see regen.importer),
     and write them, the configuration and the rewritten drifted copies all together, or
     nothing when any problem was found (they are in the plan) or with `dry_run`. Without any
-    configuration, regen.toml is made in the current folder."""
+    configuration, regen.toml is made in the current folder. `normalize`: see plan_import."""
     created = False
     if config is None:
         try:
@@ -79,7 +80,15 @@ def import_regions(
             if page.file in named_files
             for region in page.document.regions
         )
-        plan = plan_import(conf, pages, registry, prefer=named, config_created=created, only=wanted)
+        plan = plan_import(
+            conf,
+            pages,
+            registry,
+            prefer=named,
+            config_created=created,
+            only=wanted,
+            normalize=normalize,
+        )
         if plan.problems or dry_run:
             return plan
         recorded = read_lock(root)

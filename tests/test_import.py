@@ -387,6 +387,31 @@ def test_regions_it_cannot_rebuild_are_kept_and_reported(repo: Repo, run: Runner
     assert repo.read("docs/left.md") == page
 
 
+def test_normalize_imports_the_tables_regen_would_lay_out_otherwise(
+    repo: Repo, run: Runner
+) -> None:
+    gfm = uid(47)  # the compact GitHub style most hand-written tables have
+    page = "# Left\n\n" + "".join(region(u, text) for u, text in LEFT.items())
+    page += region(gfm, "\n|Model|Modem|\n|---|---|\n|B404|R410|\n\n\n")
+    repo.write("docs/left.md", page)
+    result = run("import", "--normalize")
+    assert result.code == ExitCode.OK, result.err
+    normalized = [uid(41), uid(42), uid(46), gfm]
+    for uuid in normalized:
+        assert f"this copy of {uuid} in regen's table layout" in result.out
+    assert "-|Model|Modem|" in result.out
+    assert "+| Model | Modem |" in result.out
+    text = repo.read("docs/left.md")
+    assert region(gfm, body("| Model | Modem |", "| --- | --- |", "| B404 | R410 |")) in text
+    assert region(uid(41), body("| Padded | Table |", "| :--- | :--- |", "| a | b |")) in text
+    assert region(uid(46), body("| a | b |", "| :---: | :--- |", "| 1 | 2 |")) in text
+    for uuid in (uid(40), uid(43), uid(44), uid(45)):  # no table regen can read: kept
+        assert region(uuid, LEFT[uuid]) in text
+    assert repo.read(f"sources/imported/{gfm}.csv") == "Model,Modem\nB404,R410\n"
+    assert run("check").code == ExitCode.OK
+    assert run("update").out.splitlines()[-1] == "regen: all 8 regions in 1 page up to date"
+
+
 def test_a_uuid_used_by_both_kinds_is_left(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", region(uid(1), TABLES[1]) + blurb(uid(1), "text\n"))
     result = run("import")

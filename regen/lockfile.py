@@ -486,7 +486,11 @@ def record(
 ) -> None:
     """Add what regen.lock should record for a page once it is rebuilt: the entries of every
     region regen builds (not those it keeps as they are), its blurbs' masters, and in
-    `unsure` the regions not fresh (whose entry can only be checked by rebuilding them)."""
+    `unsure` the regions not fresh (whose entry can only be checked by rebuilding them).
+    A page whose name holds a line break (legal on Linux) cannot have a line: it gets none,
+    and its regions count as having no entry, as on a first run."""
+    if "\n" in change.path or "\r" in change.path:
+        return
     found: dict[str, str] = {}
     outdated: set[str] = set()
     for result in change.results:

@@ -496,3 +496,11 @@ def test_a_stale_region_is_not_a_lock_behind(written: Repo, run: Runner) -> None
     written.write(LOCK_FILE, text.replace(line, line[:-16] + "0" * 16))
     for args in ((), ("docs/a.md",)):
         assert "regen.lock: does not record" in run("check", "-q", *args).out
+
+
+def test_a_page_whose_name_holds_a_line_break_gets_no_lock_line(written: Repo, run: Runner) -> None:
+    written.write("docs/odd\nname.md", page(blurb(UUID_BLURB, "old\n")))
+    assert run("update", "-q").code == ExitCode.OK
+    assert blurb(UUID_BLURB, BLURB) in written.read("docs/odd\nname.md")
+    assert "odd" not in written.read(LOCK_FILE)
+    assert run("check").code == ExitCode.OK

@@ -398,24 +398,35 @@ def adopt(
     root = conf.root.resolve()
     with run_lock(conf.root, on_wait=on_wait):
         try:
-            master = master_from_copy(conf, root, read_page(root, _named(root, page)), line)
+            file = named_page(root, page)
+            master = master_from_copy(conf, root, read_page(root, file), line)
         except RegenError as exc:
             return Report((), exc.problems, root=root)
+        adopted = f"{relative(root, file)}:{line}"
         sources = SourceCache(root)
         sources.give(master.master, master.text)
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
         report = _check(conf, registry, (), None, False, sources, master.uuid, False)
         # Not complete: the other regions were left unbuilt, their entries as they were.
         extra = [master.write] if master.write else []
-        return _write(replace(report, complete=False), Policy(force=force), Staging(), extra)
+        policy = Policy(force=force, adopted=adopted)
+        return _write(replace(report, complete=False), policy, Staging(), extra)
 
 
-def _named(root: Path, page: PathLike) -> Path:
+def named_page(root: Path, page: PathLike) -> Path:
     """A page named on the command line: from the current folder, or else from the root (as
-    regen prints paths)."""
+    regen prints paths). Raises RegenError for one outside the repository, by its path or a
+    symlink."""
     here = Path(os.path.normpath(Path.cwd() / page))
     there = Path(os.path.normpath(root / page))
-    return here if here.exists() or not there.exists() else there
+    file = here if here.exists() or not there.exists() else there
+    try:
+        inside = file.is_relative_to(root) and file.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if not inside:
+        raise RegenError.at(str(page), None, "outside the repository", f"name a page below {root}")
+    return file
 
 
 def update_text(

@@ -402,6 +402,8 @@ def adopt_command(
     )
     code = _print_update(report, quiet=quiet, verbose=verbose, summary=False)
     if code == ExitCode.OK and not quiet:
+        if report.root is not None:  # shown from the configuration's folder, as every path
+            where = f"{relative(report.root, api.named_page(report.root, page))}:{number}"
         master = [other for other in report.also_written if other != LOCK_FILE]
         if master:
             copies = _plural(len(report.written), "page")
@@ -495,9 +497,11 @@ def check_command(
         return code
     if stale:
         also = f", {edited} of them edited by hand," if edited else ""
+        blurbs = any(r.status.edited and r.region.kind is RegionKind.BLURB for r in report.results)
+        then = "; an edited blurb needs 'regen adopt' or --force" if blurbs else ""
         _echo(
             f"regen: {stale} of {_plural(regions, 'region')} stale{also} in "
-            f"{_plural(len(report.stale), 'page')} (run 'regen update')"
+            f"{_plural(len(report.stale), 'page')} (run 'regen update'{then})"
         )
     else:
         _echo(

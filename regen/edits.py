@@ -19,6 +19,7 @@ class Policy:
 
     keep_edited: bool = False  # refuse to rebuild an edited generated region
     force: bool = False  # overwrite an edited blurb copy with its master
+    adopted: str | None = None  # page:line of the copy `regen adopt` makes the master
 
 
 def edit_problems(results: Iterable[RegionResult], policy: Policy) -> Iterator[Problem]:
@@ -39,14 +40,23 @@ def edit_problems(results: Iterable[RegionResult], policy: Policy) -> Iterator[P
             )
     for uuid, edited in copies.items():
         first = f"{edited[0].path}:{edited[0].region.line}"
+        if policy.adopted is not None:  # another copy than the one adopted, edited otherwise
+            for result in edited:
+                yield Problem(
+                    result.path,
+                    result.region.line,
+                    f"blurb {uuid} was edited here too, otherwise than the copy adopted",
+                    f"regen adopt {policy.adopted} --force overwrites this edit with it",
+                )
+            continue
         if len({digest(r.region.body) for r in edited}) > 1:
             places = ", ".join(f"{r.path}:{r.region.line}" for r in edited)
             yield Problem(
                 edited[0].path,
                 edited[0].region.line,
                 f"blurb {uuid} was edited differently in {places}",
-                f"keep one edit: regen adopt {first} makes that copy the master and spreads "
-                "it; regen update --force overwrites them all with the master",
+                f"keep one edit: regen adopt {first} --force makes that copy the master and "
+                "overwrites the others; regen update --force overwrites them all with the master",
             )
             continue
         for result in edited:

@@ -92,10 +92,10 @@ def staged_deletions(root: Path) -> set[str]:
     return {n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
 
 
-def file_versions(root: Path, path: str, refs: Iterable[str]) -> list[str]:
+def file_versions(root: Path, path: str, refs: Iterable[str]) -> dict[str, str]:
     """The texts of `path` (relative to the root) at each of `refs` that has it; none outside
     a git repository, for a ref that does not exist, or a file it does not hold."""
-    texts: list[str] = []
+    texts: dict[str, str] = {}
     for ref in refs:
         try:
             done = subprocess.run(
@@ -106,7 +106,7 @@ def file_versions(root: Path, path: str, refs: Iterable[str]) -> list[str]:
         except OSError:
             return texts
         if done.returncode == 0:
-            texts.append(done.stdout.decode("utf-8", "replace"))
+            texts[ref] = done.stdout.decode("utf-8", "replace")
     return texts
 
 

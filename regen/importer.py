@@ -36,6 +36,7 @@ NEW_CONFIG_HEADER = """\
 # (Configuration). Pages are every .md file below this folder: narrow `pages` if need be.
 
 pages = ["**/*.md"]
+exclude = ["sources/**"]  # the sources folder holds .md files too: the blurbs' masters
 """
 KEEP_HINT = (
     'its entry says generator = "keep"; give it a generator and sources to have regen build it'
@@ -355,7 +356,7 @@ def _difference(copy: Copy, built: str) -> str:
     for (index, line), expected in zip(written, wanted, strict=False):
         if line != expected:
             number = copy.region.body_line + index
-            return f"regen writes line {number} as '{_short(expected)}'"
+            return f"line {number} reads '{_short(line)}', where regen writes '{_short(expected)}'"
     if len(written) != len(wanted):
         return "regen builds it with other lines"
     return "regen writes one empty line before the table and two after it, and it has not"

@@ -258,6 +258,7 @@ class LockReader:
         self._full: LockFile | None = None
         self._pages: dict[str, dict[str, str]] = {}
         self._earlier: dict[tuple[str, str], set[str]] | None = None
+        self._head: dict[tuple[str, str], str] = {}
         self._by_page: dict[str, dict[str, str]] | None = None
         self._conflicted: bool | None = None  # whether the file holds a merge conflict
         self._take(text, data)
@@ -352,12 +353,23 @@ class LockReader:
         """Whether regen wrote this body there before, as the lock in git's HEAD, its parents
         or a merge in progress says: a page restored to an older version, or taken from the
         other side of a merge, holds what regen wrote, not a hand edit."""
+        return body_digest in self._read_earlier()[0].get((page, uuid), ())
+
+    def recorded_in_head(self, page: str, uuid: str) -> str | None:
+        """The entry git's HEAD records, for a region the lock here does not (a lock deleted,
+        or not merged yet): a hand edit is still told from a stale region."""
+        return self._read_earlier()[1].get((page, uuid))
+
+    def _read_earlier(self) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], str]]:
         if self._earlier is None:
-            self._earlier = {}
-            for text in _earlier_texts(self.root):
-                for key, value in parse_lock(text)[0].regions.items():
+            self._earlier, self._head = {}, {}
+            for ref, text in _earlier_texts(self.root).items():
+                regions = parse_lock(text)[0].regions
+                for key, value in regions.items():
                     self._earlier.setdefault(key, set()).add(value)
-        return body_digest in self._earlier.get((page, uuid), ())
+                if ref == "HEAD":
+                    self._head = regions
+        return self._earlier, self._head
 
     @property
     def problems(self) -> list[Problem]:
@@ -462,10 +474,10 @@ def _by_page(regions: Mapping[tuple[str, str], str]) -> dict[str, dict[str, str]
     return pages
 
 
-def _earlier_texts(root: Path | None) -> list[str]:
+def _earlier_texts(root: Path | None) -> dict[str, str]:
     """regen.lock as HEAD, HEAD's parents and a merge in progress (MERGE_HEAD) hold it."""
     if root is None:
-        return []
+        return {}
     from regen.git import file_versions  # here: only a region that looks edited needs git
 
     return file_versions(root, LOCK_FILE, ("HEAD", "HEAD^1", "HEAD^2", "MERGE_HEAD"))

@@ -203,7 +203,10 @@ class Planner:
             written = built.digest if built else None
             # The lock matters only to a region that differs: a fresh one never reads it.
             outdated = new_body is not None and new_body != region.body
-            recorded = self.lock.recorded(path, region.uuid) if outdated else None
+            recorded = None
+            if outdated:  # (the lock deleted or not merged: what HEAD recorded)
+                recorded = self.lock.recorded(path, region.uuid)
+                recorded = recorded or self.lock.recorded_in_head(path, region.uuid)
             edited = recorded is not None and self._edited(path, region, recorded)
             results.append(
                 RegionResult(path, region, spec, new_body, inputs, written, recorded, edited)

@@ -189,8 +189,8 @@ def test_copies_edited_differently_are_listed_together(written: Repo, run: Runne
     assert result.code == ExitCode.INPUT_ERROR
     assert result.err.splitlines()[0] == (
         f"docs/b.md:3: blurb {UUID_BLURB} was edited differently in docs/b.md:3, docs/c.md:3 "
-        "(keep one edit: regen adopt docs/b.md:3 makes that copy the master and spreads it; "
-        "regen update --force overwrites them all with the master)"
+        "(keep one edit: regen adopt docs/b.md:3 --force makes that copy the master and "
+        "overwrites the others; regen update --force overwrites them all with the master)"
     )
     assert written.snapshot() == before
 
@@ -221,7 +221,10 @@ def test_adopt_refuses_over_another_edit_unless_forced(written: Repo, run: Runne
     before = written.snapshot()
     result = run("adopt", "docs/b.md:3")
     assert result.code == ExitCode.INPUT_ERROR
-    assert f"docs/c.md:3: blurb {UUID_BLURB} was edited here" in result.err
+    assert result.err.splitlines()[0] == (
+        f"docs/c.md:3: blurb {UUID_BLURB} was edited here too, otherwise than the copy adopted "
+        "(regen adopt docs/b.md:3 --force overwrites this edit with it)"
+    )
     assert written.snapshot() == before
     forced = run("adopt", "--force", "docs/b.md:3")
     assert forced.code == ExitCode.OK
@@ -504,3 +507,29 @@ def test_a_page_whose_name_holds_a_line_break_gets_no_lock_line(written: Repo, r
     assert blurb(UUID_BLURB, BLURB) in written.read("docs/odd\nname.md")
     assert "odd" not in written.read(LOCK_FILE)
     assert run("check").code == ExitCode.OK
+
+
+def test_adopt_refuses_a_page_outside_the_repository(
+    written: Repo, run: Runner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "o.md"
+    outside.write_text(page(blurb(UUID_BLURB, "OUTSIDE TEXT\n")))
+    (written.root / "docs/link.md").symlink_to(outside)
+    before = written.snapshot()
+    for where in (f"{outside}:3", "docs/link.md:3", "../x.md:1"):
+        result = run("adopt", where)
+        assert result.code == ExitCode.INPUT_ERROR, where
+        assert "outside the repository" in result.err
+    assert written.snapshot() == before
+
+
+def test_a_deleted_lock_still_tells_a_blurb_edit_by_git(written: Repo, run: Runner) -> None:
+    git_init(written.root)
+    git(written.root, "add", "-A")
+    git(written.root, "commit", "-qm", "docs")
+    (written.root / LOCK_FILE).unlink()
+    edit(written, "docs/b.md", BLURB, EDITED_BLURB)
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert f"blurb {UUID_BLURB} was edited here since regen last spread it" in result.err
+    assert EDITED_BLURB in written.read("docs/b.md")

@@ -357,16 +357,16 @@ def test_regions_it_cannot_rebuild_are_kept_and_reported(repo: Repo, run: Runner
     )
     reasons = [
         f"docs/left.md:3: region {uid(40)} kept as it is: it holds no table",
-        f"docs/left.md:6: region {uid(41)} kept as it is: regen writes line 8 as "
-        "'| Padded | Table |'",
+        f"docs/left.md:6: region {uid(41)} kept as it is: line 8 reads '| Padded | Table  |', "
+        "where regen writes '| Padded | Table |'",
         f"docs/left.md:14: region {uid(42)} kept as it is: regen writes one empty line "
         "before the table and two after it, and it has not",
         f"docs/left.md:19: region {uid(43)} kept as it is: it holds text besides its table",
         f"docs/left.md:27: region {uid(44)} kept as it is: its table has no rows, and regen "
         "never writes an empty table",
         f"docs/left.md:34: region {uid(45)} kept as it is: it is empty",
-        f"docs/left.md:36: region {uid(46)} kept as it is: regen writes line 39 as "
-        "'| :---: | :--- |'",
+        f"docs/left.md:36: region {uid(46)} kept as it is: line 39 reads '| :-: | :--- |', "
+        "where regen writes '| :---: | :--- |'",
     ]
     assert [line for line in result.out.splitlines() if "kept as it is" in line] == [
         reason + hint for reason in reasons
@@ -379,7 +379,7 @@ def test_regions_it_cannot_rebuild_are_kept_and_reported(repo: Repo, run: Runner
     assert repo.read("docs/left.md") == page
     regions = tomllib.loads(repo.read("regen.toml"))["regions"]
     assert {u: regions[u] for u in LEFT} == {u: {"generator": "keep"} for u in LEFT}
-    assert "# Kept as it is by regen import (docs/left.md:6): regen writes line 8" in (
+    assert "# Kept as it is by regen import (docs/left.md:6): line 8 reads" in (
         repo.read("regen.toml")
     )
     assert sorted(p.name for p in (repo.root / "sources/imported").iterdir()) == [f"{uid(1)}.csv"]
@@ -515,8 +515,11 @@ def test_blurbs_alone_make_a_configuration_too(
     monkeypatch.chdir(tmp_path)
     assert regen.cli.main(["import"]) == 0
     assert "regen: created regen.toml with 0 entries" in capsys.readouterr().out
-    assert (tmp_path / "regen.toml").read_text().endswith('pages = ["**/*.md"]\n')
+    config = tomllib.loads((tmp_path / "regen.toml").read_text())
+    assert config == {"pages": ["**/*.md"], "exclude": ["sources/**"]}
     assert regen.cli.main(["check"]) == 0
+    # The blurb's master is no page: one page, one region.
+    assert capsys.readouterr().out.endswith("regen: all 1 region in 1 page up to date\n")
 
 
 def test_nothing_to_import_makes_no_configuration(

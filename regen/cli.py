@@ -3,6 +3,7 @@ codes, and the one place that catches broadly."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -39,10 +40,25 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+class _OutputClosed(Exception):
+    """The reader of the output went away (`regen list | head`). Not an OSError, which click
+    would turn into exit code 1: that means "stale" here."""
+
+
 def _echo(text: str = "", *, err: bool = False) -> None:
     # NO_COLOR (https://no-color.org) wins over a terminal; elsewhere click drops the colour
     # when the output is not a terminal.
-    click.echo(text, err=err, color=False if os.environ.get("NO_COLOR") else None)
+    try:
+        click.echo(text, err=err, color=False if os.environ.get("NO_COLOR") else None)
+    except BrokenPipeError:
+        raise _OutputClosed from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's last flush at exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # captured in tests
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _report_problems(problems: Sequence[Problem], tail: str = "") -> int:
@@ -894,6 +910,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, click.exceptions.Abort):
         _echo("regen: interrupted", err=True)
         return ExitCode.INTERRUPTED
+    except _OutputClosed:
+        _silence_stdout()
+        return ExitCode.OUTPUT_CLOSED
     except RegenError as exc:
         if debug:
             traceback.print_exc()

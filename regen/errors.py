@@ -16,6 +16,7 @@ class ExitCode(enum.IntEnum):
     INPUT_ERROR = 3
     INTERNAL_ERROR = 4
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a command a pipe cut off
 
 
 @dataclass(frozen=True)

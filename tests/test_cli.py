@@ -470,3 +470,21 @@ def test_fail_on_change_says_what_to_do(repo: Repo, run: Runner) -> None:
     assert result.err == (
         "regen: pages and regen.lock were rewritten; review them, git add them, and commit again\n"
     )
+
+
+def test_output_cut_off_by_a_closed_pipe_is_exit_141_without_a_traceback(repo: Repo) -> None:
+    # More than a pipe holds, so that regen is still writing when its reader stops.
+    repo.write("docs/many.md", "".join(blurb(UUID_BLURB, BLURB) for _ in range(3000)))
+    with subprocess.Popen(
+        [sys.executable, "-m", "regen", "list"],
+        cwd=repo.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.readline().startswith(b"docs/many.md:1\tblurb")
+        process.stdout.close()  # as `| head -1` does
+        err = process.stderr.read()
+        code = process.wait()
+    assert (code, err) == (ExitCode.OUTPUT_CLOSED, b"")

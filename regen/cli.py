@@ -4,6 +4,7 @@ codes, and the one place that catches broadly."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import click
 
@@ -136,9 +137,39 @@ def _selection(command: F) -> F:
             "the pages they affect. This is what the pre-commit hooks run.",
         ),
     ]
+
+    @functools.wraps(command)
+    def gathered(
+        *args: Any,
+        command_config: Path | None,
+        command_no_cache: bool,
+        paths: tuple[Path, ...],
+        changed: bool,
+        staged: bool,
+        since: str | None,
+        affected: bool,
+        **kwargs: Any,
+    ) -> Any:
+        picked = _Picked(command_config, command_no_cache, paths, changed, staged, since, affected)
+        return command(*args, picked=picked, **kwargs)
+
+    wrapped: Any = gathered
     for option in reversed(options):
-        command = option(command)
-    return _no_cache_option(_config_option(command))
+        wrapped = option(wrapped)
+    return cast(F, _no_cache_option(_config_option(wrapped)))
+
+
+@dataclass(frozen=True)
+class _Picked:
+    """The page-selecting options of update, check and list, as given after the command."""
+
+    config: Path | None
+    no_cache: bool
+    paths: tuple[Path, ...]
+    changed: bool
+    staged: bool
+    since: str | None
+    affected: bool
 
 
 class _Selection(NamedTuple):
@@ -148,20 +179,13 @@ class _Selection(NamedTuple):
     cache: bool
 
 
-def _selection_of(
-    settings: Settings,
-    command_config: Path | None,
-    command_no_cache: bool,
-    paths: tuple[Path, ...],
-    changed: bool,
-    staged: bool,
-    since: str | None,
-    affected: bool,
-) -> _Selection:
+def _selection_of(settings: Settings, picked: _Picked) -> _Selection:
     """The pages named, the change that selects pages, the configuration and whether to use
     the cache: the options given before the command and after it, merged."""
-    config_file = command_config or settings.config
-    cache = settings.cache and not command_no_cache
+    config_file = picked.config or settings.config
+    cache = settings.cache and not picked.no_cache
+    paths, changed, staged = picked.paths, picked.changed, picked.staged
+    since, affected = picked.since, picked.affected
     chosen = [
         name
         for name, on in [
@@ -250,23 +274,11 @@ def _one_verbosity(quiet: bool, verbose: bool) -> None:
         raise click.UsageError("--quiet and --verbose exclude each other")
 
 
-def _checked(
-    settings: Settings,
-    command_config: Path | None,
-    command_no_cache: bool,
-    paths: tuple[Path, ...],
-    changed: bool,
-    staged: bool,
-    since: str | None,
-    affected: bool,
-    every_region: bool = True,
-) -> api.Report:
+def _checked(settings: Settings, picked: _Picked, every_region: bool = True) -> api.Report:
     """What check and list report; a problem in choosing the pages is in the report too, so
     that it comes out in the format asked for (JSON, annotations)."""
     try:
-        chosen = _selection_of(
-            settings, command_config, command_no_cache, paths, changed, staged, since, affected
-        )
+        chosen = _selection_of(settings, picked)
     except RegenError as exc:
         return api.Report((), exc.problems)
     return api.check(
@@ -300,13 +312,7 @@ def _checked(
 @click.pass_obj
 def update_command(
     settings: Settings,
-    command_config: Path | None = None,
-    command_no_cache: bool = False,
-    paths: tuple[Path, ...] = (),
-    changed: bool = False,
-    staged: bool = False,
-    since: str | None = None,
-    affected: bool = False,
+    picked: _Picked,
     fail_on_change: bool = False,
     keep_edited: bool = False,
     force: bool = False,
@@ -320,9 +326,7 @@ def update_command(
     Nothing is written when any problem is found.
     """
     _one_verbosity(quiet, verbose)
-    chosen = _selection_of(
-        settings, command_config, command_no_cache, paths, changed, staged, since, affected
-    )
+    chosen = _selection_of(settings, picked)
     report = api.update(
         chosen.paths,
         config=chosen.config,
@@ -443,13 +447,7 @@ def adopt_command(
 @click.pass_obj
 def check_command(
     settings: Settings,
-    command_config: Path | None,
-    command_no_cache: bool,
-    paths: tuple[Path, ...],
-    changed: bool,
-    staged: bool,
-    since: str | None,
-    affected: bool,
+    picked: _Picked,
     output: str,
     quiet: bool,
     verbose: bool,
@@ -457,17 +455,7 @@ def check_command(
     """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
     _one_verbosity(quiet, verbose)
     every_region = verbose or output == "json"  # else only what is stale is kept
-    report = _checked(
-        settings,
-        command_config,
-        command_no_cache,
-        paths,
-        changed,
-        staged,
-        since,
-        affected,
-        every_region,
-    )
+    report = _checked(settings, picked, every_region)
     stale = report.count(Status.STALE, Status.EDITED, Status.EDITED_STALE)
     edited = report.count(Status.EDITED, Status.EDITED_STALE)
     behind = report.lock_outdated
@@ -542,20 +530,12 @@ LOCK_BEHIND = (
 @click.pass_obj
 def list_command(
     settings: Settings,
-    command_config: Path | None,
-    command_no_cache: bool,
-    paths: tuple[Path, ...],
-    changed: bool,
-    staged: bool,
-    since: str | None,
-    affected: bool,
+    picked: _Picked,
     as_json: bool,
 ) -> int:
     """List every region: where, kind, uuid, generator, configuration entry, sources and
     status."""
-    report = _checked(
-        settings, command_config, command_no_cache, paths, changed, staged, since, affected
-    )
+    report = _checked(settings, picked)
     rows = [_region_json(r) for r in report.results]
     if as_json:
         document = {"regions": rows, "problems": [_problem_json(p) for p in report.problems]}

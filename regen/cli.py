@@ -452,7 +452,8 @@ def check_command(
     quiet: bool,
     verbose: bool,
 ) -> int:
-    """Exit 1 and print a diff for each stale region in PATHS; write nothing."""
+    """Exit 1 and print a diff for each region in PATHS that is stale or edited by hand (or
+    when regen.lock does not record what the pages hold); write nothing."""
     _one_verbosity(quiet, verbose)
     every_region = verbose or output == "json"  # else only what is stale is kept
     report = _checked(settings, picked, every_region)
@@ -622,11 +623,7 @@ def new_command(
         check_entry(entry, root / config.file, region.uuid)
         writes.append(entry)
     if page is not None and after_line is not None:
-        target = Path(os.path.normpath(Path.cwd() / page))
-        if not target.resolve().is_relative_to(root):
-            raise RegenError.at(
-                str(page), None, "outside the repository", f"name a page below {root}"
-            )
+        target = api.named_page(root, page)
         writes.append(with_markers(target, relative(root, target), after_line, region))
     with run_lock(root):
         write_pages(writes)  # the entry and the page together, or neither

@@ -1,5 +1,5 @@
 """A cache of built region bodies, in `.regen-cache/` at the root, so that a run whose inputs
-did not change reads no source with pandas (nor imports it).
+did not change reads no source and builds nothing.
 
 An entry is keyed by a hash of everything the body depends on: regen's version, the
 generator and its options, and the bytes of every input file. A changed input makes a new key;

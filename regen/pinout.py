@@ -10,13 +10,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
-from regen.sources import record_line, require_columns, rows_of
-
-if TYPE_CHECKING:
-    import pandas as pd
+from regen.sources import SourceTable, record_line, require_columns, rows_of
 
 REQUIRED_COLUMNS = ("num", "name", "alt_name", "same_as")
 # Capabilities the sources answer with Yes, No or nothing (see sources/pins/README.md).
@@ -49,18 +45,18 @@ class Pin:
         return f"{self.name} / {self.alt}" if self.alt else self.name
 
 
-def read_pins(frame: pd.DataFrame, path: str, columns: Iterable[str] = ()) -> tuple[Pin, ...]:
+def read_pins(frame: SourceTable, path: str, columns: Iterable[str] = ()) -> tuple[Pin, ...]:
     """The device's pins in number order, contacts folded into the pin they belong to.
     `columns` are the ones the caller will show, besides those every pin source has."""
     needed = tuple(dict.fromkeys((*REQUIRED_COLUMNS, *columns)))
     require_columns(frame, path, needed, "a pin source")
     if frame.empty:
-        raise RegenError.at(path, frame.attrs.get("header_line", 1), "no pins", "add a row a pin")
+        raise RegenError.at(path, frame.header_line, "no pins", "add a row a pin")
     problems: list[Problem] = []
     rows: dict[int, tuple[dict[str, str], int | None]] = {}
     for index, record in rows_of(frame):
         line = record_line(frame, index)
-        values = {str(c): str(record[c]).strip() for c in frame.columns}
+        values = {column: cell.strip() for column, cell in record.items()}
         problems.extend(_check_row(values, path, line))
         number = _number(values["num"])
         if number is None:

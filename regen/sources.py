@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from regen.errors import Problem, RegenError
 from regen.textfile import decode
 
-if TYPE_CHECKING:  # pandas costs ~0.35 s to import: only the code paths that build tables pay it
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import: only a plugin that asks for a frame pays it
     import pandas as pd
 
 
@@ -36,20 +36,64 @@ def yes_no(cell: str) -> bool | None:
 YES_NO_HINT = "write yes or no; true/false, 1/0 and an empty cell work too"
 
 
-def record_line(frame: pd.DataFrame, index: object) -> int | None:
+class SourceTable:
+    """A source read as text: its columns, and each record's cells in that order.
+
+    The built-in generators filter, sort and read these rows in Python: on tables of this size
+    that is many times faster than pandas' own operations, and a run that builds regions never
+    pays pandas' import (about 0.3 s, four times the cost of reading 3,000 pages). A plugin
+    that wants a DataFrame asks for `frame()`."""
+
+    __slots__ = ("_positions", "columns", "header_line", "lines", "rows")
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        rows: list[tuple[str, ...]],
+        lines: Sequence[int] = (),
+        header_line: int = 1,
+    ) -> None:
+        self.columns = tuple(columns)
+        self.rows = rows
+        self.lines = lines  # the line each record starts on (CSV); empty for JSON
+        self.header_line = header_line
+        self._positions = {name: number for number, name in enumerate(self.columns)}
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    def position(self, column: str) -> int:
+        return self._positions[column]
+
+    def column(self, name: str) -> list[str]:
+        at = self._positions[name]
+        return [row[at] for row in self.rows]
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame of strings, `lines` and `header_line` in its attrs."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows, columns=list(self.columns), dtype=object)
+        frame.attrs["lines"] = list(self.lines)
+        frame.attrs["header_line"] = self.header_line
+        return frame
+
+
+def record_line(table: SourceTable, index: object) -> int | None:
     """The line a record of a CSV source starts on; None in a JSON source."""
-    lines: Sequence[int] = frame.attrs.get("lines", [])
+    lines = table.lines
     return lines[index] if isinstance(index, int) and index < len(lines) else None
 
 
-def require_columns(frame: pd.DataFrame, path: str, columns: Sequence[str], what: str) -> None:
+def require_columns(table: SourceTable, path: str, columns: Sequence[str], what: str) -> None:
     """Raise, at the header, when the source lacks any of `columns`."""
-    known = {str(c) for c in frame.columns}
+    known = set(table.columns)
     missing = [c for c in columns if c not in known]
     if missing:
         raise RegenError.at(
             path,
-            frame.attrs.get("header_line", 1),
+            table.header_line,
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
             f"{what} needs the columns {', '.join(columns)}",
         )
@@ -68,22 +112,20 @@ class SourceNotFound(RegenError):
 Record = tuple[Any, ...]  # its index in the source, then its cells
 
 
-def rows_of(frame: pd.DataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """Each record's index and its cells by column: what iterrows gives, without making a
-    Series of every row (twenty times the cost)."""
-    columns = [str(name) for name in frame.columns]
-    for index, *cells in frame.itertuples(index=True, name=None):
+def rows_of(table: SourceTable) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each record's index and its cells by column."""
+    columns = table.columns
+    for index, cells in enumerate(table.rows):
         yield index, dict(zip(columns, cells, strict=True))
 
 
 class Records:
-    """A source's records as tuples, and where each column is in them: what generators that
-    filter, sort and read rows work on (pandas' own operations, one at a time, cost many
-    times more on tables of this size)."""
+    """A source's records as tuples led by their index (for errors), and where each column is
+    in them: what generators that filter, sort and read rows work on."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.rows: list[Record] = list(frame.itertuples(index=True, name=None))
-        self._at = {str(name): number + 1 for number, name in enumerate(frame.columns)}
+    def __init__(self, table: SourceTable) -> None:
+        self.rows: list[Record] = [(index, *cells) for index, cells in enumerate(table.rows)]
+        self._at = {name: number + 1 for number, name in enumerate(table.columns)}
 
     def at(self, column: str) -> int:
         return self._at[column]
@@ -95,7 +137,7 @@ class SourceCache:
 
     root: Path
     _texts: dict[str, str] = field(default_factory=dict)
-    _tables: dict[SourceKey, pd.DataFrame] = field(default_factory=dict)
+    _tables: dict[SourceKey, SourceTable] = field(default_factory=dict)
     _failures: dict[SourceKey | str, RegenError] = field(default_factory=dict)
     _records: dict[SourceKey, Records] = field(default_factory=dict)
 
@@ -134,7 +176,7 @@ class SourceCache:
             self._records[key] = Records(self.table(key))
         return self._records[key]
 
-    def table(self, key: SourceKey) -> pd.DataFrame:
+    def table(self, key: SourceKey) -> SourceTable:
         if key in self._failures:
             raise self._failures[key]
         if key not in self._tables:
@@ -162,7 +204,7 @@ def _read(root: Path, path: str) -> str:
     return decode(data, path).text
 
 
-def parse_source(text: str, key: SourceKey) -> pd.DataFrame:
+def parse_source(text: str, key: SourceKey) -> SourceTable:
     """A source's text as a table, by the file's extension."""
     suffix = PurePosixPath(key.path).suffix.lower()
     if suffix == ".csv":
@@ -184,16 +226,14 @@ def parse_source(text: str, key: SourceKey) -> pd.DataFrame:
     )
 
 
-def parse_csv(text: str, path: str) -> pd.DataFrame:
+def parse_csv(text: str, path: str) -> SourceTable:
     """A CSV text as a table of strings.
 
     The stdlib reader tokenises: unlike pandas' reader it reports ragged rows instead of padding
-    them with empty cells, and it knows the line of each record. pandas then holds the table.
+    them with empty cells, and it knows the line of each record.
     """
-    import pandas as pd
-
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[list[str]] = []
+    rows: list[tuple[str, ...]] = []
     lines: list[int] = []  # the line each record starts on, for errors about its cells
     problems: list[Problem] = []
     header: list[str] | None = None
@@ -216,7 +256,7 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
                     )
                 )
             else:
-                rows.append(record)
+                rows.append(tuple(record))
                 lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -227,10 +267,7 @@ def parse_csv(text: str, path: str) -> pd.DataFrame:
         raise RegenError.at(path, 1, "empty CSV file", "add a header row naming the columns")
     if problems:
         raise RegenError(problems)
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame.attrs["lines"] = lines
-    frame.attrs["header_line"] = header_line
-    return frame
+    return SourceTable(header, rows, lines, header_line)
 
 
 def _fields(count: int) -> str:
@@ -252,10 +289,8 @@ def _check_header(header: Sequence[str], path: str, line: int) -> None:
         seen.add(name)
 
 
-def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.DataFrame:
+def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> SourceTable:
     """A JSON list of records (objects), found at `records_path` in the document."""
-    import pandas as pd
-
     try:
         # Numbers stay as written ("1.50" is not "1.5"): sources are text, as in CSV.
         document = json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant)
@@ -296,8 +331,8 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> pd.Dat
     columns: dict[str, None] = {}
     for item in flat:
         columns.update(dict.fromkeys(item))
-    rows = [[item.get(column, "") for column in columns] for item in flat]
-    return pd.DataFrame(rows, columns=list(columns), dtype=object)
+    rows = [tuple(item.get(column, "") for column in columns) for item in flat]
+    return SourceTable(list(columns), rows)
 
 
 def _reject_constant(name: str) -> Any:

@@ -27,6 +27,22 @@ class Shout:
         return Job((), lambda: text.upper() + "\\n")
 
 
+class Count:
+    summary = "how many rows of a source hold a value, counted by pandas"
+
+    def prepare(self, context):
+        node = context.options.get("source")
+        key = context.source_key(node)
+
+        def build():
+            frame = context.frame(key, node)
+            column = context.options.get("column").string()
+            value = context.options.get("value").string()
+            return f"{int((frame[column] == value).sum())} of {len(frame)}\\n"
+
+        return Job((key.path,), build)
+
+
 class NotAGenerator:
     pass
 
@@ -72,6 +88,31 @@ def test_plugin_is_found_and_used(plugin_dist: Path, tmp_path: Path) -> None:
     page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
     assert update_text(page, config=config, registry=registry) == (
         f"<!-- BEGIN shared-blurb {uuid} -->\nHELLO\n<!-- END shared-blurb -->\n"
+    )
+
+
+def test_a_plugin_may_read_a_source_as_a_pandas_frame(plugin_dist: Path, tmp_path: Path) -> None:
+    (plugin_dist / "entry_points.txt").write_text("[regen.generators]\ncount = regen_shout:Count\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "skus.csv").write_text("sku,region\nB404,NA\nB524,EMEA\nB402,NA\n")
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    config = parse_config(
+        {
+            "regions": {
+                uuid: {
+                    "generator": "count",
+                    "source": "skus.csv",
+                    "column": "region",
+                    "value": "NA",
+                }
+            }
+        },
+        root=tmp_path,
+        file="regen.toml",
+    )
+    page = f"<!-- BEGIN shared-blurb {uuid} -->\n<!-- END shared-blurb -->\n"
+    assert update_text(page, config=config, registry=default_registry()) == (
+        f"<!-- BEGIN shared-blurb {uuid} -->\n2 of 3\n<!-- END shared-blurb -->\n"
     )
 
 

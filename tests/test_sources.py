@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import regen.sources
@@ -13,6 +12,7 @@ from regen.sources import (
     SourceCache,
     SourceKey,
     SourceNotFound,
+    SourceTable,
     parse_csv,
     parse_json,
     parse_source,
@@ -22,12 +22,12 @@ HINT_FIELDS = "add or remove fields, or quote values that hold a comma"
 HINT_QUOTING = "check the quoting of the record on this line"
 
 
-def rows(frame: pd.DataFrame) -> list[list[str]]:
-    return [[str(cell) for cell in row] for row in frame.itertuples(index=False)]
+def rows(table: SourceTable) -> list[list[str]]:
+    return [list(row) for row in table.rows]
 
 
-def columns(frame: pd.DataFrame) -> list[str]:
-    return [str(column) for column in frame.columns]
+def columns(table: SourceTable) -> list[str]:
+    return list(table.columns)
 
 
 def problems_of(error: RegenError) -> list[str]:
@@ -78,7 +78,18 @@ def test_csv_cells_are_kept_as_text() -> None:
     frame = parse_csv("code,price,flag,model\n01,1.50,TRUE,B404\n007,1e3,,NaN\n", "s.csv")
 
     assert rows(frame) == [["01", "1.50", "TRUE", "B404"], ["007", "1e3", "", "NaN"]]
-    assert all(isinstance(cell, str) for row in frame.itertuples(index=False) for cell in row)
+    assert all(isinstance(cell, str) for row in frame.rows for cell in row)
+
+
+def test_a_tables_frame_for_plugins_holds_the_same_text_and_lines() -> None:
+    table = parse_csv("code,price\n01,1.50\n\n007,NaN\n", "s.csv")
+
+    frame = table.frame()
+
+    assert list(frame.columns) == ["code", "price"]
+    assert frame.values.tolist() == [["01", "1.50"], ["007", "NaN"]]
+    assert [str(dtype) for dtype in frame.dtypes] == ["object", "object"]
+    assert frame.attrs == {"lines": [2, 4], "header_line": 1}
 
 
 def test_csv_keeps_blanks_around_a_cell() -> None:
@@ -103,7 +114,7 @@ def test_csv_reads_crlf_line_endings() -> None:
     frame = parse_csv('a,b\r\n1,"x\r\ny"\r\n3,4\r\n', "s.csv")
 
     assert rows(frame) == [["1", "x\r\ny"], ["3", "4"]]
-    assert frame.attrs["lines"] == [2, 4]
+    assert list(frame.lines) == [2, 4]
 
 
 def test_csv_without_a_final_newline_keeps_its_last_row() -> None:
@@ -121,7 +132,7 @@ def test_csv_blank_lines_are_skipped() -> None:
 def test_csv_remembers_the_line_of_each_record() -> None:
     frame = parse_csv('a,b\n\n1,"two\nlines"\n3,4\n', "s.csv")
 
-    assert frame.attrs["lines"] == [3, 5]
+    assert list(frame.lines) == [3, 5]
 
 
 def test_csv_with_only_a_header_has_columns_and_no_rows() -> None:
@@ -233,7 +244,7 @@ def test_csv_lines_count_the_blank_lines_before_the_header() -> None:
     frame = parse_csv("\r\n\r\na,b\r\n1,2\r\n\r\n3,4\r\n", "s.csv")
 
     assert rows(frame) == [["1", "2"], ["3", "4"]]
-    assert frame.attrs["lines"] == [4, 6]
+    assert list(frame.lines) == [4, 6]
 
 
 def test_csv_ragged_row_after_blank_lines_before_the_header_names_its_line() -> None:
@@ -265,14 +276,14 @@ def test_csv_lines_of_only_blanks_are_blank_lines() -> None:
     frame = parse_csv("a,b\n  \n1,2\n\t\n \t \r\n3,4\n   ", "s.csv")
 
     assert rows(frame) == [["1", "2"], ["3", "4"]]
-    assert frame.attrs["lines"] == [3, 6]
+    assert list(frame.lines) == [3, 6]
 
 
 def test_csv_line_of_only_blanks_before_the_header_is_skipped() -> None:
     frame = parse_csv("   \n\t\na,b\n1,2\n", "s.csv")
 
     assert columns(frame) == ["a", "b"]
-    assert frame.attrs["lines"] == [4]
+    assert list(frame.lines) == [4]
 
 
 def test_csv_ragged_row_after_a_line_of_blanks_names_its_own_line() -> None:
@@ -285,7 +296,7 @@ def test_csv_row_of_blank_cells_is_a_row() -> None:
     frame = parse_csv("a,b\n , \n,\n", "s.csv")
 
     assert rows(frame) == [[" ", " "], ["", ""]]
-    assert frame.attrs["lines"] == [2, 3]
+    assert list(frame.lines) == [2, 3]
 
 
 # parse_json -----------------------------------------------------------------------------------
@@ -503,7 +514,7 @@ def test_parse_source_reads_csv_by_its_suffix(path: str) -> None:
     frame = parse_source("sku\nB404\n", SourceKey(path))
 
     assert rows(frame) == [["B404"]]
-    assert frame.attrs["lines"] == [2]
+    assert list(frame.lines) == [2]
 
 
 @pytest.mark.parametrize("path", ["sources/s.json", "sources/S.JSON"])
@@ -554,7 +565,7 @@ def test_table_reads_a_csv_below_the_root(tmp_path: Path) -> None:
     frame = SourceCache(tmp_path).table(SourceKey("sources/skus.csv"))
 
     assert rows(frame) == [["01"], ["B404"]]
-    assert frame.attrs["lines"] == [2, 4]
+    assert list(frame.lines) == [2, 4]
 
 
 def test_table_reads_json_records(tmp_path: Path) -> None:
@@ -771,7 +782,7 @@ def test_cache_parses_each_key_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     calls: list[SourceKey] = []
     real = regen.sources.parse_source
 
-    def counting(text: str, key: SourceKey) -> pd.DataFrame:
+    def counting(text: str, key: SourceKey) -> SourceTable:
         calls.append(key)
         return real(text, key)
 
@@ -823,7 +834,7 @@ def test_cache_keeps_a_missing_file_failure(
     calls: list[SourceKey] = []
     real = regen.sources.parse_source
 
-    def counting(text: str, key: SourceKey) -> pd.DataFrame:
+    def counting(text: str, key: SourceKey) -> SourceTable:
         calls.append(key)
         return real(text, key)
 

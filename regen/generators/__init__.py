@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from regen.errors import RegenError
 from regen.model import RegionSpec
 from regen.options import Options
-from regen.sources import Records, SourceCache, SourceKey, SourceNotFound
+from regen.sources import Records, SourceCache, SourceKey, SourceNotFound, SourceTable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,14 +57,20 @@ class Context:
             raise node.error(f"'{name}' leads outside the repository", "keep sources inside it")
         return SourceKey(path, tuple(records.split(".")) if records else ())
 
-    def table(self, key: SourceKey, node: Options) -> pd.DataFrame:
-        """The source's table; a missing file is reported where the configuration names it."""
+    def table(self, key: SourceKey, node: Options) -> SourceTable:
+        """The source's table of text; a missing file is reported where the configuration
+        names it."""
         try:
             return self.cache.table(key)
         except SourceNotFound:
             raise node.error(
                 f"{key.path} not found", "create it, or fix the path in the configuration"
             ) from None
+
+    def frame(self, key: SourceKey, node: Options) -> pd.DataFrame:
+        """The source's table as a pandas DataFrame of strings, for a plugin that wants pandas'
+        operations (the built-ins never do: importing pandas costs about 0.3 s)."""
+        return self.table(key, node).frame()
 
     def records(self, key: SourceKey, node: Options) -> Records:
         """The source's records as tuples (see Records), once its table is read."""

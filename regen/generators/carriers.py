@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
@@ -24,14 +24,12 @@ from regen.options import Options
 from regen.sources import (
     YES_NO_HINT,
     SourceKey,
+    SourceTable,
     record_line,
     require_columns,
     rows_of,
     yes_no,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # Column in the sources, and how the table names it: the order is the order shown.
 TECHNOLOGIES = (("2g", "2G"), ("3g", "3G"), ("cat1", "Cat1"), ("m1", "M1"))
@@ -112,7 +110,7 @@ class CarriersGenerator:
         return Job(tuple(key.path for key, _ in located.values()), build)
 
 
-def _facts(frames: dict[str, tuple[str, pd.DataFrame]]) -> Facts:
+def _facts(frames: dict[str, tuple[str, SourceTable]]) -> Facts:
     problems: list[Problem] = []
     modems = _read_models(*frames["models"], problems)
     carriers = _read_carriers(*frames["carriers"], problems)
@@ -173,7 +171,7 @@ def _technologies(
 
 
 def _read_models(
-    path: str, frame: pd.DataFrame, problems: list[Problem]
+    path: str, frame: SourceTable, problems: list[Problem]
 ) -> dict[str, frozenset[str]]:
     modems: dict[str, frozenset[str]] = {}
     lines: dict[str, int | None] = {}
@@ -205,7 +203,7 @@ def yes_no_row_ok(record: Mapping[str, Any]) -> bool:
 
 
 def _read_carriers(
-    path: str, frame: pd.DataFrame, problems: list[Problem]
+    path: str, frame: SourceTable, problems: list[Problem]
 ) -> dict[str, list[Carrier]]:
     by_country: dict[str, list[Carrier]] = {}
     seen: dict[tuple[str, str], int | None] = {}

@@ -6,16 +6,11 @@ yes/no EtherSIM column, and the SKU as a link to its datasheet when asked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
 from regen.generators.table import ColumnSpec, Filter, SortKey, TableOptions, build_table
 from regen.options import Options
-from regen.sources import record_line
-
-if TYPE_CHECKING:
-    import pandas as pd
+from regen.sources import SourceTable, record_line
 
 # column in the source -> title on the page
 COLUMNS = {
@@ -87,13 +82,13 @@ def _sort_key(node: Options) -> SortKey:
     return SortKey(node.choice(*COLUMNS), False, False, node)
 
 
-def _check_unique(frame: pd.DataFrame, path: str) -> None:
+def _check_unique(frame: SourceTable, path: str) -> None:
     """One row per SKU: a second row for one is an error at its line."""
     if "sku" not in frame.columns:
         return  # reported with the other missing columns
     seen: dict[str, int | None] = {}
     problems = []
-    for index, sku in frame["sku"].items():
+    for index, sku in enumerate(frame.column("sku")):
         line = record_line(frame, index)
         name = str(sku).strip()
         if name in seen:

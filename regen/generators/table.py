@@ -19,16 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from regen.errors import Problem, RegenError
 from regen.generators import Context, Job
 from regen.markdown import ALIGNMENTS, Column, generated_body, render_table
 from regen.options import Options
-from regen.sources import Record, Records, SourceKey, yes_no
-
-if TYPE_CHECKING:
-    import pandas as pd
+from regen.sources import Record, Records, SourceKey, SourceTable, yes_no
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -153,11 +149,11 @@ class TableGenerator:
         )
 
 
-def build_table(source: pd.DataFrame, options: TableOptions, records: Records | None = None) -> str:
+def build_table(source: SourceTable, options: TableOptions, records: Records | None = None) -> str:
     """The region body for `options` over the source's table (and its records, when the
     caller has them already): filtered, sorted, grouped. Other generators that are tables at
     heart (skus) describe themselves as TableOptions."""
-    where = _Where(options.source.path, source.attrs.get("lines", []))
+    where = _Where(options.source.path, source.lines)
     _check_columns(source, options)
     table = Records(source) if records is None else records
     rows = _filter(table, table.rows, options.filters)
@@ -190,8 +186,8 @@ class _Where:
         return Problem(self.path, None, record + message, hint)
 
 
-def _check_columns(frame: pd.DataFrame, options: TableOptions) -> None:
-    known = [str(c) for c in frame.columns]
+def _check_columns(frame: SourceTable, options: TableOptions) -> None:
+    known = list(frame.columns)
     uses: list[tuple[str, Options]] = [(f.column, f.node) for f in options.filters]
     uses += [(c.column, c.node) for c in options.columns]
     uses += [
@@ -217,7 +213,7 @@ def _filter(table: Records, rows: list[Record], filters: Sequence[Filter]) -> li
     return rows
 
 
-def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
+def _no_rows(options: TableOptions, source: SourceTable) -> RegenError:
     """Why no row is left: an empty source, a value that is nowhere in its column, or the
     conditions together."""
     if source.empty:
@@ -225,7 +221,7 @@ def _no_rows(options: TableOptions, source: pd.DataFrame) -> RegenError:
             f"{options.source.path} has no rows", "add rows, or remove the region"
         )
     for f in options.filters:
-        present = set(source[f.column])
+        present = set(source.column(f.column))
         if not f.negate and not f.values & present:
             values = sorted(present)
             shown = ", ".join(values[:12]) + (", ..." if len(values) > 12 else "")

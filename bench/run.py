@@ -121,11 +121,18 @@ def machine() -> str:
     )
 
 
+def commit(root: Path) -> None:
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+        subprocess.run(["git", *identity, *command], cwd=root, check=True)
+
+
 def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample]:
     root = work / f"corpus-{pages}"
     print(f"building {pages} pages ...", flush=True)
     build(root, pages)
     subprocess.run([*REGEN, "--no-cache", "update", "-q"], cwd=root, check=True)
+    commit(root)  # a docs site is a git repository: discovery and the pre-commit case use git
     cache = root / ".regen-cache"
     shutil.rmtree(cache, ignore_errors=True)
     carriers = root / "sources" / "carriers" / "carriers.csv"

@@ -52,8 +52,8 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     """The pages to scan, sorted. Named files are taken as they are; named folders and the
     default (the whole repository) are filtered by the configured page globs and excludes."""
     root = config.root.resolve()
-    known = repository_files(root)  # in a git repository, ignored files are never pages
     if not paths:
+        known = repository_files(root)  # in a git repository, ignored files are never pages
         found = _unique(_pages(root, root, config, known))
         if not found:
             raise RegenError.at(
@@ -65,8 +65,9 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
         return found
     problems: list[Problem] = []
     files: list[Path] = []
-    for path in paths:
-        target = _locate(root, path)
+    targets = [(path, _locate(root, path)) for path in paths]
+    known = repository_files(root, _named(root, [t for _, t in targets if t is not None]))
+    for path, target in targets:
         if target is None:
             problems.append(
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
@@ -94,6 +95,17 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
     if problems:
         raise RegenError(problems)
     return _unique(files)
+
+
+def _named(root: Path, targets: Sequence[Path]) -> list[str]:
+    """What git is asked about for the named paths: each, and where a symlink among them leads."""
+    named = set()
+    for target in targets:
+        named.add(relative(root, target) if target != root else ".")
+        real = _resolved(target) if target.is_symlink() else None
+        if real is not None and real.is_relative_to(root):
+            named.add(relative(root, real) if real != root else ".")
+    return sorted(named)
 
 
 def _resolved(path: Path) -> Path | None:

@@ -28,13 +28,18 @@ def _inside_repository(root: Path) -> bool:
     return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
-def repository_files(root: Path) -> set[Path] | None:
+def repository_files(root: Path, only: Iterable[str] | None = None) -> set[Path] | None:
     """The files below `root` that git tracks, plus the untracked ones it does not ignore;
-    None outside a git repository, where every file counts."""
+    None outside a git repository, where every file counts. `only`: just those paths (files or
+    folders, relative to the root), so that a run over a few pages never lists thousands."""
+    spec = [] if only is None else ["--", *only]
+    if only is not None and len(spec) == 1:
+        return set()
     try:
         listing = subprocess.run(
             [
                 "git",
+                "--literal-pathspecs",
                 "-C",
                 str(root),
                 "ls-files",
@@ -42,6 +47,7 @@ def repository_files(root: Path) -> set[Path] | None:
                 "--cached",
                 "--others",
                 "--exclude-standard",
+                *spec,
             ],
             capture_output=True,
             check=False,

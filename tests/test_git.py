@@ -62,6 +62,31 @@ def test_repository_files_are_tracked_and_untracked_but_not_ignored(repo_git: Re
     assert "docs/build/out.md" not in names
 
 
+def test_repository_files_of_named_paths_only(repo_git: Repo) -> None:
+    repo_git.write(".gitignore", "docs/build/\n")
+    repo_git.write("docs/build/out.md", "x\n")
+    repo_git.write("docs/[x]*.md", "x\n")  # a name git would read as a pattern
+    repo_git.write("notes/a.md", "x\n")
+
+    def named(*paths: str) -> set[str]:
+        files = repository_files(repo_git.root, paths)
+        assert files is not None
+        return {p.relative_to(repo_git.root).as_posix() for p in files}
+
+    assert named("docs/plain.md") == {"docs/plain.md"}
+    assert named("docs/[x]*.md") == {"docs/[x]*.md"}
+    assert named("notes") == {"notes/a.md"}
+    assert named("docs/build/out.md", "docs/build") == set()
+    assert named() == set()
+
+
+def test_a_named_page_through_a_symlink_is_known_by_its_target(repo_git: Repo, run: Runner) -> None:
+    (repo_git.root / "docs" / "link.md").symlink_to("carriers.md")
+    repo_git.write(".gitignore", "docs/link.md\n")  # the link itself is ignored, not its page
+    assert run("check", "docs/link.md").code == 0
+    assert run("check", "docs/carriers.md", "docs/plain.md").code == 0
+
+
 def test_outside_a_repository_every_file_counts(tmp_path: Path) -> None:
     assert repository_files(tmp_path) is None
 

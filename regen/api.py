@@ -108,14 +108,15 @@ def read_page(root: Path, file: Path) -> Page:
     return Page(file, source, scan_text(source.text, shown))
 
 
-def configuration(config: Config | PathLike | None = None) -> Config:
+def configuration(config: Config | PathLike | None = None, *, cache: bool = False) -> Config:
     """`config` itself, the file it names, or the nearest configuration from the current
-    folder up. Raises RegenError when there is none, or it cannot be read."""
+    folder up (its parse remembered in the cache, with `cache`). Raises RegenError when there
+    is none, or it cannot be read."""
     if isinstance(config, Config):
         return config
     if config is None:
-        return load_config(find_config(Path.cwd()))
-    return load_config(config)
+        return load_config(find_config(Path.cwd()), cache=cache)
+    return load_config(config, cache=cache)
 
 
 def change_from_paths(config: Config, paths: Sequence[PathLike]) -> Change:
@@ -177,7 +178,7 @@ def check(
     `every_region` false keeps in the Report only the pages a rewrite changes (the counts
     still cover all): a run over many pages then holds little more than one page at a time."""
     try:
-        conf = configuration(config)
+        conf = configuration(config, cache=cache)
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
@@ -311,7 +312,7 @@ def update(
     written, or none: a page that cannot be (a full disk, a page saved meanwhile) stops them
     all. Temp files a crashed run left beside its pages are removed first."""
     try:
-        conf = configuration(config)
+        conf = configuration(config, cache=cache)
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)

@@ -202,7 +202,7 @@ def _selection_of(settings: Settings, picked: _Picked) -> _Selection:
         raise click.UsageError("--since needs a ref (is the CI variable that names it empty?)")
     if not chosen:
         return _Selection(paths, None, config_file, cache)
-    config = api.configuration(config_file)
+    config = api.configuration(config_file, cache=cache)
     if affected:
         return _Selection((), api.change_from_paths(config, paths), config, cache)
     return _Selection(paths, api.change_from_git(config, since=since, staged=staged), config, cache)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import posixpath
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from regen.errors import Problem, RegenError
 from regen.markers import UUID_RE
 from regen.model import RegionSpec
-from regen.options import KeyLines, Options
+from regen.options import KeyLines, Options, index_keys
 from regen.textfile import decode
 
 DEFAULT_PAGES: tuple[str, ...] = ("**/*.md",)
@@ -75,6 +75,8 @@ def find_config(start: Path) -> Path:
 
 
 def _has_regen_table(pyproject: Path) -> bool:
+    import tomllib
+
     try:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -89,8 +91,9 @@ def _has_regen_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "regen" in tool
 
 
-def load_config(path: str | os.PathLike[str]) -> Config:
-    """Parse and validate the configuration file at `path`.
+def load_config(path: str | os.PathLike[str], *, cache: bool = False) -> Config:
+    """Parse and validate the configuration file at `path`; with `cache`, its parse is
+    remembered in the cache beside it, by its text.
 
     Raises RegenError when the file cannot be read or parsed; what is wrong in its content is
     in Config.problems, so that a run can report it with everything else."""
@@ -109,15 +112,57 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             f"cannot read the configuration: {exc.strerror}",
             "check its permissions",
         ) from None
-    return config_from_text(decode(data, shown).text, path)
+    return config_from_text(decode(data, shown).text, path, cache=cache)
 
 
-def config_from_text(text: str, path: Path) -> Config:
+def config_from_text(text: str, path: Path, *, cache: bool = False) -> Config:
     """The configuration in `text`, as if read from the file at `path` (which need not exist:
-    the version of it in a git commit, say)."""
+    the version of it in a git commit, say). With `cache`, the parse (TOML, and where each key
+    is written) is remembered in `.regen-cache/` beside it, keyed by the text: the pre-commit
+    case reads a configuration of hundreds of entries on every commit, and TOML is slow to
+    parse in Python."""
     shown = path.name
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    parsed, lines = _parsed(text, shown, digest, path.parent if cache else None)
+    table: Any = parsed
+    prefix, base = "", tuple[str, ...]()
+    if path.name == "pyproject.toml":
+        tool = table.get("tool", {})
+        table = tool.get("regen", {}) if isinstance(tool, dict) else None
+        prefix, base = "tool.regen.", ("tool", "regen")
+        if not isinstance(table, dict):
+            where = KeyLines.indexed(shown, lines).line(("tool", "regen"))
+            raise RegenError.at(shown, where, "tool.regen: expected a table")
+    keys = KeyLines.indexed(shown, lines, base)
+    config = parse_config(table, root=path.parent, file=shown, keys=keys, prefix=prefix)
+    return dataclasses.replace(config, digest=digest)
+
+
+Parsed = tuple[dict[str, Any], dict[tuple[str, ...], int]]  # the TOML, and the line of each key
+
+
+def _parsed(text: str, shown: str, digest: str, root: Path | None) -> Parsed:
+    if root is None:
+        return _parse(text, shown)
+
+    def compute() -> dict[str, Any] | None:
+        table, lines = _parse(text, shown)
+        value = {"table": table, "lines": [[list(key), line] for key, line in lines.items()]}
+        return value if _json_exact(value) else None  # TOML dates, say: parsed every time
+
+    from regen.cache import BodyCache
+
+    found = BodyCache(root).memo({"configuration": shown, "digest": digest}, compute)
+    if not isinstance(found, dict):
+        return _parse(text, shown)
+    return found["table"], {tuple(key): line for key, line in found["lines"]}
+
+
+def _parse(text: str, shown: str) -> Parsed:
+    import tomllib  # a few milliseconds: not needed when the parse is remembered
+
     try:
-        table: Any = tomllib.loads(text)
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match[1]) if match else text.count("\n") + 1  # "at end of document"
@@ -127,25 +172,43 @@ def config_from_text(text: str, path: Path) -> Config:
             f"not valid TOML: {exc}",
             "fix the TOML syntax",
         ) from None
-    prefix = ""
-    if path.name == "pyproject.toml":
-        tool = table.get("tool", {})
-        table = tool.get("regen", {}) if isinstance(tool, dict) else None
-        prefix = "tool.regen."
-        if not isinstance(table, dict):
-            where = KeyLines.of(text, shown).line(("tool", "regen"))
-            raise RegenError.at(shown, where, "tool.regen: expected a table")
-    config = parse_config(table, root=path.parent, file=shown, text=text, prefix=prefix)
-    return dataclasses.replace(config, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return table, index_keys(text)
+
+
+def _json_exact(value: Any) -> bool:
+    """Whether `value` reads back from JSON as the very same values and types."""
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return _same(json.loads(text), value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def parse_config(
-    data: Mapping[str, object], *, root: Path, file: str, text: str = "", prefix: str = ""
+    data: Mapping[str, object],
+    *,
+    root: Path,
+    file: str,
+    text: str = "",
+    prefix: str = "",
+    keys: KeyLines | None = None,
 ) -> Config:
     """Validate an already parsed configuration table. Every problem is collected: a bad
-    region entry does not hide the others, nor the pages' own problems."""
+    region entry does not hide the others, nor the pages' own problems. The lines of its keys
+    are found in `text`, unless `keys` has them."""
     problems: list[Problem] = []
-    keys = KeyLines.of(text, file, tuple(prefix.rstrip(".").split(".")) if prefix else ())
+    if keys is None:
+        keys = KeyLines.of(text, file, tuple(prefix.rstrip(".").split(".")) if prefix else ())
 
     def node(name: str) -> Options:
         return Options(data.get(name), (name,), keys)

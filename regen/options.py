@@ -48,8 +48,14 @@ class KeyLines:
 
     @classmethod
     def of(cls, text: str, file: str, base: tuple[str, ...] = ()) -> KeyLines:
+        return cls.indexed(file, index_keys(text), base)
+
+    @classmethod
+    def indexed(
+        cls, file: str, lines: Mapping[tuple[str, ...], int], base: tuple[str, ...] = ()
+    ) -> KeyLines:
+        """From the index `index_keys` made of the file's text."""
         prefix = "".join(f"{quote_key(part)}." for part in base)
-        lines = index_keys(text)
         folded: dict[tuple[str, ...], int] = {}
         for key, line in lines.items():
             folded.setdefault(tuple(n.lower() for n in key), line)

@@ -33,7 +33,21 @@ def run_fresh_process(root: Path, *args: str) -> str:
 
 
 def entries(repo: Repo) -> list[Path]:
-    return sorted((repo.root / FOLDER).glob("*.json"))
+    """The built bodies in the cache (not what is remembered besides: memo-*.json)."""
+    return sorted(p for p in (repo.root / FOLDER).glob("*.json") if not p.name.startswith("memo-"))
+
+
+def remembered(repo: Repo) -> list[tuple[Path, object]]:
+    """What the cache remembers besides bodies (memo-*.json), each with its value."""
+    found = []
+    for memo in sorted((repo.root / FOLDER).glob("memo-*.json")):
+        found.append((memo, json.loads(json.loads(memo.read_text())["body"])))
+    return found
+
+
+def remembered_inputs(repo: Repo) -> list[Path]:
+    """The memos of which files the regions read: a list of paths."""
+    return [memo for memo, value in remembered(repo) if isinstance(value, list)]
 
 
 def test_a_warm_run_imports_no_pandas_git_or_mistune(repo: Repo) -> None:
@@ -143,8 +157,7 @@ def test_the_pre_commit_case_remembers_the_inputs_by_the_configurations_text(
 ) -> None:
     repo.write("docs/a.md", FRESH)
     assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
-    memos = list((repo.root / FOLDER).glob("memo-*.json"))
-    assert len(memos) == 1
+    assert len(remembered_inputs(repo)) == 1
     # Another configuration is another entry: the region now reads carriers2.csv, and a
     # change to that file must reach its page.
     repo.write("regen.toml", repo.read("regen.toml").replace("carriers.csv", "carriers2.csv"))
@@ -152,13 +165,13 @@ def test_the_pre_commit_case_remembers_the_inputs_by_the_configurations_text(
     result = run("check", "--affected", "sources/carriers2.csv")
     assert result.code == ExitCode.STALE
     assert "+| Canada | Bell Mobility, T |" in result.out
-    assert len(list((repo.root / FOLDER).glob("memo-*.json"))) == 2
+    assert len(remembered_inputs(repo)) == 2
 
 
 def test_a_corrupt_memo_is_computed_again(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", FRESH)
     assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
-    (memo,) = (repo.root / FOLDER).glob("memo-*.json")
+    (memo,) = remembered_inputs(repo)
     entry = json.loads(memo.read_text())
     entry["body"] = json.dumps([])  # as if no file fed any region
     memo.write_text(json.dumps(entry))
@@ -183,3 +196,57 @@ def test_the_remembered_inputs_are_those_of_the_text_read(repo: Repo) -> None:
         config=new, change=api.change_from_paths(new, [repo.root / "sources/new.csv"])
     )
     assert [change.path for change in report.stale] == ["docs/a.md"]
+
+
+# The configuration's parse ----------------------------------------------------------------
+
+
+def test_the_configurations_parse_is_remembered_by_its_text(repo: Repo) -> None:
+    repo.write("docs/a.md", FRESH)
+    probe = PROBE.replace("('pandas', 'git', 'mistune')", "('tomllib',)")
+
+    def modules() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "check", "--affected", "docs/a.md"],
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.splitlines()[-1]
+
+    assert modules() == "0 ['tomllib']"
+    assert modules() == "0 []"  # parsed from the cache: TOML is not even imported
+    (parse,) = [value for _, value in remembered(repo) if isinstance(value, dict)]
+    assert parse["table"]["pages"] == ["docs/**/*.md"]
+    repo.write("regen.toml", repo.read("regen.toml") + "\n# a comment\n")
+    assert modules() == "0 ['tomllib']"  # another text, parsed again
+
+
+def test_errors_name_the_same_lines_from_a_remembered_parse(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    repo.write(
+        "regen.toml", repo.read("regen.toml") + '\n[regions."not-a-uuid"]\ngenerator = "keep"\n'
+    )
+    first = run("check")
+    second = run("check")
+    assert first.code == second.code == ExitCode.INPUT_ERROR
+    assert "regen.toml:" in first.err
+    assert first.err == second.err
+    assert any(isinstance(value, dict) for _, value in remembered(repo))
+
+
+def test_a_configuration_json_cannot_hold_is_parsed_every_time(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    repo.write("regen.toml", "when = 1979-05-27\n" + repo.read("regen.toml"))
+    for _ in range(2):
+        result = run("check")
+        assert result.code == ExitCode.INPUT_ERROR
+        assert result.err.startswith("regen.toml:1: when: unknown key")
+    assert [value for _, value in remembered(repo) if not isinstance(value, list)] == [None]
+
+
+def test_no_cache_reads_and_writes_no_parse(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run("check", "--no-cache", "--affected", "docs/a.md").code == ExitCode.OK
+    assert not (repo.root / FOLDER).exists()

@@ -19,11 +19,9 @@ from regen.affected import Change, affected_pages, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
-from regen.edits import Policy, edit_problems
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
-from regen.lock import run_lock
 from regen.lockfile import Entries, LockReader, lock_outdated, lock_write, read_lock, record
 from regen.model import FileChange, Page, RegionResult, Status
 from regen.plan import Planner, plan_pages
@@ -32,6 +30,7 @@ from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
 
 if TYPE_CHECKING:  # what only `update` and `adopt` use is imported when they run
+    from regen.edits import Policy
     from regen.write import PageWrite, Staging
 
 PathLike = str | os.PathLike[str]
@@ -316,6 +315,8 @@ def update(
         registry = default_registry() if registry is None else registry
     except RegenError as exc:
         return Report((), exc.problems)
+    from regen.edits import Policy
+    from regen.lock import run_lock
     from regen.write import Staging
 
     with run_lock(conf.root, on_wait=on_wait):
@@ -344,6 +345,8 @@ def _write(
 ) -> Report:
     """Put the report's pages (staged already, or not), regen.lock and `extra` in place, all
     or none: with any problem, the staged temp files are removed and nothing is written."""
+    from regen.edits import edit_problems
+
     lock_problems = [p for p in report.lock.full()[1] if p not in report.problems]
     problems = (*report.problems, *lock_problems, *edit_problems(report.results, policy))
     if problems:
@@ -389,6 +392,8 @@ def adopt(
     master file, the pages and regen.lock are written together, or not at all. Another copy
     edited by hand (differently) is a problem, unless `force` (overwrite it too)."""
     from regen.adopt import master_from_copy
+    from regen.edits import Policy
+    from regen.lock import run_lock
     from regen.write import Staging
 
     try:

@@ -8,7 +8,6 @@ import functools
 import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +20,9 @@ from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff, edit_diff, region_diff
 from regen.discover import relative
-from regen.edits import last_written
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
-from regen.lock import run_lock
 from regen.lockfile import LOCK_FILE
 from regen.model import RegionKind, RegionResult, Status
 
@@ -625,6 +622,8 @@ def new_command(
     if page is not None and after_line is not None:
         target = api.named_page(root, page)
         writes.append(with_markers(target, relative(root, target), after_line, region))
+    from regen.lock import run_lock
+
     with run_lock(root):
         write_pages(writes)  # the entry and the page together, or neither
     if region.master is not None and not (root / region.master).exists():
@@ -778,6 +777,8 @@ def _why_outdated(result: RegionResult) -> tuple[str, str]:
 
 def _edit_lines(report: api.Report, result: RegionResult) -> list[str]:
     """The hand edit as a diff against what regen wrote, or why it cannot be shown."""
+    from regen.edits import last_written  # git, only for a region edited by hand
+
     written = None if report.root is None else last_written(report.root, result)
     if written is None:
         return [
@@ -892,10 +893,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OUTPUT_CLOSED
     except RegenError as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         return _report_problems(exc.problems)
     except Exception as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         _echo(
             f"regen: internal error: {type(exc).__name__}: {exc} (this is a bug in regen; "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 
 from regen.model import RegionResult
@@ -48,6 +47,8 @@ def edit_diff(result: RegionResult, written: str, context: int = 3) -> Iterator[
 def _hunks(
     old: list[str], new: list[str], old_first: int, new_first: int, context: int
 ) -> Iterator[str]:
+    import difflib  # only a run with something to show pays for it
+
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         i1, i2 = group[0][1], group[-1][2]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from regen.cache import FOLDER
 from regen.errors import ExitCode
-from tests.conftest import TABLE, UUID_A, Repo, Runner
+from tests.conftest import TABLE, UUID_A, Repo, Runner, git_init
 from tests.conftest import region as generated
 
 FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -250,3 +250,22 @@ def test_no_cache_reads_and_writes_no_parse(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", FRESH)
     assert run("check", "--no-cache", "--affected", "docs/a.md").code == ExitCode.OK
     assert not (repo.root / FOLDER).exists()
+
+
+def test_the_pre_commit_case_imports_only_what_checking_needs(repo: Repo) -> None:
+    """Start-up is most of a pre-commit run: what only writing, diffs, hand edits or TOML need
+    is not imported when nothing is stale."""
+    git_init(repo.root)
+    repo.write("docs/a.md", FRESH)
+    heavy = ("pandas", "git", "mistune", "tomllib", "difflib", "traceback")
+    ours = ("regen.write", "regen.lock", "regen.edits", "regen.importer", "regen.adopt")
+    probe = PROBE.replace("('pandas', 'git', 'mistune')", repr(heavy + ours))
+    for _ in range(2):  # the first run fills the cache
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "check", "--affected", "docs/a.md"],
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    assert done.stdout.splitlines()[-1] == "0 []"

@@ -28,10 +28,11 @@ from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
+from regen.workers import in_parts, worker_count
 
 if TYPE_CHECKING:  # what only `update` and `adopt` use is imported when they run
     from regen.edits import Policy
-    from regen.write import PageWrite, Staging
+    from regen.write import PageWrite, Staged, Staging
 
 PathLike = str | os.PathLike[str]
 
@@ -95,6 +96,27 @@ class Tally:
         self.statuses.update(result.status for result in change.results)
         record(change, self.lock_lines, self.blurbs, self.unsure, self.shared)
         self.folders.add(change.page.file.parent)
+
+    def merge(self, other: Tally) -> None:
+        """Add what another part of the run planned (its pages are none of these)."""
+        self.pages += other.pages
+        self.statuses.update(other.statuses)
+        for page, entries in other.lock_lines.items():
+            self.lock_lines[page] = tuple(self.shared.setdefault(pair, pair) for pair in entries)
+        self.blurbs.update(other.blurbs)
+        self.unsure.update(other.unsure)
+        self.folders |= other.folders
+
+
+@dataclass
+class _Part:
+    """What planning a part of the pages found: sent back by a worker (see regen.workers)."""
+
+    changes: list[FileChange] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+    problems: list[Problem] = field(default_factory=list)  # reading and staging pages
+    planner_problems: list[Problem] = field(default_factory=list)  # building regions
+    staged: list[Staged] = field(default_factory=list)
 
 
 def read_page(root: Path, file: Path) -> Page:
@@ -219,10 +241,13 @@ def _check(
     pages: list[Page] = []
     tally = Tally()
 
-    def planned(page: Page) -> None:
+    def planned(
+        page: Page, tally: Tally, changes: list[FileChange], problems: list[Problem]
+    ) -> None:
         change = planner.plan_page(page)
         tally.add(change)
-        if staging is not None and change.changed and not problems and not planner.problems:
+        clean = not problems and not planner.problems and not conf.problems
+        if staging is not None and change.changed and clean:
             try:
                 staging.stage(page_write(change))
                 change = change.as_staged()
@@ -231,24 +256,55 @@ def _check(
         if every_region or change.changed:  # else kept only in the tally: memory stays flat
             changes.append(change.slim())
 
-    for file in files:
+    def plan_part(files: Sequence[Path]) -> _Part:
+        """Read and plan these pages (in a worker, or here), each kept only as far as it is
+        stale."""
+        part = _Part()
+        known, since = len(planner.problems), len(staging.taken()) if staging else 0
         try:
-            page = read_page(root, file)
-        except RegenError as exc:
-            # With a change, a broken page the change did not touch (a draft) is not this
-            # run's business: any full run reports it.
-            if change is None or relative(root, file) in change.paths:
-                problems.extend(exc.problems)
-            continue
-        if change is None:  # planned at once, and kept only as far as it is stale
-            planned(page)
-        else:  # the whole graph is needed to know what the change affects
-            pages.append(page)
+            for file in files:
+                try:
+                    page = read_page(root, file)
+                except RegenError as exc:
+                    part.problems.extend(exc.problems)
+                    continue
+                planned(page, part.tally, part.changes, part.problems)
+        except BaseException:  # in a worker: its temp files go (here, the caller's abort does)
+            if staging is not None:
+                staging.discard(staging.taken(since))
+            raise
+        part.planner_problems = planner.problems[known:]
+        part.staged = staging.taken(since) if staging else []
+        return part
+
+    if change is None:
+        workers = worker_count(len(files))
+        discard = staging.discard if staging is not None else lambda _: None
+        parts = in_parts(files, plan_part, workers, lambda part: discard(part.staged))
+        for number, part in enumerate(parts):
+            tally.merge(part.tally)
+            changes.extend(part.changes)
+            problems.extend(part.problems)
+            if number:  # a worker's: what this process's planner and staging do not know
+                planner.report(part.planner_problems)
+                if staging is not None:
+                    staging.absorb(part.staged)
+    else:
+        for file in files:
+            try:
+                page = read_page(root, file)
+            except RegenError as exc:
+                # A broken page the change did not touch (a draft) is not this run's business:
+                # any full run reports it.
+                if relative(root, file) in change.paths:
+                    problems.extend(exc.problems)
+                continue
+            pages.append(page)  # the whole graph is needed to know what the change affects
     if change is not None:
         chosen = affected_pages(pages, planner, change)
         problems.extend(_unstaged(chosen, planner, change))
         for page in chosen:
-            planned(page)
+            planned(page, tally, changes, problems)
     outdated = lock.exists and lock_outdated(
         lock, tally.lock_lines, tally.blurbs, tally.unsure, complete
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
             )
         return found
     problems: list[Problem] = []
-    files: list[Path] = []
+    files: list[tuple[Path, Path | None]] = []
     targets = [(path, _locate(root, path)) for path in paths]
     known = repository_files(root, _named(root, [t for _, t in targets if t is not None]))
     for path, target in targets:
@@ -73,8 +74,8 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
         elif target.is_dir():
-            found = list(_pages(root, target, config, known))
-            if not found:
+            below = list(_pages(root, target, config, known))
+            if not below:
                 problems.append(
                     Problem(
                         str(path),
@@ -83,13 +84,13 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
                         f"check the folder, or {config.prefix}pages in {config.file}",
                     )
                 )
-            files.extend(found)
-        elif known is not None and target.is_file() and not _known(target, known):
+            files.extend(below)
+        elif known is not None and target.is_file() and not _known(root, target, known):
             problems.append(
                 Problem(str(path), None, "ignored by git", "regen never touches ignored files")
             )
         elif target.is_file():
-            files.append(target)
+            files.append((target, _real(target)))
         else:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
@@ -126,52 +127,68 @@ def _locate(root: Path, path: Path) -> Path | None:
     return normal if normal.is_relative_to(root) else real
 
 
-def _unique(files: Iterable[Path]) -> list[Path]:
+Found = tuple[Path, Path | None]  # a page, and the file it is (None: itself, not a symlink)
+
+
+def _real(file: Path) -> Path | None:
+    return _resolved(file) or file if file.is_symlink() else None
+
+
+def _unique(files: Iterable[Found]) -> list[Path]:
     """Sorted, and one path per real file: a page reached through a symlink too is planned once.
     Only symlinks are resolved; resolving every page would cost a system call per folder."""
     seen: dict[Path, Path] = {}
-    for file in sorted(files):
-        real = _resolved(file) if file.is_symlink() else file
-        if real is not None:
-            seen.setdefault(real, file)
+    for file, real in sorted(files, key=lambda found: found[0]):
+        seen.setdefault(real or file, file)
     return sorted(seen.values())
 
 
-def _known(file: Path, known: set[Path]) -> bool:
-    return file in known or (file.is_symlink() and _resolved(file) in known)
+def _known(root: Path, file: Path, known: set[str]) -> bool:
+    if relative(root, file) in known:
+        return True
+    real = _resolved(file) if file.is_symlink() else None
+    return real is not None and real.is_relative_to(root) and relative(root, real) in known
 
 
-def _pages(root: Path, start: Path, config: Config, known: set[Path] | None) -> Iterable[Path]:
+def _pages(root: Path, start: Path, config: Config, known: set[str] | None) -> Iterator[Found]:
     """The pages below `start`: from git's listing in a git repository (so that ignored trees,
     a build folder of thousands of files, are never walked), else from the file system."""
     if known is None:
-        return _walk(root, start, config, None)
-    return sorted(_listed(root, start, config, known))
+        return _walk(root, start, config)
+    return _listed(root, start, config, known)
 
 
-def _listed(root: Path, start: Path, config: Config, known: set[Path]) -> Iterable[Path]:
-    for path in known:
-        if not path.is_relative_to(start):
+def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterator[Found]:
+    """The pages among git's names: strings matched, and one lstat each (thousands of pages)."""
+    base = "" if start == root else relative(root, start) + "/"
+    top = f"{root}{os.sep}"
+    for rel in known:
+        if not rel.startswith(base):
             continue
-        rel = relative(root, path)
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts) or any(p in _SKIPPED_DIRS for p in parts[:-1]):
             continue
-        folders = ("/".join(parts[:i]) for i in range(1, len(parts)))
-        if any(matches(f, config.exclude) for f in folders):
-            continue
+        if config.exclude:
+            folders = ("/".join(parts[:i]) for i in range(1, len(parts)))
+            if any(matches(f, config.exclude) for f in folders):
+                continue
         if not matches(rel, config.pages) or matches(rel, config.exclude):
             continue
-        if path.is_symlink():
+        try:
+            mode = os.lstat(top + rel).st_mode  # strings: a Path a name costs twice the time
+        except OSError:
+            continue  # deleted from the work tree, still in the index
+        path = root / rel
+        if stat.S_ISLNK(mode):
             real = _resolved(path)
             if real is None or not real.is_relative_to(root) or not real.is_file():
                 continue
-        elif not path.is_file():
-            continue  # deleted from the work tree, still in the index
-        yield path
+            yield path, real
+        elif stat.S_ISREG(mode):
+            yield path, None
 
 
-def _walk(root: Path, start: Path, config: Config, known: set[Path] | None) -> Iterable[Path]:
+def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
     """The pages below `start` (a folder below the resolved root): walked with scandir, so that
     symlinks are known without asking, and only they are resolved."""
     pending = [start]
@@ -198,7 +215,6 @@ def _walk(root: Path, start: Path, config: Config, known: set[Path] | None) -> I
                 real = _resolved(path)  # a symlink may lead elsewhere
                 if real is None or not real.is_relative_to(root) or not real.is_file():
                     continue
-            elif not entry.is_file(follow_symlinks=False):
-                continue
-            if known is None or _known(path, known):
-                yield path
+                yield path, real
+            elif entry.is_file(follow_symlinks=False):
+                yield path, None

@@ -28,10 +28,11 @@ def _inside_repository(root: Path) -> bool:
     return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
-def repository_files(root: Path, only: Iterable[str] | None = None) -> set[Path] | None:
-    """The files below `root` that git tracks, plus the untracked ones it does not ignore;
-    None outside a git repository, where every file counts. `only`: just those paths (files or
-    folders, relative to the root), so that a run over a few pages never lists thousands."""
+def repository_files(root: Path, only: Iterable[str] | None = None) -> set[str] | None:
+    """The files below `root` that git tracks, plus the untracked ones it does not ignore, as
+    '/'-separated paths relative to it; None outside a git repository, where every file
+    counts. `only`: just those paths (files or folders, relative to the root), so that a run
+    over a few pages never lists thousands."""
     spec = [] if only is None else ["--", *only]
     if only is not None and len(spec) == 1:
         return set()
@@ -69,7 +70,7 @@ def repository_files(root: Path, only: Iterable[str] | None = None) -> set[Path]
             ".", None, f"git failed: {message}", "fix what git says, then run again"
         )
     names = listing.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return {root / name for name in names if name}
+    return {name for name in names if name}
 
 
 def staged_deletions(root: Path) -> set[str]:

@@ -73,7 +73,7 @@ class Planner:
             return RegionSpec(region.uuid, "blurb", {})
         return spec
 
-    def _report(self, problems: Iterable[Problem]) -> None:
+    def report(self, problems: Iterable[Problem]) -> None:
         # A source shared by several regions fails once, but each of them reports it.
         self.problems.extend(p for p in problems if p not in self.problems)
 
@@ -110,10 +110,10 @@ class Planner:
             generator = self.registry.get(spec.generator)
             known = "" if generator is not None else ", ".join(sorted(self.registry))
         except RegenError as exc:  # a plugin that cannot be loaded
-            self._report(exc.problems)
+            self.report(exc.problems)
             return None
         if generator is None:
-            self._report(
+            self.report(
                 node.get("generator", spec.generator)
                 .error(f"unknown generator '{spec.generator}'", f"known generators: {known}")
                 .problems
@@ -123,11 +123,11 @@ class Planner:
         try:
             return step(generator, context)
         except RegenError as exc:
-            self._report(exc.problems)
+            self.report(exc.problems)
         except Exception as exc:
             if spec.generator in BUILTINS:
                 raise  # a bug in regen: the command line reports it as one
-            self._report(
+            self.report(
                 node.error(
                     f"plugin generator '{spec.generator}' failed: {type(exc).__name__}: {exc}",
                     "this is a bug in the plugin; report it to its authors",
@@ -160,7 +160,7 @@ class Planner:
             body += "\n"  # the END marker must start a line of its own
         problem = _unsealed(body, job.inputs, spec, self.config)
         if problem is not None:
-            self._report([problem])
+            self.report([problem])
             return None
         if key is not None:
             self.bodies.put(key, body)

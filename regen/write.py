@@ -45,13 +45,20 @@ def _failed(shown: str, exc: OSError) -> Problem:
     )
 
 
+Staged = tuple[str, Path, Path, str | None]  # shown, target, temp, what the target held (hash)
+
+
 class Staging:
     """Pages written to temp files one by one (so that a run over many pages holds none of
-    them), then all put in place together, or none: `abort()` removes every temp file."""
+    them), then all put in place together, or none: `abort()` removes every temp file.
+
+    Its temp files carry a token of the run, so that cleaning up after a crashed run never
+    takes this run's own, even those a forked worker of it (which shares the token) wrote."""
 
     def __init__(self) -> None:
+        self._token = secrets.token_hex(4)
         # (shown, target, temp, a hash of what the target held: None for a new file)
-        self._staged: list[tuple[str, Path, Path, str | None]] = []
+        self._staged: list[Staged] = []
         self._made: list[Path] = []  # folders made for new files, removed again on abort
         self._cleaned: set[Path] = set()  # folders whose leftover temp files are gone
 
@@ -67,15 +74,29 @@ class Staging:
         else:
             target = write.file.resolve()  # a symlinked page stays a symlink
             status = _checked_target(target, write)
-        self.clean([target.parent])  # a crashed run's, before this run adds its own
+        self.clean([target.parent])  # a crashed run's
         held = None if write.expected is None else _fingerprint(write.expected)
-        self._staged.append((write.shown, target, _temp_file(target, write, status), held))
+        temp = _temp_file(target, write, status, self._token)
+        self._staged.append((write.shown, target, temp, held))
 
     def clean(self, folders: Iterable[Path]) -> None:
         """Remove the temp files a crashed run left in `folders`, never this run's own."""
         fresh = {folder for folder in folders if folder not in self._cleaned}
-        remove_leftovers(fresh)
+        remove_leftovers(fresh, keep=self._token)
         self._cleaned |= fresh
+
+    def taken(self, since: int = 0) -> list[Staged]:
+        """The pages staged (from the `since`-th on): what a forked worker hands back."""
+        return self._staged[since:]
+
+    def discard(self, staged: Iterable[Staged]) -> None:
+        """Remove the temp files of pages staged by another process of this run."""
+        for _, _, temp, _ in staged:
+            temp.unlink(missing_ok=True)
+
+    def absorb(self, staged: Iterable[Staged]) -> None:
+        """Take on pages another process of this run staged (see `taken`)."""
+        self._staged.extend(staged)
 
     def abort(self) -> None:
         for _, _, temp, _ in self._staged:
@@ -171,7 +192,7 @@ def _checked_target(target: Path, write: PageWrite) -> os.stat_result:
     return status
 
 
-def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None) -> Path:
+def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None, token: str) -> Path:
     """The new bytes in a temp file beside the target, flushed to disk. A page keeps its mode
     and (where this process may set it) its owner, and a hard-linked page becomes a file of
     its own, as with any editor that saves by renaming; a new file gets the mode any new file
@@ -180,7 +201,8 @@ def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None) ->
     try:
         mode = 0o600 if status is not None else 0o666  # a page's own mode is set below
         while temp is None:
-            candidate = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+            unique = token + secrets.token_hex(4)
+            candidate = target.parent / f".{target.name}.{unique}{TEMP_SUFFIX}"
             try:
                 fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             except FileExistsError:
@@ -234,9 +256,10 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
+def remove_leftovers(folders: Iterable[Path], keep: str | None = None) -> list[Path]:
     """Temp files an interrupted run left beside its pages (only regen's own: a dot, the page's
-    name, a random part, .regen-tmp); returns what was removed."""
+    name, a random part, .regen-tmp), but for those of the run whose token is `keep`; returns
+    what was removed."""
     removed: list[Path] = []
     for folder in set(folders):
         try:
@@ -244,10 +267,14 @@ def remove_leftovers(folders: Iterable[Path]) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith(TEMP_SUFFIX) and _TEMP.match(entry.name):
-                with contextlib.suppress(OSError):
-                    entry.unlink()
-                    removed.append(entry)
+            name = entry.name
+            if not (name.endswith(TEMP_SUFFIX) and _TEMP.match(name)):
+                continue
+            if keep is not None and name.rsplit(".", 2)[-2].startswith(keep):
+                continue  # this run's own
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
     return removed
 
 

@@ -1,0 +1,204 @@
+"""Forked workers (regen.workers): the parts of a run over many pages, done in other processes,
+give exactly what one process gives; a worker that fails or dies loses nothing; a run that
+fails leaves no temp file of any worker behind."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import regen.workers
+from regen.errors import ExitCode
+from regen.workers import in_parts, split
+from regen.write import TEMP_SUFFIX
+from tests.conftest import BLURB, TABLE, UUID_A, UUID_BLURB, Repo, Runner, blurb, region
+
+# split and in_parts ----------------------------------------------------------------------------
+
+
+@given(st.lists(st.integers(), max_size=60), st.integers(min_value=1, max_value=8))
+def test_split_keeps_order_and_balances_the_parts(items: list[int], parts: int) -> None:
+    cut = split(items, parts)
+    assert len(cut) == parts
+    assert [item for part in cut for item in part] == items
+    sizes = [len(part) for part in cut]
+    assert max(sizes) - min(sizes) <= 1
+
+
+def doubled(part: Sequence[int]) -> list[int]:
+    return [2 * item for item in part]
+
+
+def never(_: object) -> None:
+    raise AssertionError("nothing to discard")
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 5])
+def test_in_parts_gives_the_results_in_order(workers: int) -> None:
+    parts = in_parts(list(range(23)), doubled, workers, never)
+    assert len(parts) == workers
+    assert [item for part in parts for item in part] == [2 * i for i in range(23)]
+
+
+def test_a_part_is_done_in_another_process() -> None:
+    parent = os.getpid()
+    pids = in_parts([1, 2, 3, 4], lambda part: [os.getpid()] * len(part), 2, never)
+    assert pids[0] == [parent, parent]
+    assert pids[1][0] != parent
+
+
+@pytest.mark.parametrize("how", ["raises", "dies", "sends what cannot be read"])
+def test_a_failing_worker_has_its_part_done_here(how: str) -> None:
+    parent = os.getpid()
+
+    def work(part: Sequence[int]) -> object:
+        if os.getpid() != parent:
+            if how == "raises":
+                raise RuntimeError("a bug")
+            if how == "dies":
+                os._exit(9)
+            return lambda: None  # cannot be pickled
+        return doubled(part)
+
+    assert in_parts([1, 2, 3, 4, 5], work, 2, lambda _: None) == [[2, 4, 6], [8, 10]]
+
+
+def test_when_this_process_fails_no_workers_result_is_left_behind(tmp_path: Path) -> None:
+    parent = os.getpid()
+
+    def work(part: Sequence[int]) -> list[Path]:
+        if os.getpid() == parent:
+            raise ValueError("this part failed")
+        made = [tmp_path / f"{item}{TEMP_SUFFIX}" for item in part]
+        for file in made:
+            file.write_text("x")
+        return made
+
+    def discard(files: list[Path]) -> None:
+        for file in files:
+            file.unlink()
+
+    with pytest.raises(ValueError, match="this part failed"):
+        in_parts(list(range(6)), work, 3, discard)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_one_core_or_a_few_items_is_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(regen.workers, "cores", lambda: 1)
+    assert regen.workers.worker_count(10_000) == 1
+    monkeypatch.setattr(regen.workers, "cores", lambda: 4)
+    assert regen.workers.worker_count(regen.workers.PAGES_PER_WORKER - 1) == 1
+    assert regen.workers.worker_count(3 * regen.workers.PAGES_PER_WORKER) == 3
+    assert regen.workers.worker_count(100 * regen.workers.PAGES_PER_WORKER) == 4
+
+
+# A run with workers ---------------------------------------------------------------------------
+
+
+STALE = region(UUID_A, "old\n")
+FRESH = region(UUID_A, TABLE)
+
+
+@pytest.fixture
+def pages(repo: Repo) -> Repo:
+    """Twelve pages: fresh and stale ones in every part, and a blurb."""
+    for number in range(12):
+        body = STALE if number % 3 == 0 else FRESH
+        repo.write(
+            f"docs/p{number:02}.md", f"# Page {number}\n\n{body}\n{blurb(UUID_BLURB, BLURB)}"
+        )
+    return repo
+
+
+def with_workers(monkeypatch: pytest.MonkeyPatch, workers: int) -> list[int]:
+    """Make even a small run use `workers` processes (1: none), whatever the machine has; the
+    list fills with the workers forked."""
+    monkeypatch.setattr(regen.workers, "cores", lambda: workers)
+    monkeypatch.setattr(regen.workers, "PAGES_PER_WORKER", 1)
+    forked: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return forked
+
+
+def tree(repo: Repo) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(repo.root)): p.read_bytes()
+        for p in sorted(repo.root.rglob("*"))
+        if p.is_file() and ".regen-cache" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_check_with_workers_reports_what_one_process_does(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    assert pages.root.is_dir()
+    with_workers(monkeypatch, 1)
+    alone = run("check", "--format", "json"), run("check"), run("list")
+    forked = with_workers(monkeypatch, workers)
+    shared = run("check", "--format", "json"), run("check"), run("list")
+    assert len(forked) == 3 * (workers - 1)
+    assert alone == shared
+    assert alone[0].code == ExitCode.STALE
+    assert json.loads(alone[0].out)["summary"]["stale"] == 4
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_update_with_workers_writes_what_one_process_does(
+    pages: Repo,
+    run: Runner,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+) -> None:
+    before = tree(pages)
+    with_workers(monkeypatch, 1)
+    assert run("update").code == ExitCode.OK
+    alone = tree(pages)
+    for path, data in before.items():
+        pages.write(path, data)
+    (pages.root / "regen.lock").unlink()
+    forked = with_workers(monkeypatch, workers)
+    result = run("update")
+    assert result.code == ExitCode.OK
+    assert len(forked) == workers - 1
+    assert tree(pages) == alone
+    assert not list(pages.root.rglob(f"*{TEMP_SUFFIX}"))
+    assert run("check").code == ExitCode.OK
+
+
+def test_a_problem_in_any_part_writes_nothing_and_leaves_no_temp_file(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages.write("docs/p11.md", "# Broken\n\n" + region(UUID_A, "x\n").replace("END", "END!", 1))
+    before = tree(pages)
+    with_workers(monkeypatch, 2)
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "docs/p11.md:" in result.err
+    assert tree(pages) == before  # the stale pages of the first part were staged, then removed
+    assert not list(pages.root.rglob(f"*{TEMP_SUFFIX}"))
+
+
+def test_leftovers_of_a_crashed_run_go_but_no_workers_temp_file(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leftover = pages.write(f"docs/.p00.md.0badc0de{TEMP_SUFFIX}", "from a crash")
+    with_workers(monkeypatch, 3)
+    assert run("update").code == ExitCode.OK
+    assert not leftover.exists()
+    assert not list(pages.root.rglob(f"*{TEMP_SUFFIX}"))
+    assert run("check").code == ExitCode.OK

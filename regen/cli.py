@@ -84,7 +84,8 @@ class _UpdateByDefault(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """`regen --force` is `regen update --force`: an option that is not the group's own
-        starts the update command's arguments."""
+        starts the update command's arguments, unless a command follows the options (`regen
+        -q check` is `regen check -q`)."""
         own = {name for param in self.params for name in getattr(param, "opts", ())}
         own.update(ctx.help_option_names)
         index = 0
@@ -94,7 +95,13 @@ class _UpdateByDefault(click.Group):
                 break
             index += 2 if name == "--config" and "=" not in args[index] else 1
         if index < len(args) and args[index].startswith("-") and args[index] != "--":
-            args = [*args[:index], "update", *args[index:]]
+            after = index
+            while after < len(args) and args[after].startswith("-") and args[after] != "--":
+                after += 1
+            if after < len(args) and args[after] in self.commands:  # `regen -q check`
+                args = [*args[:index], args[after], *args[index:after], *args[after + 1 :]]
+            else:
+                args = [*args[:index], "update", *args[index:]]
         return super().parse_args(ctx, args)
 
     def resolve_command(

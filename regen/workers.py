@@ -18,9 +18,10 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many pages a part, a worker costs more than it saves: starting one and sending
-# its results back takes a few milliseconds, planning a page about 0.1 ms (bench/findings.md).
-PAGES_PER_WORKER = 250
+# Below this many pages a part, a worker costs about what it saves: starting one and sending
+# its results back takes a few milliseconds, planning a page about 0.1 ms. A check of 300
+# pages took 166 ms in one process and 160 ms in two; of 600, 207 and 175 ms (bench/findings.md).
+PAGES_PER_WORKER = 150
 
 
 def cores() -> int:

@@ -375,6 +375,25 @@ def test_update_options_without_the_command_mean_update(
     assert ("updated docs/a.md" in result.out) == ("-q" not in args)
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "written"),
+    [
+        (("-q", "update"), ExitCode.OK, True),
+        (("-q", "check"), ExitCode.STALE, False),
+        (("--no-cache", "-q", "check", "docs/a.md"), ExitCode.STALE, False),
+        (("-q", "update", "docs/a.md"), ExitCode.OK, True),
+    ],
+)
+def test_options_before_the_command_are_the_commands(
+    repo: Repo, run: Runner, args: tuple[str, ...], code: int, written: bool
+) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    result = run(*args)
+    assert (result.code, result.err) == (code, "")
+    assert repo.read("docs/a.md") == (FRESH_PAGE if written else STALE_PAGE)
+    assert "updated" not in result.out  # -q reached the command
+
+
 def test_the_groups_own_help_is_still_its_own(run: Runner) -> None:
     assert run("--help").out.startswith("Usage: regen [OPTIONS] [COMMAND] [ARGS]...")
     unknown = run("--nope")

@@ -9,7 +9,7 @@ failure is one line with git's own words, never a traceback.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,28 +28,30 @@ def _inside_repository(root: Path) -> bool:
     return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
-def repository_files(root: Path, only: Iterable[str] | None = None) -> set[str] | None:
+def repository_files(root: Path, only: Sequence[str] | None = None) -> set[str] | None:
     """The files below `root` that git tracks, plus the untracked ones it does not ignore, as
     '/'-separated paths relative to it; None outside a git repository, where every file
     counts. `only`: just those paths (files or folders, relative to the root), so that a run
     over a few pages never lists thousands."""
-    spec = [] if only is None else ["--", *only]
-    if only is not None and len(spec) == 1:
+    if only is None:
+        return _listed(root, ["--cached", "--others", "--exclude-standard"])
+    if not only:
         return set()
+    # Looking for untracked files walks their folders (15 ms in a folder of 30,000 pages):
+    # only for a name that is not tracked (a new page, or a folder).
+    tracked = _listed(root, ["--cached", "--", *only])
+    if tracked is None:
+        return None
+    untracked = [name for name in only if name not in tracked]
+    if untracked:
+        tracked |= _listed(root, ["--others", "--exclude-standard", "--", *untracked]) or set()
+    return tracked
+
+
+def _listed(root: Path, options: Sequence[str]) -> set[str] | None:
     try:
         listing = subprocess.run(
-            [
-                "git",
-                "--literal-pathspecs",
-                "-C",
-                str(root),
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                *spec,
-            ],
+            ["git", "--literal-pathspecs", "-C", str(root), "ls-files", "-z", *options],
             capture_output=True,
             check=False,
         )

@@ -67,13 +67,7 @@ def in_parts(
     results: list[R] = []
     try:
         for part in parts[1:]:
-            reading, writing = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(reading)
-                _work_and_exit(work, part, writing, discard)
-            os.close(writing)
-            started.append((pid, reading))
+            started.append(_start(work, part, discard))
         results.append(work(parts[0]))
         while started:
             pid, reading = started.pop(0)
@@ -88,6 +82,33 @@ def in_parts(
             discard(result)
         raise
     return results
+
+
+def _start(
+    work: Callable[[Sequence[T]], R], part: Sequence[T], discard: Callable[[R], None]
+) -> tuple[int, int]:
+    """Fork a worker for `part`: its pid, and the pipe it answers through. Ctrl-C is held back
+    across the fork, so that the worker meets it only inside its own handling (never running
+    on as a copy of this process's caller)."""
+    reading, writing = os.pipe()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(reading)
+        os.close(writing)
+        raise
+    if pid == 0:  # the worker
+        try:
+            os.close(reading)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            _work_and_exit(work, part, writing, discard)
+        finally:
+            os._exit(1)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    os.close(writing)
+    return pid, reading
 
 
 def _work_and_exit(

@@ -75,6 +75,7 @@ def test_repository_files_of_named_paths_only(repo_git: Repo) -> None:
     assert named("docs/plain.md") == {"docs/plain.md"}
     assert named("docs/[x]*.md") == {"docs/[x]*.md"}
     assert named("notes") == {"notes/a.md"}
+    assert named("notes/a.md", "docs/plain.md") == {"notes/a.md", "docs/plain.md"}  # untracked
     assert named("docs/build/out.md", "docs/build") == set()
     assert named() == set()
 

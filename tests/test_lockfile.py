@@ -188,6 +188,25 @@ def test_a_conflicted_file_is_read_whole(tmp_path: Path) -> None:
     assert reader._text is not None
 
 
+@pytest.mark.parametrize("marker", ["<<<<<<< HEAD", "=======", ">>>>>>> b", "||||||| base"])
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_every_conflict_marker_is_found_anywhere(tmp_path: Path, marker: str, where: str) -> None:
+    lines = ["[regions]", f"docs/a.md {UUID_1} {H1}", f"docs/b.md {UUID_1} {H1}"]
+    at = {"first": 0, "middle": 2, "last": 3}[where]
+    file = tmp_path / "regen.lock"
+    file.write_text("\n".join([*lines[:at], marker, *lines[at:]]))
+    assert lockfile._conflicted(file)
+    file.write_text("\n".join(lines) + f"\ndocs/c.md {UUID_1} {H1} {marker}\n")
+    assert not lockfile._conflicted(file)  # a marker's text within a line is no marker
+
+
+def test_an_empty_or_unreadable_lock_for_conflicts(tmp_path: Path) -> None:
+    file = tmp_path / "regen.lock"
+    file.write_text("")
+    assert not lockfile._conflicted(file)
+    assert lockfile._conflicted(tmp_path / "gone.lock")  # then read whole, and its problem said
+
+
 def test_many_look_ups_read_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A look-up in the file itself is for a few pages: past that, and for the check for a
     # merge conflict, the file is read once, never once a page (which made an update of

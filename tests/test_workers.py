@@ -75,14 +75,19 @@ def test_when_this_process_fails_no_workers_result_is_left_behind(tmp_path: Path
     def work(part: Sequence[int]) -> list[Path]:
         if os.getpid() == parent:
             raise ValueError("this part failed")
-        made = [tmp_path / f"{item}{TEMP_SUFFIX}" for item in part]
-        for file in made:
-            file.write_text("x")
+        made: list[Path] = []
+        try:  # as a run's part does: what it made goes when it is interrupted
+            for item in part:
+                made.append(tmp_path / f"{item}{TEMP_SUFFIX}")
+                made[-1].write_text("x")
+        except BaseException:
+            discard(made)
+            raise
         return made
 
     def discard(files: list[Path]) -> None:
         for file in files:
-            file.unlink()
+            file.unlink(missing_ok=True)
 
     with pytest.raises(ValueError, match="this part failed"):
         in_parts(list(range(6)), work, 3, discard)

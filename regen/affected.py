@@ -91,21 +91,27 @@ def pages_alone(change: Change, planner: Planner) -> list[str] | None:
 
 
 def _all_inputs(planner: Planner) -> frozenset[str] | None:
-    """Every file a configured region is built from; None when an entry is broken.
+    """Every file a configured region is built from; None when an entry is broken."""
+    inputs = remembered_inputs(planner)
+    return None if inputs is None else frozenset(p for paths in inputs.values() for p in paths)
+
+
+def remembered_inputs(planner: Planner) -> Mapping[str, tuple[str, ...]] | None:
+    """The files each configured region is built from, by uuid; None when an entry is broken.
 
     With built-in generators alone this depends on the configuration's text only, so it is
     remembered in the cache by that text: the pre-commit case then prepares no entry (their
     options, paths and generators are what made it slow)."""
     config = planner.config
 
-    def compute() -> list[str] | None:
-        inputs: set[str] = set()
+    def compute() -> dict[str, list[str]] | None:
+        inputs: dict[str, list[str]] = {}
         for spec in config.regions.values():
             job = planner.job_of(spec)
             if job is None:
                 return None
-            inputs.update(job.inputs)
-        return sorted(inputs)
+            inputs[spec.uuid] = list(job.inputs)
+        return inputs
 
     builtin = isinstance(planner.registry, LazyRegistry) and all(
         spec.generator in BUILTINS for spec in config.regions.values()
@@ -113,5 +119,8 @@ def _all_inputs(planner: Planner) -> frozenset[str] | None:
     if not builtin or config.digest is None or config.problems:
         found = compute()
     else:  # keyed by the very text this configuration was read from
-        found = planner.bodies.memo({"inputs of": config.file, "digest": config.digest}, compute)
-    return None if found is None else frozenset(found)
+        identity = {"inputs by region of": config.file, "digest": config.digest}
+        found = planner.bodies.memo(identity, compute)
+        if found is not None:
+            planner.known_inputs = {uuid: tuple(paths) for uuid, paths in found.items()}
+    return None if found is None else {uuid: tuple(paths) for uuid, paths in found.items()}

@@ -7,14 +7,22 @@ run, however many pages hold it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 from regen.cache import BodyCache
 from regen.config import Config
 from regen.errors import Problem, RegenError
-from regen.generators import BUILTINS, Context, Generator, Job, Registry
+from regen.generators import (
+    BUILTINS,
+    CACHEABLE_BUILTINS,
+    Context,
+    Generator,
+    Job,
+    LazyRegistry,
+    Registry,
+)
 from regen.lockfile import LockReader, digest
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
 from regen.render import render_document, with_newlines
@@ -65,6 +73,10 @@ class Planner:
         self.bodies = bodies or BodyCache(None)
         self.problems: list[Problem] = []
         self._jobs: dict[tuple[RegionKind, str], Job | None] = {}
+        # The inputs of each configured region, when remembered for this very configuration
+        # (regen.affected): a body in the cache is then found without preparing the region,
+        # nor importing its generator.
+        self.known_inputs: Mapping[str, tuple[str, ...]] = {}
         self._built: dict[tuple[RegionKind, str], Built | None] = {}
 
     def spec_for(self, region: Region) -> RegionSpec | None:
@@ -94,12 +106,33 @@ class Planner:
 
     def build(self, region: Region, spec: RegionSpec, page: str) -> Built | None:
         key = (region.kind, region.uuid)
+        if key not in self._built and (found := self._remembered(region, spec)) is not None:
+            self._built[key] = found
         if key not in self._built:
             job = self.job(region, spec, page)
             self._built[key] = (
                 None if job is None else self._finish(job, spec, region, (page, region.line))
             )
         return self._built[key]
+
+    def _remembered(self, region: Region, spec: RegionSpec) -> Built | None:
+        """The region's body from the cache, by its remembered inputs; None when it is not
+        there (then it is prepared and built as always)."""
+        inputs = self.known_inputs.get(spec.uuid)
+        if (
+            inputs is None
+            or region.kind is not RegionKind.GENERATED
+            or spec.generator not in CACHEABLE_BUILTINS
+            or not isinstance(self.registry, LazyRegistry)
+        ):
+            return None
+        key = self.bodies.key(spec, region.kind.value, inputs)
+        if key is None:
+            return None
+        found, cached = self.bodies.get(key)
+        if not found or (cached is not None and _unsealed(cached, inputs, spec, self.config)):
+            return None
+        return Built(cached, inputs)
 
     def _guarded(
         self, spec: RegionSpec, step: Callable[[Generator, Context], T], used_at: tuple[str, int]

@@ -46,8 +46,11 @@ def remembered(repo: Repo) -> list[tuple[Path, object]]:
 
 
 def remembered_inputs(repo: Repo) -> list[Path]:
-    """The memos of which files the regions read: a list of paths."""
-    return [memo for memo, value in remembered(repo) if isinstance(value, list)]
+    """The memos of which files each region reads: paths by uuid (a configuration's parse
+    has its "table" instead)."""
+    return [
+        memo for memo, value in remembered(repo) if isinstance(value, dict) and "table" not in value
+    ]
 
 
 def test_a_warm_run_imports_no_pandas_git_or_mistune(repo: Repo) -> None:
@@ -173,7 +176,7 @@ def test_a_corrupt_memo_is_computed_again(repo: Repo, run: Runner) -> None:
     assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
     (memo,) = remembered_inputs(repo)
     entry = json.loads(memo.read_text())
-    entry["body"] = json.dumps([])  # as if no file fed any region
+    entry["body"] = json.dumps({})  # as if no file fed any region
     memo.write_text(json.dumps(entry))
     repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
     assert run("check", "--affected", "sources/carriers.csv").code == ExitCode.STALE
@@ -217,7 +220,9 @@ def test_the_configurations_parse_is_remembered_by_its_text(repo: Repo) -> None:
 
     assert modules() == "0 ['tomllib']"
     assert modules() == "0 []"  # parsed from the cache: TOML is not even imported
-    (parse,) = [value for _, value in remembered(repo) if isinstance(value, dict)]
+    (parse,) = [
+        value for _, value in remembered(repo) if isinstance(value, dict) and "table" in value
+    ]
     assert parse["table"]["pages"] == ["docs/**/*.md"]
     repo.write("regen.toml", repo.read("regen.toml") + "\n# a comment\n")
     assert modules() == "0 ['tomllib']"  # another text, parsed again
@@ -233,7 +238,7 @@ def test_errors_name_the_same_lines_from_a_remembered_parse(repo: Repo, run: Run
     assert first.code == second.code == ExitCode.INPUT_ERROR
     assert "regen.toml:" in first.err
     assert first.err == second.err
-    assert any(isinstance(value, dict) for _, value in remembered(repo))
+    assert any(isinstance(value, dict) and "table" in value for _, value in remembered(repo))
 
 
 def test_a_configuration_json_cannot_hold_is_parsed_every_time(repo: Repo, run: Runner) -> None:
@@ -243,7 +248,7 @@ def test_a_configuration_json_cannot_hold_is_parsed_every_time(repo: Repo, run: 
         result = run("check")
         assert result.code == ExitCode.INPUT_ERROR
         assert result.err.startswith("regen.toml:1: when: unknown key")
-    assert [value for _, value in remembered(repo) if not isinstance(value, list)] == [None]
+    assert [value for _, value in remembered(repo) if not isinstance(value, dict)] == [None]
 
 
 def test_no_cache_reads_and_writes_no_parse(repo: Repo, run: Runner) -> None:
@@ -259,6 +264,7 @@ def test_the_pre_commit_case_imports_only_what_checking_needs(repo: Repo) -> Non
     repo.write("docs/a.md", FRESH)
     heavy = ("pandas", "git", "mistune", "tomllib", "difflib", "traceback")
     ours = ("regen.write", "regen.lock", "regen.edits", "regen.importer", "regen.adopt")
+    ours += ("regen.generators.table", "regen.markdown")  # its body is found by its inputs
     probe = PROBE.replace("('pandas', 'git', 'mistune')", repr(heavy + ours))
     for _ in range(2):  # the first run fills the cache
         done = subprocess.run(
@@ -269,3 +275,23 @@ def test_the_pre_commit_case_imports_only_what_checking_needs(repo: Repo) -> Non
             check=True,
         )
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_body_found_by_its_remembered_inputs_still_follows_them(repo: Repo, run: Runner) -> None:
+    """The pre-commit case finds a region's body by the inputs remembered for the
+    configuration, without preparing it: the bytes of those inputs still choose the body."""
+    repo.write("docs/a.md", FRESH)
+    assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
+    assert run("check", "--affected", "docs/a.md").code == ExitCode.OK  # found, not built
+    repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
+    result = run("check", "--affected", "docs/a.md")  # the source is not among the files named
+    assert result.code == ExitCode.STALE
+    assert "+| Canada | Bell Mobility, T |" in result.out
+    repo.write(
+        "sources/carriers.csv", repo.read("sources/carriers.csv").replace(",T\n", ",Telus\n")
+    )
+    assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
+    (repo.root / "sources" / "carriers.csv").unlink()
+    gone = run("check", "--affected", "docs/a.md")
+    assert gone.code == ExitCode.INPUT_ERROR
+    assert "sources/carriers.csv not found" in gone.err

@@ -99,6 +99,10 @@ class Generator(Protocol):
 
 Registry = Mapping[str, Generator]
 
+# The built-ins whose body depends on their options and inputs alone (`cacheable`), known
+# without importing them: a body found in the cache then needs no generator at all.
+CACHEABLE_BUILTINS = frozenset({"table", "blurb", "carriers", "skus", "pins"})
+
 # The built-ins, by name; each module is imported the first time a region uses it.
 BUILTINS = {
     "table": "regen.generators.table:TableGenerator",

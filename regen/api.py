@@ -403,7 +403,9 @@ def _write(
     or none: with any problem, the staged temp files are removed and nothing is written."""
     from regen.edits import edit_problems
 
-    lock_problems = [p for p in report.lock.full()[1] if p not in report.problems]
+    # A lock found to be exactly what regen writes has no problem to name: not read again.
+    found = [] if report.lock.verified else report.lock.full()[1]
+    lock_problems = [p for p in found if p not in report.problems]
     problems = (*report.problems, *lock_problems, *edit_problems(report.results, policy))
     if problems:
         staging.abort()

@@ -234,3 +234,94 @@ def test_a_page_name_with_a_line_separator_of_unicode_reads_back() -> None:
     lock, problems = parse_lock(LockFile.of(entries).render())
     assert problems == []
     assert lock.regions == entries
+
+
+# A full check compares the file as it streams past ---------------------------------------------
+
+
+def _by_page(regions: dict[tuple[str, str], str]) -> dict[str, lockfile.Entries]:
+    pages: dict[str, dict[str, str]] = {}
+    for (page, uuid), value in regions.items():
+        pages.setdefault(page, {})[uuid] = value
+    return {page: lockfile.entries_of(found) for page, found in pages.items()}
+
+
+_MUTATIONS = st.sampled_from(
+    [
+        "none",
+        "crlf",
+        "bom",
+        "drop last line",
+        "garbage line",
+        "conflict",
+        "flip a hash",
+        "no final newline",
+        "duplicate a line",
+        "add a page",
+    ]
+)
+
+
+def _mutated(text: str, how: str) -> str:
+    lines = text.split("\n")
+    if how == "crlf":
+        return text.replace("\n", "\r\n")
+    if how == "bom":
+        return "\ufeff" + text
+    if how == "drop last line":
+        return "\n".join([*lines[:-2], ""])
+    if how == "garbage line":
+        return text + "not an entry\n"
+    if how == "conflict":
+        return text + "<<<<<<< HEAD\n"
+    if how == "flip a hash" and lines[-2].count(" ") >= 2:
+        return "\n".join([*lines[:-2], lines[-2][:-1] + ("0" if lines[-2][-1] != "0" else "1"), ""])
+    if how == "no final newline":
+        return text.rstrip("\n")
+    if how == "duplicate a line":
+        return text + lines[-2] + "\n"
+    if how == "add a page":
+        return text + f"zzz/extra.md {UUID_1} {H1}\n"
+    return text
+
+
+@given(
+    st.dictionaries(st.tuples(_pages, _uuids), _hashes, max_size=8),
+    st.dictionaries(_uuids, _hashes, max_size=3),
+    st.sets(_uuids, max_size=2),
+    _MUTATIONS,
+)
+def test_a_streamed_agreement_is_what_a_full_reading_finds(
+    regions: dict[tuple[str, str], str], blurbs: dict[str, str], unsure: set[str], how: str
+) -> None:
+    pages = _by_page(regions)
+    unsure_pages = {
+        page: frozenset(u for u, _ in entries if u in unsure)
+        for page, entries in pages.items()
+        if any(u in unsure for u, _ in entries)
+    }
+    text = _mutated(LockFile.of(regions, blurbs).render(), how)
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "regen.lock"
+        file.write_bytes(text.encode("utf-8"))
+        streamed = LockReader(file=file).agrees(pages, blurbs, unsure_pages)
+        full = LockReader(file=file)
+        outdated = lockfile.lock_outdated(full, pages, blurbs, unsure_pages, complete=True)
+        if how == "none":
+            assert streamed
+        if streamed:
+            assert not outdated
+            assert full.full()[1] == []
+
+
+def test_a_streamed_comparison_reads_pieces_and_holds_no_text(tmp_path: Path) -> None:
+    regions = {(f"docs/{n:05}.md", UUID_1): H1 for n in range(40_000)}  # 2 MB: pieces of 1 MB
+    file = tmp_path / "regen.lock"
+    file.write_text(LockFile.of(regions).render())
+    pages = _by_page(regions)
+    reader = LockReader(file=file)
+    assert reader.agrees(pages, {}, {"docs/00007.md": frozenset({UUID_1})})
+    assert reader.verified
+    assert reader._text is None
+    pages["docs/39999.md"] = ((UUID_1, H2),)
+    assert not LockReader(file=file).agrees(pages, {}, {})

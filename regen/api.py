@@ -99,6 +99,9 @@ class Tally:
 
     def merge(self, other: Tally) -> None:
         """Add what another part of the run planned (its pages are none of these)."""
+        if not self.pages:  # the first: taken as it is, not copied
+            self.__dict__.update(other.__dict__)
+            return
         self.pages += other.pages
         self.statuses.update(other.statuses)
         for page, entries in other.lock_lines.items():
@@ -281,7 +284,8 @@ def _check(
         workers = worker_count(len(files))
         discard = staging.discard if staging is not None else lambda _: None
         parts = in_parts(files, plan_part, workers, lambda part: discard(part.staged))
-        for number, part in enumerate(parts):
+        for number in range(len(parts)):
+            part, parts[number] = parts[number], _Part()  # each part's tally goes once merged
             tally.merge(part.tally)
             changes.extend(part.changes)
             problems.extend(part.problems)

@@ -120,6 +120,7 @@ class _Part:
     problems: list[Problem] = field(default_factory=list)  # reading and staging pages
     planner_problems: list[Problem] = field(default_factory=list)  # building regions
     staged: list[Staged] = field(default_factory=list)
+    built: list[tuple[str, str | None]] = field(default_factory=list)  # cache entries to write
 
 
 def read_page(root: Path, file: Path) -> Page:
@@ -278,12 +279,13 @@ def _check(
             raise
         part.planner_problems = planner.problems[known:]
         part.staged = staging.taken(since) if staging else []
+        part.built = bodies.held()
         return part
 
     if change is None:
         workers = worker_count(len(files))
         discard = staging.discard if staging is not None else lambda _: None
-        parts = in_parts(files, plan_part, workers, lambda part: discard(part.staged))
+        parts = in_parts(files, plan_part, workers, lambda part: discard(part.staged), bodies.hold)
         for number in range(len(parts)):
             part, parts[number] = parts[number], _Part()  # each part's tally goes once merged
             tally.merge(part.tally)
@@ -291,6 +293,7 @@ def _check(
             problems.extend(part.problems)
             if number:  # a worker's: what this process's planner and staging do not know
                 planner.report(part.planner_problems)
+                bodies.put_missing(part.built)
                 if staging is not None:
                     staging.absorb(part.staged)
     else:

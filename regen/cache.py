@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +37,23 @@ class BodyCache:
 
     root: Path | None
     _digests: dict[str, str | None] = field(default_factory=dict)
+    _known: set[str] = field(default_factory=set)  # keys found or written by this process
+    _held: list[tuple[str, str | None]] | None = None  # a worker's entries, for its parent
+    _ready: bool = False  # the folder is made
+
+    def hold(self) -> None:
+        """Keep the entries built from now on instead of writing them (a forked worker's: its
+        parent writes those it has not, rather than two processes writing the same files)."""
+        self._held = []
+
+    def held(self) -> list[tuple[str, str | None]]:
+        return list(self._held or ())
+
+    def put_missing(self, entries: Iterable[tuple[str, str | None]]) -> None:
+        """Write the entries (a worker's) this process has not found or written itself."""
+        for key, body in entries:
+            if key not in self._known:
+                self.put(key, body)
 
     @property
     def folder(self) -> Path | None:
@@ -90,6 +107,7 @@ class BodyCache:
             return False, None
         if entry.get("digest") != _digest_of(body):
             return False, None
+        self._known.add(key)
         return True, body
 
     def put(self, key: str, body: str | None) -> None:
@@ -97,18 +115,24 @@ class BodyCache:
         folder = self.folder
         if folder is None:
             return
+        if self._held is not None:
+            self._held.append((key, body))
+            return
+        self._known.add(key)
         entry = {"key": key, "body": body, "digest": _digest_of(body)}
-        import tempfile  # here: a run that writes no entry never pays for it
-
+        # A temp name of this entry and process: no other writer shares it (a forked worker
+        # has its own pid), and it costs no random name (a cold run writes hundreds).
+        temp = folder / f".{key}.{os.getpid()}.tmp"
         with contextlib.suppress(OSError):
-            ensure_folder(folder)
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+            if not self._ready:
+                ensure_folder(folder)
+                self._ready = True
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                with temp.open("w", encoding="utf-8") as out:
                     json.dump(entry, out)
-                Path(temp).replace(folder / f"{key}.json")
+                temp.replace(folder / f"{key}.json")
             except BaseException:
-                Path(temp).unlink(missing_ok=True)
+                temp.unlink(missing_ok=True)
                 raise
 
     def memo(self, identity: Mapping[str, Any], compute: Callable[[], T]) -> T:

@@ -54,6 +54,7 @@ def in_parts(
     work: Callable[[Sequence[T]], R],
     workers: int,
     discard: Callable[[R], None],
+    in_worker: Callable[[], None] = lambda: None,
 ) -> list[R]:
     """`work(part)` for each of `workers` contiguous parts of `items`, in their order: the first
     in this process, every other in a forked worker.
@@ -61,13 +62,13 @@ def in_parts(
     A worker that fails, or dies, has its part done here after all: a bug then surfaces as it
     would without workers, and nothing a worker found is lost. `discard(result)` undoes what a
     worker's result left behind (temp files) when it cannot be handed over, or when this
-    process fails before it returns them."""
+    process fails before it returns them. `in_worker()` runs first in each worker."""
     parts = split(items, workers) if workers > 1 else [items]
     started: list[tuple[int, int]] = []  # (pid, the pipe's reading end)
     results: list[R] = []
     try:
         for part in parts[1:]:
-            started.append(_start(work, part, discard))
+            started.append(_start(work, part, discard, in_worker))
         results.append(work(parts[0]))
         while started:
             pid, reading = started.pop(0)
@@ -85,7 +86,10 @@ def in_parts(
 
 
 def _start(
-    work: Callable[[Sequence[T]], R], part: Sequence[T], discard: Callable[[R], None]
+    work: Callable[[Sequence[T]], R],
+    part: Sequence[T],
+    discard: Callable[[R], None],
+    in_worker: Callable[[], None],
 ) -> tuple[int, int]:
     """Fork a worker for `part`: its pid, and the pipe it answers through. Ctrl-C is held back
     across the fork, so that the worker meets it only inside its own handling (never running
@@ -103,6 +107,7 @@ def _start(
         try:
             os.close(reading)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            in_worker()
             _work_and_exit(work, part, writing, discard)
         finally:
             os._exit(1)

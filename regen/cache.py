@@ -128,8 +128,8 @@ class BodyCache:
                 ensure_folder(folder)
                 self._ready = True
             try:
-                with temp.open("w", encoding="utf-8") as out:
-                    json.dump(entry, out)
+                # dumps, not dump: dump encodes in Python, a piece a write; dumps is C, at once
+                temp.write_text(json.dumps(entry), encoding="utf-8")
                 temp.replace(folder / f"{key}.json")
             except BaseException:
                 temp.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
 from regen.lockfile import Entries, LockReader, lock_outdated, lock_write, read_lock, record
-from regen.model import FileChange, Page, RegionResult, Status
+from regen.model import FileChange, Page, RegionKind, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
@@ -121,6 +121,7 @@ class _Part:
     planner_problems: list[Problem] = field(default_factory=list)  # building regions
     staged: list[Staged] = field(default_factory=list)
     built: list[tuple[str, str | None]] = field(default_factory=list)  # cache entries to write
+    failures: dict[tuple[RegionKind, str], list[Problem]] = field(default_factory=dict)
 
 
 def read_page(root: Path, file: Path) -> Page:
@@ -265,6 +266,7 @@ def _check(
         stale."""
         part = _Part()
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
+        failed = set(planner.failures)
         try:
             for file in files:
                 try:
@@ -278,12 +280,15 @@ def _check(
                 staging.discard(staging.taken(since))
             raise
         part.planner_problems = planner.problems[known:]
+        part.failures = {k: v for k, v in planner.failures.items() if k not in failed}
         part.staged = staging.taken(since) if staging else []
         part.built = bodies.held()
         return part
 
     if change is None:
         workers = worker_count(len(files))
+        if workers > 1:
+            planner.prebuild()  # each region once, here, not once in every worker
         discard = staging.discard if staging is not None else lambda _: None
         parts = in_parts(files, plan_part, workers, lambda part: discard(part.staged), bodies.hold)
         for number in range(len(parts)):
@@ -292,7 +297,17 @@ def _check(
             changes.extend(part.changes)
             problems.extend(part.problems)
             if number:  # a worker's: what this process's planner and staging do not know
-                planner.report(part.planner_problems)
+                # A region that failed in an earlier part was reported at its first page
+                # there, as one process would: not again at this part's first page.
+                told = {
+                    p
+                    for key, found in part.failures.items()
+                    if key in planner.failures
+                    for p in found
+                }
+                planner.report(p for p in part.planner_problems if p not in told)
+                for key, found in part.failures.items():
+                    planner.failures.setdefault(key, found)
                 bodies.put_missing(part.built)
                 if staging is not None:
                     staging.absorb(part.staged)

@@ -24,6 +24,7 @@ from regen.generators import (
     Registry,
 )
 from regen.lockfile import LockReader, digest
+from regen.markers import UUID_RE
 from regen.model import FileChange, Page, Region, RegionKind, RegionResult, RegionSpec
 from regen.render import render_document, with_newlines
 from regen.scan import scan_text
@@ -77,6 +78,9 @@ class Planner:
         # (regen.affected): a body in the cache is then found without preparing the region,
         # nor importing its generator.
         self.known_inputs: Mapping[str, tuple[str, ...]] = {}
+        # The regions that could not be built, and the problems that said why (at the first
+        # page that uses them): a forked worker's are told apart from those reported here.
+        self.failures: dict[tuple[RegionKind, str], list[Problem]] = {}
         self._built: dict[tuple[RegionKind, str], Built | None] = {}
 
     def spec_for(self, region: Region) -> RegionSpec | None:
@@ -109,11 +113,53 @@ class Planner:
         if key not in self._built and (found := self._remembered(region, spec)) is not None:
             self._built[key] = found
         if key not in self._built:
+            known = len(self.problems)
             job = self.job(region, spec, page)
             self._built[key] = (
                 None if job is None else self._finish(job, spec, region, (page, region.line))
             )
+            if self._built[key] is None:
+                self.failures[key] = self.problems[known:]
         return self._built[key]
+
+    def prebuild(self) -> None:
+        """Build every configured region, and every blurb that has a master, before the pages
+        are shared among forked workers: each worker then finds them built, so a uuid on a
+        thousand pages is built once a run, not once a worker. A failure is forgotten here,
+        to be met again (and reported at its page) by a page that uses the region; a region
+        that no page uses costs a build (or, warm, a look-up)."""
+        specs = [(RegionKind.GENERATED, spec) for spec in self.config.regions.values()]
+        specs += [
+            (RegionKind.BLURB, RegionSpec(uuid, "blurb", {}))
+            for uuid in self._masters()
+            if uuid not in self.config.regions
+        ]
+        for kind, spec in specs:
+            key = (kind, spec.uuid)
+            if key in self._built or (self.only is not None and spec.uuid != self.only):
+                continue
+            known = len(self.problems)
+            region = Region(kind, spec.uuid, spec.line or 1, "", "", "")
+            built, job = self._remembered(region, spec), None
+            if built is None:
+                used_at = (self.config.file, spec.line or 1)
+                job = self._guarded(spec, lambda g, c: g.prepare(c), used_at)
+                built = None if job is None else self._finish(job, spec, region, used_at)
+            if built is None:
+                del self.problems[known:]
+                continue
+            if job is not None:
+                self._jobs[key] = job
+            self._built[key] = built
+
+    def _masters(self) -> list[str]:
+        """The uuids of the blurb masters in the blurbs folder."""
+        try:
+            names = [entry.name for entry in (self.cache.root / self.config.blurbs).iterdir()]
+        except OSError:
+            return []
+        stems = (name[:-3] for name in names if name.endswith(".md"))
+        return sorted(stem for stem in stems if UUID_RE.fullmatch(stem))
 
     def _remembered(self, region: Region, spec: RegionSpec) -> Built | None:
         """The region's body from the cache, by its remembered inputs; None when it is not

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -207,3 +208,66 @@ def test_leftovers_of_a_crashed_run_go_but_no_workers_temp_file(
     assert not leftover.exists()
     assert not list(pages.root.rglob(f"*{TEMP_SUFFIX}"))
     assert run("check").code == ExitCode.OK
+
+
+def test_a_uuid_on_every_page_is_built_once_a_run_whatever_the_workers(
+    pages: Repo,
+    run: Runner,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from regen.generators import Context, Job
+    from regen.generators.blurb import BlurbGenerator
+    from regen.generators.table import TableGenerator
+
+    assert pages.root.is_dir()
+    log = tmp_path_factory.mktemp("log") / "builds"  # a file: workers are other processes
+
+    def counted(original: Callable[[Any, Context], Job]) -> Callable[[Any, Context], Job]:
+        def prepare(self: Any, context: Context) -> Job:
+            job = original(self, context)
+
+            def build() -> str | None:
+                with log.open("a") as out:
+                    out.write(f"{os.getpid()} {context.spec.uuid}\n")
+                return job.build()
+
+            return Job(job.inputs, build)
+
+        return prepare
+
+    monkeypatch.setattr(TableGenerator, "prepare", counted(TableGenerator.prepare))
+    monkeypatch.setattr(BlurbGenerator, "prepare", counted(BlurbGenerator.prepare))
+    forked = with_workers(monkeypatch, 3)
+    assert run("update", "--no-cache").code == ExitCode.OK
+    assert len(forked) == 2
+    built = [line.split()[1] for line in log.read_text().splitlines()]
+    assert sorted(built) == sorted([UUID_A, UUID_BLURB])
+
+
+def test_a_region_that_fails_before_the_workers_is_reported_at_its_page(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (pages.root / "sources" / f"blurbs/{UUID_BLURB}.md").unlink()
+    with_workers(monkeypatch, 1)
+    alone = run("check")
+    with_workers(monkeypatch, 2)
+    shared = run("check")
+    assert alone == shared
+    assert shared.code == ExitCode.INPUT_ERROR
+    assert f"docs/p00.md:7: blurb {UUID_BLURB} has no master text" in shared.err
+    assert "docs/p06.md" not in shared.err  # not again at the first page of the worker
+
+
+def test_a_region_that_fails_only_in_a_workers_part_is_reported(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lonely = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    pages.write("docs/p11.md", "# Last\n\n" + blurb(lonely, ""))
+    with_workers(monkeypatch, 1)
+    alone = run("check")
+    forked = with_workers(monkeypatch, 2)
+    shared = run("check")
+    assert forked
+    assert alone == shared
+    assert f"docs/p11.md:3: blurb {lonely} has no master text" in shared.err

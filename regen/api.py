@@ -122,6 +122,7 @@ class _Part:
     staged: list[Staged] = field(default_factory=list)
     built: list[tuple[str, str | None]] = field(default_factory=list)  # cache entries to write
     failures: dict[tuple[RegionKind, str], list[Problem]] = field(default_factory=dict)
+    pid: int = 0  # the process that planned it
 
 
 def read_page(root: Path, file: Path) -> Page:
@@ -264,7 +265,7 @@ def _check(
     def plan_part(files: Sequence[Path]) -> _Part:
         """Read and plan these pages (in a worker, or here), each kept only as far as it is
         stale."""
-        part = _Part()
+        part = _Part(pid=os.getpid())
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
         failed = set(planner.failures)
         try:
@@ -289,14 +290,27 @@ def _check(
         workers = worker_count(len(files))
         if workers > 1:
             planner.prebuild()  # each region once, here, not once in every worker
-        discard = staging.discard if staging is not None else lambda _: None
-        parts = in_parts(files, plan_part, workers, lambda part: discard(part.staged), bodies.hold)
+        here = os.getpid()
+
+        def discard(part: _Part) -> None:
+            if staging is not None:
+                staging.discard(part.staged)
+
+        def lost(files: Sequence[Path]) -> None:  # a worker died: what it staged goes
+            if staging is not None:
+                staging.remove_strays({_real(file).parent for file in files})
+
+        parts = in_parts(files, plan_part, workers, discard, bodies.hold, lost)
+        if staging is not None:  # first: the abort of an interrupted run then removes them
+            for part in parts:
+                if part.pid != here:
+                    staging.absorb(part.staged)
         for number in range(len(parts)):
             part, parts[number] = parts[number], _Part()  # each part's tally goes once merged
             tally.merge(part.tally)
             changes.extend(part.changes)
             problems.extend(part.problems)
-            if number:  # a worker's: what this process's planner and staging do not know
+            if part.pid != here:  # a worker's: what this process's planner does not know
                 # A region that failed in an earlier part was reported at its first page
                 # there, as one process would: not again at this part's first page.
                 told = {
@@ -309,8 +323,6 @@ def _check(
                 for key, found in part.failures.items():
                     planner.failures.setdefault(key, found)
                 bodies.put_missing(part.built)
-                if staging is not None:
-                    staging.absorb(part.staged)
     else:
         for file in files:
             try:
@@ -340,6 +352,10 @@ def _check(
         lock_outdated=outdated,
         tally=tally,
     )
+
+
+def _real(file: Path) -> Path:
+    return file.resolve() if file.is_symlink() else file
 
 
 def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:

@@ -40,6 +40,7 @@ class BodyCache:
     _known: set[str] = field(default_factory=set)  # keys found or written by this process
     _held: list[tuple[str, str | None]] | None = None  # a worker's entries, for its parent
     _ready: bool = False  # the folder is made
+    _writer: str = ""  # this process's part of temp names (its pid, and a random part)
 
     def hold(self) -> None:
         """Keep the entries built from now on instead of writing them (a forked worker's: its
@@ -119,10 +120,12 @@ class BodyCache:
             self._held.append((key, body))
             return
         self._known.add(key)
+        if not self._writer.startswith(f"{os.getpid()}-"):  # a forked worker is another
+            self._writer = f"{os.getpid()}-{os.urandom(4).hex()}"
         entry = {"key": key, "body": body, "digest": _digest_of(body)}
-        # A temp name of this entry and process: no other writer shares it (a forked worker
-        # has its own pid), and it costs no random name (a cold run writes hundreds).
-        temp = folder / f".{key}.{os.getpid()}.tmp"
+        # A temp name of this entry and writer: no other process shares it (nor a container
+        # sharing the folder with the same pid), and it costs one random part a process.
+        temp = folder / f".{key}.{self._writer}.tmp"
         with contextlib.suppress(OSError):
             if not self._ready:
                 ensure_folder(folder)

@@ -8,7 +8,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
@@ -95,9 +95,11 @@ class _UpdateByDefault(click.Group):
                 break
             index += 2 if name == "--config" and "=" not in args[index] else 1
         if index < len(args) and args[index].startswith("-") and args[index] != "--":
+            valued = {"--config", *_valued(self.commands.values())}  # `--since REF` takes REF
             after = index
             while after < len(args) and args[after].startswith("-") and args[after] != "--":
-                after += 1
+                takes = args[after] in valued  # (`--since=REF` holds its value)
+                after += 2 if takes else 1
             if after < len(args) and args[after] in self.commands:  # `regen -q check`
                 args = [*args[:index], args[after], *args[index:after], *args[after + 1 :]]
             else:
@@ -111,6 +113,17 @@ class _UpdateByDefault(click.Group):
         if first not in self.commands and _looks_like_path(first):
             return "update", self.commands["update"], args
         return super().resolve_command(ctx, args)
+
+
+def _valued(commands: Iterable[click.Command]) -> set[str]:
+    """The names of the commands' options that take a value."""
+    return {
+        name
+        for command in commands
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for name in param.opts
+    }
 
 
 def _looks_like_path(arg: str) -> bool:

@@ -172,6 +172,8 @@ class Planner:
             or not isinstance(self.registry, LazyRegistry)
         ):
             return None
+        if not all(self.cache.inside(path) for path in inputs):
+            return None  # a source now leads outside: prepare() says so, where it is named
         key = self.bodies.key(spec, region.kind.value, inputs)
         if key is None:
             return None

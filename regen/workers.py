@@ -12,7 +12,9 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -33,9 +35,14 @@ def cores() -> int:
 
 
 def worker_count(items: int) -> int:
-    if not hasattr(os, "fork"):
+    """How many processes share `items` pages: one per core, with enough pages each. One where
+    fork is missing, or unsafe: in a host process with threads of its own (a library caller),
+    a forked copy could wait forever on a lock a thread held. REGEN_WORKERS caps it (1: none)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
-    return max(1, min(cores(), items // PAGES_PER_WORKER))
+    limit = os.environ.get("REGEN_WORKERS", "").strip()
+    most = int(limit) if limit.isdigit() and int(limit) > 0 else cores()
+    return max(1, min(most, items // PAGES_PER_WORKER))
 
 
 def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
@@ -55,27 +62,34 @@ def in_parts(
     workers: int,
     discard: Callable[[R], None],
     in_worker: Callable[[], None] = lambda: None,
+    lost: Callable[[Sequence[T]], None] = lambda _: None,
 ) -> list[R]:
     """`work(part)` for each of `workers` contiguous parts of `items`, in their order: the first
-    in this process, every other in a forked worker.
+    in this process, every other in a forked worker. `in_worker()` runs first in each worker.
 
-    A worker that fails, or dies, has its part done here after all: a bug then surfaces as it
-    would without workers, and nothing a worker found is lost. `discard(result)` undoes what a
-    worker's result left behind (temp files) when it cannot be handed over, or when this
-    process fails before it returns them. `in_worker()` runs first in each worker."""
+    A worker that fails, or dies, has its part done here after all (`lost(part)` first, to
+    undo what it may have left): a bug then surfaces as it would without workers, and nothing
+    a worker found is lost. `discard(result)` undoes what a worker's result left behind (temp
+    files) when it cannot be handed over, or when this process fails before it returns them."""
     parts = split(items, workers) if workers > 1 else [items]
-    started: list[tuple[int, int]] = []  # (pid, the pipe's reading end)
+    started: list[tuple[int, int]] = []  # (pid, the pipe's reading end), not yet collected
     results: list[R] = []
     try:
         for part in parts[1:]:
             started.append(_start(work, part, discard, in_worker))
         results.append(work(parts[0]))
         while started:
-            pid, reading = started.pop(0)
-            found = _collect(pid, reading)
-            results.append(work(parts[len(results)]) if found is None else found)
+            found = _collect(*started[0])
+            started.pop(0)
+            part = parts[len(results)]
+            if found is None:
+                lost(part)
+                found = work(part)
+            results.append(found)
     except BaseException:
-        for pid, reading in started:  # a Ctrl-C reaches them too; a worker undoes its own part
+        # A Ctrl-C reached the workers too; one sent to this process alone reaches them now.
+        # Either way a worker is interrupted once, and undoes its own part (see _start).
+        for pid, reading in started:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGINT)
             _collect(pid, reading, discard)
@@ -106,6 +120,7 @@ def _start(
     if pid == 0:  # the worker
         try:
             os.close(reading)
+            signal.signal(signal.SIGINT, _interrupted_once)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             in_worker()
             _work_and_exit(work, part, writing, discard)
@@ -114,6 +129,13 @@ def _start(
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(writing)
     return pid, reading
+
+
+def _interrupted_once(_signal: int, _frame: FrameType | None) -> None:
+    """A worker's Ctrl-C: one interrupts it, and any more (the terminal's and its parent's
+    both arrive) are ignored, so that they cannot cut short its undoing of its part."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def _work_and_exit(
@@ -144,8 +166,12 @@ def _collect(pid: int, reading: int, discard: Callable[[R], None] | None = None)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         found = None
     finally:
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+        try:
+            _, status = os.waitpid(pid, 0)
+            failed = os.waitstatus_to_exitcode(status) != 0
+        except ChildProcessError:  # collected already, by an interrupted call
+            failed = True
+    if failed:
         found = None
     if found is not None and discard is not None:
         discard(found)

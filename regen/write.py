@@ -14,8 +14,10 @@ import hashlib
 import os
 import re
 import secrets
+import signal
 import stat
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +78,9 @@ class Staging:
             status = _checked_target(target, write)
         self.clean([target.parent])  # a crashed run's
         held = None if write.expected is None else _fingerprint(write.expected)
-        temp = _temp_file(target, write, status, self._token)
-        self._staged.append((write.shown, target, temp, held))
+        with _ctrl_c_held_back():  # the temp file is made and listed, or neither
+            temp = _temp_file(target, write, status, self._token)
+            self._staged.append((write.shown, target, temp, held))
 
     def clean(self, folders: Iterable[Path]) -> None:
         """Remove the temp files a crashed run left in `folders`, never this run's own."""
@@ -88,6 +91,22 @@ class Staging:
     def taken(self, since: int = 0) -> list[Staged]:
         """The pages staged (from the `since`-th on): what a forked worker hands back."""
         return self._staged[since:]
+
+    def remove_strays(self, folders: Iterable[Path]) -> None:
+        """Remove this run's temp files in `folders` that it did not stage: those of a forked
+        worker that died before it could say what it had written."""
+        own = {temp for _, _, temp, _ in self._staged}  # beside resolved targets
+        for folder in {folder.resolve() for folder in folders}:
+            try:
+                entries = list(folder.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if not (name.endswith(TEMP_SUFFIX) and _TEMP.match(name)) or entry in own:
+                    continue
+                if name.rsplit(".", 2)[-2].startswith(self._token):
+                    entry.unlink(missing_ok=True)
 
     def discard(self, staged: Iterable[Staged]) -> None:
         """Remove the temp files of pages staged by another process of this run."""
@@ -139,6 +158,21 @@ class Staging:
             _sync_folder(folder)
         self._staged = []
         return written
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_back() -> Iterator[None]:
+    """Ctrl-C waits until the block is done: between making a temp file and listing it, it
+    would leave a file that nothing removes (one in about three interrupted runs)."""
+    main = threading.current_thread() is threading.main_thread()
+    if not main or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def write_pages(writes: Sequence[PageWrite]) -> list[str]:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from regen.cache import FOLDER
 from regen.errors import ExitCode
 from tests.conftest import TABLE, UUID_A, Repo, Runner, git_init
@@ -295,3 +297,17 @@ def test_a_body_found_by_its_remembered_inputs_still_follows_them(repo: Repo, ru
     gone = run("check", "--affected", "docs/a.md")
     assert gone.code == ExitCode.INPUT_ERROR
     assert "sources/carriers.csv not found" in gone.err
+
+
+def test_a_source_that_now_leads_outside_is_refused_though_its_body_is_cached(
+    repo: Repo, run: Runner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    repo.write("docs/a.md", FRESH)
+    assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
+    outside = tmp_path_factory.mktemp("elsewhere") / "carriers.csv"
+    outside.write_bytes(repo.data("sources/carriers.csv"))  # the same bytes: the same entry
+    (repo.root / "sources" / "carriers.csv").unlink()
+    (repo.root / "sources" / "carriers.csv").symlink_to(outside)
+    result = run("check", "--affected", "docs/a.md")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "leads outside the repository" in result.err

@@ -382,6 +382,7 @@ def test_update_options_without_the_command_mean_update(
         (("-q", "check"), ExitCode.STALE, False),
         (("--no-cache", "-q", "check", "docs/a.md"), ExitCode.STALE, False),
         (("-q", "update", "docs/a.md"), ExitCode.OK, True),
+        (("-q", "--config", "regen.toml", "check"), ExitCode.STALE, False),
     ],
 )
 def test_options_before_the_command_are_the_commands(
@@ -392,6 +393,13 @@ def test_options_before_the_command_are_the_commands(
     assert (result.code, result.err) == (code, "")
     assert repo.read("docs/a.md") == (FRESH_PAGE if written else STALE_PAGE)
     assert "updated" not in result.out  # -q reached the command
+
+
+def test_an_options_value_named_like_a_command_stays_its_value(run: Runner) -> None:
+    result = run("--since", "check")  # a ref named check: update since it (not a repository)
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "git" in result.err or "repository" in result.err
+    assert "requires an argument" not in result.err
 
 
 def test_the_groups_own_help_is_still_its_own(run: Runner) -> None:

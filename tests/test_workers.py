@@ -4,8 +4,15 @@ fails leaves no temp file of any worker behind."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +24,7 @@ from hypothesis import strategies as st
 import regen.workers
 from regen.errors import ExitCode
 from regen.workers import in_parts, split
-from regen.write import TEMP_SUFFIX
+from regen.write import TEMP_SUFFIX, Staging
 from tests.conftest import BLURB, TABLE, UUID_A, UUID_BLURB, Repo, Runner, blurb, region
 
 # split and in_parts ----------------------------------------------------------------------------
@@ -271,3 +278,103 @@ def test_a_region_that_fails_only_in_a_workers_part_is_reported(
     assert forked
     assert alone == shared
     assert f"docs/p11.md:3: blurb {lonely} has no master text" in shared.err
+
+
+@pytest.mark.parametrize("how", ["cannot send", "is killed"])
+def test_an_update_whose_worker_fails_writes_everything_once(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The part of a worker that failed after staging pages is done again here: each page is
+    staged once (never twice), the worker's temp files go, and regen.lock is written."""
+    with_workers(monkeypatch, 1)
+    assert run("update").code == ExitCode.OK
+    alone = tree(pages)
+    for number in range(0, 12, 3):
+        pages.write(
+            f"docs/p{number:02}.md", f"# Page {number}\n\n{STALE}\n{blurb(UUID_BLURB, BLURB)}"
+        )
+    (pages.root / "regen.lock").unlink()
+    parent = os.getpid()
+    real_dump, real_stage = pickle.dump, Staging.stage
+
+    def failing_dump(*args: Any, **kwargs: Any) -> None:
+        if os.getpid() != parent:
+            raise pickle.PicklingError("cannot send")
+        real_dump(*args, **kwargs)
+
+    def dying_stage(self: Staging, write: Any) -> None:
+        real_stage(self, write)
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    if how == "cannot send":
+        monkeypatch.setattr(pickle, "dump", failing_dump)
+    else:
+        monkeypatch.setattr(Staging, "stage", dying_stage)
+    forked = with_workers(monkeypatch, 2)
+    result = run("update")
+    assert forked
+    assert (result.code, result.err) == (ExitCode.OK, "")
+    assert tree(pages) == alone
+    assert not list(pages.root.rglob(f"*{TEMP_SUFFIX}"))
+
+
+def test_a_non_utf8_page_name_is_no_crash_of_the_lock_comparison(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_workers(monkeypatch, 1)
+    assert run("update").code == ExitCode.OK
+    odd = pages.root / os.fsdecode(b"docs/\xff.md")
+    odd.write_text("# Odd\n")
+    result = run("check")
+    assert result.code in (ExitCode.OK, ExitCode.STALE)
+    assert "internal error" not in result.err
+
+
+def test_workers_are_never_forked_beside_other_threads_or_when_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(regen.workers, "cores", lambda: 4)
+    assert regen.workers.worker_count(10_000) == 4
+    monkeypatch.setenv("REGEN_WORKERS", "1")
+    assert regen.workers.worker_count(10_000) == 1
+    monkeypatch.setenv("REGEN_WORKERS", "2")
+    assert regen.workers.worker_count(10_000) == 2
+    monkeypatch.delenv("REGEN_WORKERS")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert regen.workers.worker_count(10_000) == 1
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.3, 0.4, 0.5])
+def test_ctrl_c_at_the_terminal_leaves_no_temp_file(repo: Repo, delay: float) -> None:
+    """A real Ctrl-C: SIGINT to the whole process group (regen and its workers), during an
+    update of 1,500 stale pages. Every temp file goes, and no page is half-way."""
+    for number in range(1500):
+        repo.write(f"docs/d{number % 7}/p{number:04}.md", f"# Page {number}\n\n{STALE}")
+    before = tree(repo)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "regen", "update", "-q"],
+        cwd=repo.root,
+        start_new_session=True,  # its own group, as a terminal's foreground job
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "REGEN_WORKERS": "2"},
+    )
+    time.sleep(delay)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode in (ExitCode.OK, 130), err
+    assert not list(repo.root.rglob(f"*{TEMP_SUFFIX}"))
+    pages = {path: data for path, data in tree(repo).items() if path.startswith("docs/")}
+    old = {path: data for path, data in before.items() if path.startswith("docs/")}
+    if process.returncode == 130:
+        assert pages == old
+    else:
+        assert all(b"old" not in data for data in pages.values())

@@ -8,6 +8,7 @@ RegenError like `regen.toml:12: regions."c924...".columns[2].align: unknown valu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +45,6 @@ class KeyLines:
     lines: Mapping[tuple[str, ...], int] = field(default_factory=dict)
     base: tuple[str, ...] = ()  # ("tool", "regen") in pyproject.toml
     prefix: str = ""  # how key paths are shown: "tool.regen." in pyproject.toml
-    folded: Mapping[tuple[str, ...], int] = field(default_factory=dict)  # keys in lower case
 
     @classmethod
     def of(cls, text: str, file: str, base: tuple[str, ...] = ()) -> KeyLines:
@@ -56,10 +56,16 @@ class KeyLines:
     ) -> KeyLines:
         """From the index `index_keys` made of the file's text."""
         prefix = "".join(f"{quote_key(part)}." for part in base)
+        return cls(file, lines, base, prefix)
+
+    @functools.cached_property
+    def _folded(self) -> dict[tuple[str, ...], int]:
+        """The keys in lower case: made at the first key not written as looked up (most runs
+        look up none; a configuration of hundreds of entries takes milliseconds to fold)."""
         folded: dict[tuple[str, ...], int] = {}
-        for key, line in lines.items():
+        for key, line in self.lines.items():
             folded.setdefault(tuple(n.lower() for n in key), line)
-        return cls(file, lines, base, prefix, folded)
+        return folded
 
     def line(self, path: Path) -> int | None:
         names = self.base + tuple(p for p in _names_until_index(path))
@@ -68,8 +74,8 @@ class KeyLines:
             if key in self.lines:
                 return self.lines[key]
             # uuids may be written in any case
-            if (lowered := tuple(n.lower() for n in key)) in self.folded:
-                return self.folded[lowered]
+            if (lowered := tuple(n.lower() for n in key)) in self._folded:
+                return self._folded[lowered]
         return None
 
     def show(self, path: Path) -> str:

@@ -97,16 +97,9 @@ class Staging:
         worker that died before it could say what it had written."""
         own = {temp for _, _, temp, _ in self._staged}  # beside resolved targets
         for folder in {folder.resolve() for folder in folders}:
-            try:
-                entries = list(folder.iterdir())
-            except OSError:
-                continue
-            for entry in entries:
-                name = entry.name
-                if not (name.endswith(TEMP_SUFFIX) and _TEMP.match(name)) or entry in own:
-                    continue
-                if name.rsplit(".", 2)[-2].startswith(self._token):
-                    entry.unlink(missing_ok=True)
+            for temp, token in _temp_files(folder):
+                if token.startswith(self._token) and temp not in own:
+                    temp.unlink(missing_ok=True)
 
     def discard(self, staged: Iterable[Staged]) -> None:
         """Remove the temp files of pages staged by another process of this run."""
@@ -291,25 +284,30 @@ def _sync_folder(folder: Path) -> None:
 
 
 def remove_leftovers(folders: Iterable[Path], keep: str | None = None) -> list[Path]:
-    """Temp files an interrupted run left beside its pages (only regen's own: a dot, the page's
-    name, a random part, .regen-tmp), but for those of the run whose token is `keep`; returns
-    what was removed."""
+    """Temp files an interrupted run left beside its pages, but for those of the run whose
+    token is `keep`; returns what was removed."""
     removed: list[Path] = []
     for folder in set(folders):
-        try:
-            entries = list(folder.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if not (name.endswith(TEMP_SUFFIX) and _TEMP.match(name)):
-                continue
-            if keep is not None and name.rsplit(".", 2)[-2].startswith(keep):
+        for temp, token in _temp_files(folder):
+            if keep is not None and token.startswith(keep):
                 continue  # this run's own
             with contextlib.suppress(OSError):
-                entry.unlink()
-                removed.append(entry)
+                temp.unlink()
+                removed.append(temp)
     return removed
+
+
+def _temp_files(folder: Path) -> Iterator[tuple[Path, str]]:
+    """regen's temp files in `folder` (a dot, the page's name, a random part that starts with
+    its run's token, .regen-tmp), each with that random part."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.endswith(TEMP_SUFFIX) and _TEMP.match(name):
+            yield entry, name.rsplit(".", 2)[-2]
 
 
 def write_atomic(file: Path, data: bytes, shown: str, expected: bytes) -> None:

@@ -22,14 +22,17 @@ PROBE = (
     "import sys\n"
     "from regen.cli import main\n"
     "code = main(sys.argv[1:])\n"
-    "print(code, sorted(m for m in ('pandas', 'git', 'mistune') if m in sys.modules))\n"
+    "print(code, sorted(m for m in MODULES if m in sys.modules))\n"
 )
+HEAVY = ("pandas", "git", "mistune")
 
 
-def run_fresh_process(root: Path, *args: str) -> str:
-    """Run regen in a new interpreter (so imports start from nothing); its last line."""
+def run_fresh_process(root: Path, *args: str, modules: tuple[str, ...] = HEAVY) -> str:
+    """Run regen in a new interpreter (so imports start from nothing): its exit code, and
+    which of `modules` it imported."""
+    probe = PROBE.replace("MODULES", repr(modules))
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], cwd=root, capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe, *args], cwd=root, capture_output=True, text=True, check=True
     )
     return done.stdout.splitlines()[-1]
 
@@ -208,17 +211,11 @@ def test_the_remembered_inputs_are_those_of_the_text_read(repo: Repo) -> None:
 
 def test_the_configurations_parse_is_remembered_by_its_text(repo: Repo) -> None:
     repo.write("docs/a.md", FRESH)
-    probe = PROBE.replace("('pandas', 'git', 'mistune')", "('tomllib',)")
 
     def modules() -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", probe, "check", "--affected", "docs/a.md"],
-            cwd=repo.root,
-            capture_output=True,
-            text=True,
-            check=True,
+        return run_fresh_process(
+            repo.root, "check", "--affected", "docs/a.md", modules=("tomllib",)
         )
-        return done.stdout.splitlines()[-1]
 
     assert modules() == "0 ['tomllib']"
     assert modules() == "0 []"  # parsed from the cache: TOML is not even imported
@@ -267,16 +264,11 @@ def test_the_pre_commit_case_imports_only_what_checking_needs(repo: Repo) -> Non
     heavy = ("pandas", "git", "mistune", "tomllib", "difflib", "traceback")
     ours: tuple[str, ...] = ("regen.write", "regen.lock", "regen.edits", "regen.importer")
     ours += ("regen.adopt", "regen.generators.table", "regen.markdown")  # bodies found by inputs
-    probe = PROBE.replace("('pandas', 'git', 'mistune')", repr(heavy + ours))
     for _ in range(2):  # the first run fills the cache
-        done = subprocess.run(
-            [sys.executable, "-c", probe, "check", "--affected", "docs/a.md"],
-            cwd=repo.root,
-            capture_output=True,
-            text=True,
-            check=True,
+        found = run_fresh_process(
+            repo.root, "check", "--affected", "docs/a.md", modules=heavy + ours
         )
-    assert done.stdout.splitlines()[-1] == "0 []"
+    assert found == "0 []"
 
 
 def test_a_body_found_by_its_remembered_inputs_still_follows_them(repo: Repo, run: Runner) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +43,16 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
     return any(glob_regex(p).match(path) for p in patterns)
+
+
+@lru_cache(maxsize=64)
+def any_glob(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path matches any of the globs: one pattern for them all (a run over 30,000
+    pages asks twice a page)."""
+    if not patterns:
+        return lambda _: False
+    joined = re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns))
+    return lambda path: joined.match(path) is not None
 
 
 def relative(root: Path, file: Path) -> str:
@@ -138,9 +148,16 @@ def _unique(files: Iterable[Found]) -> list[Path]:
     """Sorted, and one path per real file: a page reached through a symlink too is planned once.
     Only symlinks are resolved; resolving every page would cost a system call per folder."""
     seen: dict[Path, Path] = {}
-    for file, real in sorted(files, key=lambda found: found[0]):
+    for file, real in sorted(files, key=lambda found: _order(found[0])):
         seen.setdefault(real or file, file)
-    return sorted(seen.values())
+    return sorted(seen.values(), key=_order)
+
+
+def _order(path: Path) -> tuple[str, ...] | Path:
+    """The order of paths: by their parts, as Path orders them. On POSIX the parts themselves
+    (a tuple compared in C: sorting 30,000 Paths by their own comparison took 0.1 s); where
+    case does not count, the Path."""
+    return path.parts if os.name == "posix" else path
 
 
 def _known(root: Path, file: Path, known: set[str]) -> bool:
@@ -162,6 +179,7 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
     """The pages among git's names: strings matched, and one lstat each (thousands of pages)."""
     base = "" if start == root else relative(root, start) + "/"
     top = f"{root}{os.sep}"
+    page, excluded = any_glob(config.pages), any_glob(config.exclude)
     for rel in known:
         if not rel.startswith(base):
             continue
@@ -170,9 +188,9 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
             continue
         if config.exclude:
             folders = ("/".join(parts[:i]) for i in range(1, len(parts)))
-            if any(matches(f, config.exclude) for f in folders):
+            if any(excluded(folder) for folder in folders):
                 continue
-        if not matches(rel, config.pages) or matches(rel, config.exclude):
+        if not page(rel) or excluded(rel):
             continue
         try:
             mode = os.lstat(top + rel).st_mode  # strings: a Path a name costs twice the time

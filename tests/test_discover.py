@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,16 @@ def test_globs_that_match_nothing_are_an_error(tmp_path: Path) -> None:
         "regen.toml:1: no page matches pages = ['doc/**/*.md'] "
         "(fix the globs; they are relative to the folder holding regen.toml)"
     )
+
+
+@pytest.mark.parametrize("in_git", [False, True])
+def test_pages_come_in_the_order_of_their_paths_parts(tmp_path: Path, in_git: bool) -> None:
+    """By parts, as Path orders them, not as their strings sort ('a-b/x' before 'a/x' would)."""
+    pages = ["docs/a-b/x.md", "docs/a/x.md", "docs/a.md", "docs/a b/x.md", "docs/A/y.md"]
+    make(tmp_path, *pages)
+    if in_git:
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    config = parse_config({"pages": ["docs/**/*.md"]}, root=tmp_path, file="regen.toml")
+    found = discover(config)
+    assert found == sorted(tmp_path / page for page in pages)
+    assert names(tmp_path, found)[:3] == ["docs/A/y.md", "docs/a/x.md", "docs/a b/x.md"]

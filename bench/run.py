@@ -40,7 +40,7 @@ def compile_regen() -> None:
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(package)], env=ENV, check=True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sample:
     name: str
     times: list[float]
@@ -63,22 +63,35 @@ def measure(
     before: Callable[[int], None] | None = None,
 ) -> Sample:
     """Run `command` `repeat` times; its wall time and the peak memory of its process."""
-    times: list[float] = []
-    rss = 0
-    codes: set[int] = set()
+    sample = Sample(name, [], 0, set())
     for turn in range(repeat):
         if before is not None:
             before(turn)
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        codes.add(process.returncode)
-        rss = max(rss, usage.ru_maxrss)  # KiB on Linux
-    return Sample(name, times, rss / 1024, codes)
+        _run_once(sample, command, cwd)
+    return sample
+
+
+def side_by_side(
+    commands: Sequence[tuple[str, Sequence[str]]], cwd: Path, repeat: int
+) -> list[Sample]:
+    """Run the commands in turn, `repeat` rounds: a ratio of two of them then compares runs
+    made under the same conditions (this machine's speed wanders by a third over seconds)."""
+    samples = [Sample(name, [], 0, set()) for name, _ in commands]
+    for _ in range(repeat):
+        for sample, (_, command) in zip(samples, commands, strict=True):
+            _run_once(sample, command, cwd)
+    return samples
+
+
+def _run_once(sample: Sample, command: Sequence[str], cwd: Path) -> None:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    sample.times.append(time.perf_counter() - start)
+    sample.codes.add(os.waitstatus_to_exitcode(status))
+    sample.rss_mb = max(sample.rss_mb, usage.ru_maxrss / 1024)  # KiB on Linux
 
 
 def cog_available() -> bool:
@@ -172,7 +185,6 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample
             root,
             repeat,
         ),
-        measure("python -c 'import click'", [PYTHON, "-c", "import click"], root, quick),
         measure("regen check, cold (no cache)", [*REGEN, "check", "-q"], root, repeat, cold),
         measure("regen check, warm", [*REGEN, "check", "-q"], root, repeat),
         measure("regen update, nothing to do", [*REGEN, "update", "-q"], root, repeat),
@@ -183,13 +195,20 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample
             repeat,
             one_cell,
         ),
-        measure(
-            "regen check --affected one page (pre-commit)",
-            [*REGEN, "check", "-q", "--affected", "docs/page-00017.md"],
-            root,
-            quick,
-        ),
     ]
+    click, affected = side_by_side(
+        [
+            ("python -c 'import click'", [PYTHON, "-c", "import click"]),
+            (
+                "regen check --affected one page (pre-commit)",
+                [*REGEN, "check", "-q", "--affected", "docs/page-00017.md"],
+            ),
+        ],
+        root,
+        quick,
+    )
+    samples[1:1] = [click]
+    samples.append(affected)
     carriers.write_text(original, encoding="utf-8")
     subprocess.run([*REGEN, "update", "-q"], cwd=root, check=True)
     if with_cog:

@@ -300,11 +300,18 @@ def _check(
             if staging is not None:
                 staging.remove_strays({_real(file).parent for file in files})
 
-        parts = in_parts(files, plan_part, workers, discard, bodies.hold, lost)
-        if staging is not None:  # first: the abort of an interrupted run then removes them
-            for part in parts:
-                if part.pid != here:
-                    staging.absorb(part.staged)
+        try:
+            parts = in_parts(files, plan_part, workers, discard, bodies.hold, lost)
+            if staging is not None:  # first: the abort of an interrupted run then removes them
+                for part in parts:
+                    if part.pid != here:
+                        staging.absorb(part.staged)
+        except BaseException:
+            # A Ctrl-C here may have taken a worker's list of what it staged (read, not yet
+            # absorbed): its files carry this run's token, and go with any other stray.
+            if staging is not None and workers > 1:
+                staging.remove_strays({_real(file).parent for file in files})
+            raise
         for number in range(len(parts)):
             part, parts[number] = parts[number], _Part()  # each part's tally goes once merged
             tally.merge(part.tally)

@@ -28,7 +28,7 @@ from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
-from regen.workers import in_parts, worker_count
+from regen.workers import in_parts, split, worker_count
 
 if TYPE_CHECKING:  # what only `update` and `adopt` use is imported when they run
     from regen.edits import Policy
@@ -296,12 +296,18 @@ def _check(
             if staging is not None:
                 staging.discard(part.staged)
 
-        def lost(files: Sequence[Path]) -> None:  # a worker died: what it staged goes
+        def in_worker(number: int) -> None:
+            bodies.hold()
             if staging is not None:
-                staging.remove_strays({_real(file).parent for file in files})
+                staging.as_worker(number)
+
+        def lost(number: int) -> None:  # a worker died: what it staged goes
+            if staging is not None:
+                part = split(files, workers)[number]
+                staging.remove_strays({_real(file).parent for file in part}, worker=number)
 
         try:
-            parts = in_parts(files, plan_part, workers, discard, bodies.hold, lost)
+            parts = in_parts(files, plan_part, workers, discard, in_worker, lost)
             if staging is not None:  # first: the abort of an interrupted run then removes them
                 for part in parts:
                     if part.pid != here:

@@ -394,7 +394,7 @@ class LockReader:
         try:
             with self._file.open("rb") as handle:
                 self.verified = _streams_as(handle, pages, blurbs, unsure)
-        except (OSError, ValueError):  # unreadable, or a name or line UTF-8 cannot hold
+        except (OSError, UnicodeError):  # unreadable, or a name or line UTF-8 cannot hold
             self.verified = False
         return self.verified
 

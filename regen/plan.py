@@ -123,12 +123,19 @@ class Planner:
         return self._built[key]
 
     def prebuild(self) -> None:
-        """Build every configured region, and every blurb that has a master, before the pages
-        are shared among forked workers: each worker then finds them built, so a uuid on a
-        thousand pages is built once a run, not once a worker. A failure is forgotten here,
-        to be met again (and reported at its page) by a page that uses the region; a region
-        that no page uses costs a build (or, warm, a look-up)."""
-        specs = [(RegionKind.GENERATED, spec) for spec in self.config.regions.values()]
+        """Build every configured region of a built-in generator, and every blurb that has a
+        master, before the pages are shared among forked workers: each worker then finds them
+        built, so a uuid on a thousand pages is built once a run, not once a worker. A failure
+        is forgotten here, to be met again (and reported at its page) by a page that uses the
+        region; a region that no page uses costs a build (or, warm, a look-up)."""
+        # Built-ins only: a plugin may build from where the region is first used (used_at),
+        # which a build before any page is read cannot know; its regions are built by each
+        # worker that meets them.
+        specs = [
+            (RegionKind.GENERATED, spec)
+            for spec in self.config.regions.values()
+            if spec.generator in BUILTINS
+        ]
         specs += [
             (RegionKind.BLURB, RegionSpec(uuid, "blurb", {}))
             for uuid in self._masters()

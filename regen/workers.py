@@ -14,6 +14,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import FrameType
 from typing import TypeVar
 
@@ -37,11 +38,12 @@ def cores() -> int:
 def worker_count(items: int) -> int:
     """How many processes share `items` pages: one per core, with enough pages each. One where
     fork is missing, or unsafe: in a host process with threads of its own (a library caller),
-    a forked copy could wait forever on a lock a thread held. REGEN_WORKERS caps it (1: none)."""
+    a forked copy could wait forever on a lock a thread held. REGEN_WORKERS caps it (0 or 1:
+    none; anything but a number is ignored)."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     limit = os.environ.get("REGEN_WORKERS", "").strip()
-    most = int(limit) if limit.isdigit() and int(limit) > 0 else cores()
+    most = max(1, int(limit)) if limit.isdigit() else cores()  # 0 and 1: one process
     return max(1, min(most, items // PAGES_PER_WORKER))
 
 
@@ -56,43 +58,52 @@ def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
     return out
 
 
+@dataclass
+class _Worker:
+    pid: int
+    reading: int | None  # the pipe's reading end; None once closed
+    reaped: bool = False
+
+
 def in_parts(
     items: Sequence[T],
     work: Callable[[Sequence[T]], R],
     workers: int,
     discard: Callable[[R], None],
-    in_worker: Callable[[], None] = lambda: None,
-    lost: Callable[[Sequence[T]], None] = lambda _: None,
+    in_worker: Callable[[int], None] = lambda _: None,
+    lost: Callable[[int], None] = lambda _: None,
 ) -> list[R]:
     """`work(part)` for each of `workers` contiguous parts of `items`, in their order: the first
-    in this process, every other in a forked worker. `in_worker()` runs first in each worker.
+    in this process, every other in a forked worker. `in_worker(number)` runs first in the
+    worker of part `number`.
 
-    A worker that fails, or dies, has its part done here after all (`lost(part)` first, to
+    A worker that fails, or dies, has its part done here after all (`lost(number)` first, to
     undo what it may have left): a bug then surfaces as it would without workers, and nothing
     a worker found is lost. `discard(result)` undoes what a worker's result left behind (temp
     files) when it cannot be handed over, or when this process fails before it returns them."""
     parts = split(items, workers) if workers > 1 else [items]
-    started: list[tuple[int, int]] = []  # (pid, the pipe's reading end), not yet collected
+    started: list[_Worker] = []  # not yet collected, in part order
     results: list[R] = []
     try:
-        for part in parts[1:]:
-            started.append(_start(work, part, discard, in_worker))
+        for number, part in enumerate(parts[1:], start=1):
+            started.append(_start(work, part, number, discard, in_worker, started))
         results.append(work(parts[0]))
         while started:
-            found = _collect(*started[0])
+            found = _collect(started[0])
             started.pop(0)
-            part = parts[len(results)]
+            number = len(results)
             if found is None:
-                lost(part)
-                found = work(part)
+                lost(number)
+                found = work(parts[number])
             results.append(found)
     except BaseException:
-        # A Ctrl-C reached the workers too; one sent to this process alone reaches them now.
-        # Either way a worker is interrupted once, and undoes its own part (see _start).
-        for pid, reading in started:
+        # A Ctrl-C at a terminal reached the workers too; one sent to this process alone
+        # reaches them now. A worker is interrupted once, and undoes its own part (_start).
+        for worker in started:
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGINT)
-            _collect(pid, reading, discard)
+                os.kill(worker.pid, signal.SIGINT)
+        for worker in started:
+            _collect(worker, discard)
         for result in results[1:]:
             discard(result)
         raise
@@ -102,10 +113,12 @@ def in_parts(
 def _start(
     work: Callable[[Sequence[T]], R],
     part: Sequence[T],
+    number: int,
     discard: Callable[[R], None],
-    in_worker: Callable[[], None],
-) -> tuple[int, int]:
-    """Fork a worker for `part`: its pid, and the pipe it answers through. Ctrl-C is held back
+    in_worker: Callable[[int], None],
+    others: Sequence[_Worker],
+) -> _Worker:
+    """Fork the worker of part `number`, which answers through a pipe. Ctrl-C is held back
     across the fork, so that the worker meets it only inside its own handling (never running
     on as a copy of this process's caller)."""
     reading, writing = os.pipe()
@@ -119,16 +132,20 @@ def _start(
         raise
     if pid == 0:  # the worker
         try:
-            os.close(reading)
+            # Only the parent may hold a pipe's reading end: a worker holding another's
+            # would keep that one writing into a pipe nobody reads, forever.
+            for fd in [reading, *(other.reading for other in others)]:
+                if fd is not None:
+                    os.close(fd)
             signal.signal(signal.SIGINT, _interrupted_once)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            in_worker()
+            in_worker(number)
             _work_and_exit(work, part, writing, discard)
         finally:
             os._exit(1)
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(writing)
-    return pid, reading
+    return _Worker(pid, reading)
 
 
 def _interrupted_once(_signal: int, _frame: FrameType | None) -> None:
@@ -155,22 +172,26 @@ def _work_and_exit(
         os._exit(code)  # never the parent's exit handlers, nor its buffered output
 
 
-def _collect(pid: int, reading: int, discard: Callable[[R], None] | None = None) -> R | None:
-    """A worker's result; None when it failed. With `discard`, the result is discarded."""
+def _collect(worker: _Worker, discard: Callable[[R], None] | None = None) -> R | None:
+    """A worker's result; None when it failed. With `discard`, the result is discarded. An
+    interruption while reading leaves the worker to be signalled, then collected again."""
     found: R | None = None
-    try:
-        with os.fdopen(reading, "rb") as pipe:
-            data = pipe.read()
-        if data:
-            found = pickle.loads(data)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        found = None
-    finally:
+    if worker.reading is not None:
+        reading, worker.reading = worker.reading, None
         try:
-            _, status = os.waitpid(pid, 0)
+            with os.fdopen(reading, "rb") as pipe:
+                data = pipe.read()
+            found = pickle.loads(data) if data else None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            found = None
+    failed = True
+    if not worker.reaped:
+        try:
+            _, status = os.waitpid(worker.pid, 0)
             failed = os.waitstatus_to_exitcode(status) != 0
-        except ChildProcessError:  # collected already, by an interrupted call
-            failed = True
+        except ChildProcessError:
+            pass
+        worker.reaped = True
     if failed:
         found = None
     if found is not None and discard is not None:

@@ -58,7 +58,8 @@ class Staging:
     takes this run's own, even those a forked worker of it (which shares the token) wrote."""
 
     def __init__(self) -> None:
-        self._token = secrets.token_hex(4)
+        self._token = secrets.token_hex(4)  # this run's: every temp name starts with it
+        self._prefix = self._token  # this process's (a forked worker adds its number)
         # (shown, target, temp, a hash of what the target held: None for a new file)
         self._staged: list[Staged] = []
         self._made: list[Path] = []  # folders made for new files, removed again on abort
@@ -79,7 +80,7 @@ class Staging:
         self.clean([target.parent])  # a crashed run's
         held = None if write.expected is None else _fingerprint(write.expected)
         with _ctrl_c_held_back():  # the temp file is made and listed, or neither
-            temp = _temp_file(target, write, status, self._token)
+            temp = _temp_file(target, write, status, self._prefix)
             self._staged.append((write.shown, target, temp, held))
 
     def clean(self, folders: Iterable[Path]) -> None:
@@ -92,13 +93,19 @@ class Staging:
         """The pages staged (from the `since`-th on): what a forked worker hands back."""
         return self._staged[since:]
 
-    def remove_strays(self, folders: Iterable[Path]) -> None:
-        """Remove this run's temp files in `folders` that it did not stage: those of a forked
-        worker that died before it could say what it had written."""
+    def as_worker(self, number: int) -> None:
+        """In the forked worker of part `number`: its temp names tell it from the others."""
+        self._prefix = f"{self._token}w{number}"
+
+    def remove_strays(self, folders: Iterable[Path], worker: int | None = None) -> None:
+        """Remove this run's temp files in `folders` that it did not stage (of the worker of
+        part `worker` alone, or of any): those of a forked worker that died, or whose list of
+        them was lost, before they could be taken on."""
         own = {temp for _, _, temp, _ in self._staged}  # beside resolved targets
+        prefix = self._token if worker is None else f"{self._token}w{worker}"
         for folder in {folder.resolve() for folder in folders}:
             for temp, token in _temp_files(folder):
-                if token.startswith(self._token) and temp not in own:
+                if token.startswith(prefix) and temp not in own:
                     temp.unlink(missing_ok=True)
 
     def discard(self, staged: Iterable[Staged]) -> None:
@@ -133,20 +140,23 @@ class Staging:
                     "run regen again",
                 )
         written: list[str] = []
-        for index, (shown, target, temp, _) in enumerate(self._staged):
-            try:
-                temp.replace(target)
-            except BaseException as exc:  # an OSError, or Ctrl-C
-                for _, _, rest, _ in self._staged[index:]:
-                    with contextlib.suppress(OSError):
-                        rest.unlink()
-                if not isinstance(exc, OSError):
-                    raise
-                done = ", ".join(written) or "none"
-                message = _failed(shown, exc).message
-                hint = f"pages written before it: {done}"
-                raise RegenError([Problem(shown, None, message, hint)]) from None
-            written.append(shown)
+        # Renames are quick: a Ctrl-C waits for the last, so that the pages are all new or
+        # all old (only a crash, or a failing rename, can leave some of each).
+        with _ctrl_c_held_back():
+            for index, (shown, target, temp, _) in enumerate(self._staged):
+                try:
+                    temp.replace(target)
+                except BaseException as exc:  # an OSError (Ctrl-C is held back)
+                    for _, _, rest, _ in self._staged[index:]:
+                        with contextlib.suppress(OSError):
+                            rest.unlink()
+                    if not isinstance(exc, OSError):
+                        raise
+                    done = ", ".join(written) or "none"
+                    message = _failed(shown, exc).message
+                    hint = f"pages written before it: {done}"
+                    raise RegenError([Problem(shown, None, message, hint)]) from None
+                written.append(shown)
         for folder in {target.parent for _, target, _, _ in self._staged}:
             _sync_folder(folder)
         self._staged = []

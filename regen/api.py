@@ -266,6 +266,8 @@ def _check(
         """Read and plan these pages (in a worker, or here), each kept only as far as it is
         stale."""
         part = _Part(pid=os.getpid())
+        if part.pid == here:  # this process's share of the entries built before the fork
+            bodies.put_missing(built[0::workers])  # (once: the cache knows them after)
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
         failed = set(planner.failures)
         try:
@@ -288,8 +290,11 @@ def _check(
 
     if change is None:
         workers = worker_count(len(files))
+        built: list[tuple[str, str | None]] = []  # cache entries made before the fork
         if workers > 1:
+            bodies.hold()
             planner.prebuild()  # each region once, here, not once in every worker
+            built = bodies.release()  # written a share a process, at once (files are slow)
         here = os.getpid()
 
         def discard(part: _Part) -> None:
@@ -297,11 +302,13 @@ def _check(
                 staging.discard(part.staged)
 
         def in_worker(number: int) -> None:
+            bodies.put_missing(built[number::workers])
             bodies.hold()
             if staging is not None:
                 staging.as_worker(number)
 
         def lost(number: int) -> None:  # a worker died: what it staged goes
+            bodies.put_missing(built[number::workers])  # and its share of entries is written
             if staging is not None:
                 part = split(files, workers)[number]
                 staging.remove_strays({_real(file).parent for file in part}, worker=number)

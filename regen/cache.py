@@ -50,6 +50,11 @@ class BodyCache:
     def held(self) -> list[tuple[str, str | None]]:
         return list(self._held or ())
 
+    def release(self) -> list[tuple[str, str | None]]:
+        """Stop holding entries: those held so far, for the caller to write."""
+        held, self._held = self.held(), None
+        return held
+
     def put_missing(self, entries: Iterable[tuple[str, str | None]]) -> None:
         """Write the entries (a worker's) this process has not found or written itself."""
         for key, body in entries:

@@ -389,3 +389,31 @@ def test_ctrl_c_at_the_terminal_leaves_no_temp_file(repo: Repo, delay: float, to
     assert all(rebuilt) or pages == old  # all new (a Ctrl-C waits for the renames) or all old
     if process.returncode == ExitCode.OK:
         assert all(rebuilt)
+
+
+def test_every_body_built_before_the_fork_is_in_the_cache_after(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries made before the fork are written a share a process: all of them, once."""
+    from regen.cache import FOLDER
+
+    with_workers(monkeypatch, 3)
+    first = run("check")
+    written = {
+        p.name for p in (pages.root / FOLDER).glob("*.json") if not p.name.startswith("memo-")
+    }
+    assert len(written) == 2  # the table and the blurb
+    from regen.generators import Context, Job
+    from regen.generators.table import TableGenerator
+
+    original = TableGenerator.prepare
+
+    def unbuildable(generator: TableGenerator, context: Context) -> Job:
+        def build() -> str:
+            raise AssertionError("built, though its body is in the cache")
+
+        return Job(original(generator, context).inputs, build)
+
+    monkeypatch.setattr(TableGenerator, "prepare", unbuildable)
+    with_workers(monkeypatch, 1)
+    assert run("check") == first  # found in the cache: nothing built

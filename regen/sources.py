@@ -125,10 +125,10 @@ class Records:
 
     def __init__(self, table: SourceTable) -> None:
         self.rows: list[Record] = [(index, *cells) for index, cells in enumerate(table.rows)]
-        self._at = {name: number + 1 for number, name in enumerate(table.columns)}
+        self._table = table
 
     def at(self, column: str) -> int:
-        return self._at[column]
+        return self._table.position(column) + 1  # past the index
 
 
 @dataclass

@@ -77,6 +77,14 @@ def git_init(root: Path) -> None:
     git(root, "config", "user.name", "Test")
 
 
+def git_commit_all(root: Path, message: str) -> None:
+    """A git repository in `root` (made if need be) with everything in it committed."""
+    if not (root / ".git").exists():
+        git_init(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+
+
 @dataclass
 class Repo:
     """A repository with regen.toml, sources and pages, in a temp folder."""

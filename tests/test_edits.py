@@ -21,7 +21,7 @@ from tests.conftest import (
     Runner,
     blurb,
     git,
-    git_init,
+    git_commit_all,
     region,
 )
 
@@ -97,9 +97,7 @@ def test_a_hand_edit_is_reported_with_its_diff(written: Repo, run: Runner) -> No
 def test_edited_and_stale_shows_the_edit_from_git_and_what_update_writes(
     written: Repo, run: Runner
 ) -> None:
-    git_init(written.root)
-    git(written.root, "add", "-A")
-    git(written.root, "commit", "-qm", "docs")
+    git_commit_all(written.root, "docs")
     edit(written, "docs/a.md", TABLE, EDITED_TABLE)
     written.write("sources/carriers.csv", CARRIERS + "Peru,B404,Claro\n")
     result = run("check")
@@ -396,9 +394,7 @@ def test_a_new_page_without_lock_lines_is_recorded_by_update(written: Repo, run:
 def test_a_body_regen_wrote_in_an_earlier_commit_is_no_hand_edit(
     written: Repo, run: Runner
 ) -> None:
-    git_init(written.root)
-    git(written.root, "add", "-A")
-    git(written.root, "commit", "-qm", "one")
+    git_commit_all(written.root, "one")
     old_page = written.read("docs/b.md")
     written.write(f"sources/blurbs/{UUID_BLURB}.md", EDITED_BLURB)
     assert run("update", "-q").code == ExitCode.OK
@@ -524,9 +520,7 @@ def test_adopt_refuses_a_page_outside_the_repository(
 
 
 def test_a_deleted_lock_still_tells_a_blurb_edit_by_git(written: Repo, run: Runner) -> None:
-    git_init(written.root)
-    git(written.root, "add", "-A")
-    git(written.root, "commit", "-qm", "docs")
+    git_commit_all(written.root, "docs")
     (written.root / LOCK_FILE).unlink()
     edit(written, "docs/b.md", BLURB, EDITED_BLURB)
     result = run("update")

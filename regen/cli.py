@@ -126,6 +126,12 @@ def _valued(commands: Iterable[click.Command]) -> set[str]:
     }
 
 
+def _print_traceback() -> None:
+    import traceback  # only with REGEN_DEBUG: not on every run's start-up
+
+    traceback.print_exc()
+
+
 def _looks_like_path(arg: str) -> bool:
     return bool(arg) and ("/" in arg or "." in arg or os.sep in arg or Path(arg).exists())
 
@@ -913,15 +919,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OUTPUT_CLOSED
     except RegenError as exc:
         if debug:
-            import traceback
-
-            traceback.print_exc()
+            _print_traceback()
         return _report_problems(exc.problems)
     except Exception as exc:
         if debug:
-            import traceback
-
-            traceback.print_exc()
+            _print_traceback()
         _echo(
             f"regen: internal error: {type(exc).__name__}: {exc} (this is a bug in regen; "
             f"please report it at {ISSUES_URL} with the output of REGEN_DEBUG=1 regen ...)",

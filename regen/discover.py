@@ -42,7 +42,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
-    return any(glob_regex(p).match(path) for p in patterns)
+    return any_glob(tuple(patterns))(path)
 
 
 @lru_cache(maxsize=64)

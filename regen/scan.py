@@ -8,7 +8,6 @@ markers, so pages that document the markers survive.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from regen.errors import Problem, RegenError
@@ -43,54 +42,67 @@ class _Fence:
         return fence[0] == self.char and len(fence) >= self.length and not rest.strip()
 
 
-def _marker_or_problem(line: str, number: int, path: str) -> Marker | Problem | None:
+def _is_marker_like(line: str) -> bool:
+    """Whether the line is a marker, or means to be one."""
     try:
-        return parse_marker(line)
-    except MalformedMarker as exc:
-        return Problem(path, number, str(exc), exc.hint)
+        return parse_marker(line) is not None
+    except MalformedMarker:
+        return True
 
 
-@dataclass(frozen=True)
-class _Open:
-    marker: Marker
-    uuid: str
-    line: int  # 1-based
-    start: int  # offset of the BEGIN line in the text
-    end: int  # offset just past it
+# The BEGIN marker of the region being read: the marker, its uuid, its line (1-based), and the
+# offsets where its line starts and ends. A plain tuple: one is made for every region.
+_Open = tuple[Marker, str, int, int, int]
 
 
 # The only lines that can matter: fence lines and lines that open a comment, each indented by
 # at most three spaces; every other line is text, whatever it holds. Their openings are found
-# by plain substring search (`!--` for both comment forms, ``` and ~~~ for fences), the
-# fastest scan CPython has: five times a character-class regex, which a page mostly without
-# those characters still makes the engine test at every position.
-def _found(text: str, needle: str) -> Iterator[int]:
-    at = text.find(needle)
+# by substring search, the fastest scan CPython has. A one-character search runs on memchr,
+# several times faster than any longer needle (or a character-class regex, which makes the
+# engine test every position): comment openings are found by their `!`, unless the page holds
+# so many that checking each costs more than a search for `!--`; fences are searched only on
+# a page that holds a backtick or a tilde at all.
+_BANGS_WORTH_CHECKING = 64
+
+
+def _openings(text: str) -> list[int]:
+    """The offset of every comment opening and fence run, in order."""
+    find, starts = text.find, text.startswith
+    found: list[int] = []
+    bang, after = ("!", 1) if text.count("!") < _BANGS_WORTH_CHECKING else ("!--", 3)
+    at = find(bang)
     while at >= 0:
-        yield at
-        at = text.find(needle, at + len(needle))
+        if after == 3 or starts("--", at + 1):
+            if at >= 2 and starts("{{", at - 2):
+                found.append(at - 2)
+            elif at >= 1 and text[at - 1] == "<":
+                found.append(at - 1)
+        at = find(bang, at + after)
+    fenced = len(found)
+    for char, fence in (("`", "```"), ("~", "~~~")):
+        if char in text:
+            at = find(fence)
+            while at >= 0:
+                found.append(at)
+                at = find(fence, at + 3)
+    if len(found) > fenced:
+        found.sort()
+    return found
 
 
-def _candidates(text: str) -> Iterator[tuple[int, bool]]:
-    """The start of every line whose first non-blank characters (after at most three spaces)
-    open a fence or a comment, and whether it is a fence."""
-    openings: list[tuple[int, bool]] = []
-    for at in _found(text, "!--"):
-        if text.startswith("{{", at - 2) and at >= 2:
-            openings.append((at - 2, False))
-        elif text.startswith("<", at - 1) and at >= 1:
-            openings.append((at - 1, False))
-    for fence in ("```", "~~~"):
-        openings.extend((at, True) for at in _found(text, fence))
-    openings.sort()
-    previous = -1
-    for opening, fenced in openings:
-        start = text.rfind("\n", 0, opening) + 1
-        if start == previous:
-            continue  # a second opening on the same line
-        if opening - start <= 3 and text[start:opening] == " " * (opening - start):
-            previous = start
-            yield start, fenced
+def _candidates(text: str) -> list[tuple[int, bool]]:
+    """The start of every line whose first characters, after at most three spaces, open a
+    fence or a comment, and whether it is a fence."""
+    # (A second opening on a line is never taken: the first stands between it and the line's
+    # start, where only spaces may.)
+    lines: list[tuple[int, bool]] = []
+    rfind = text.rfind
+    for opening in _openings(text):
+        start = rfind("\n", 0, opening) + 1
+        gap = opening - start
+        if gap <= 3 and (gap == 0 or text[start:opening] == " " * gap):
+            lines.append((start, text[opening] in "`~"))
+    return lines
 
 
 def scan_text(text: str, path: str) -> Document:
@@ -102,27 +114,28 @@ def scan_text(text: str, path: str) -> Document:
     hidden: list[int] = []  # marker lines inside the fence still open
     current: _Open | None = None
     number, counted = 1, 0  # the line number at offset `counted`
+    count, find = text.count, text.find
 
     for start, fenced in _candidates(text):
-        number += text.count("\n", counted, start)
+        number += count("\n", counted, start)
         counted = start
-        newline = text.find("\n", start)
-        end = len(text) if newline < 0 else newline + 1
+        end = find("\n", start) + 1 or len(text)
         line = text[start:end]
         if fence is not None:
             if fenced and fence.closed_by(line):
                 fence, hidden = None, []
-            elif not fenced and _marker_or_problem(line, number, path) is not None:
+            elif not fenced and _is_marker_like(line):
                 hidden.append(number)
             continue
         if fenced:  # a fence line is never a marker
             fence = _Fence.opened_by(line, number)
             continue
-        marker = _marker_or_problem(line, number, path)
-        if marker is None:
+        try:
+            marker = parse_marker(line)
+        except MalformedMarker as exc:
+            problems.append(Problem(path, number, str(exc), exc.hint))
             continue
-        if isinstance(marker, Problem):
-            problems.append(marker)
+        if marker is None:
             continue
         if marker.role is Role.BEGIN:
             if marker.uuid is None:
@@ -140,12 +153,12 @@ def scan_text(text: str, path: str) -> Document:
                     Problem(
                         path,
                         number,
-                        f"{marker.describe()} marker inside the region {current.uuid} "
-                        f"opened at line {current.line}",
+                        f"{marker.describe()} marker inside the region {current[1]} "
+                        f"opened at line {current[2]}",
                         f"add that region's END line above line {number}",
                     )
                 )
-            current = _Open(marker, marker.uuid, number, start, end)
+            current = (marker, marker.uuid, number, start, end)
             continue
         # An END marker.
         if current is None:
@@ -158,41 +171,33 @@ def scan_text(text: str, path: str) -> Document:
                 )
             )
             continue
-        opened, current = current, None
-        if opened.marker.kind is not marker.kind:
+        (opener, uuid, opened_at, begin, after), current = current, None
+        if opener.kind is not marker.kind:
             problems.append(
                 Problem(
                     path,
                     number,
-                    f"{marker.describe()} marker closes the {opened.marker.describe()} "
-                    f"marker at line {opened.line}",
-                    f"use the {opened.marker.kind.value} END marker here",
+                    f"{marker.describe()} marker closes the {opener.describe()} "
+                    f"marker at line {opened_at}",
+                    f"use the {opener.kind.value} END marker here",
                 )
             )
             continue
-        if marker.uuid is not None and marker.uuid != opened.uuid:
+        if marker.uuid is not None and marker.uuid != uuid:
             problems.append(
                 Problem(
                     path,
                     number,
-                    f"END marker names {marker.uuid} but the BEGIN at line {opened.line} "
-                    f"names {opened.uuid}",
+                    f"END marker names {marker.uuid} but the BEGIN at line {opened_at} "
+                    f"names {uuid}",
                     "make the two uuids the same",
                 )
             )
             continue
-        if opened.start > placed:
-            parts.append(text[placed : opened.start])
-        parts.append(
-            Region(
-                kind=marker.kind,
-                uuid=opened.uuid,
-                line=opened.line,
-                begin=text[opened.start : opened.end],
-                body=text[opened.end : start],
-                end=line,
-            )
-        )
+        if begin > placed:
+            parts.append(text[placed:begin])
+        region = Region(marker.kind, uuid, opened_at, text[begin:after], text[after:start], line)
+        parts.append(region)
         placed = end
 
     if current is not None:
@@ -202,13 +207,9 @@ def scan_text(text: str, path: str) -> Document:
                 f"; the code fence opened at line {fence.line} is never closed,"
                 " so an END after it is not seen"
             )
+        opener, uuid, opened_at = current[:3]
         problems.append(
-            Problem(
-                path,
-                current.line,
-                f"{current.marker.describe()} marker {current.uuid} has no END",
-                hint,
-            )
+            Problem(path, opened_at, f"{opener.describe()} marker {uuid} has no END", hint)
         )
     elif fence is not None and hidden:
         # CommonMark lets an unclosed fence run to the end of the page, but a marker swallowed

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from regen.api import update_text
 from regen.config import Config, parse_config
 from regen.errors import RegenError
-from regen.model import Region
+from regen.model import Document, Region
 from regen.scan import scan_text
 from regen.textfile import TextFile, decode
 from tests.conftest import BEGIN, BLURB_BEGIN, BLURB_END, END
+from tests.scan_reference import reference_scan
 
 UUIDS = [
     "c9241a2c-76e0-11eb-9439-0242ac130002",
@@ -72,6 +73,66 @@ def test_scan_joins_back_or_raises_regen_error(text: str) -> None:
         assert all(p.path == "p.md" and p.line is not None for p in exc.problems)
         return
     assert document.join() == text
+
+
+# Lines that the scanner's search for openings must judge one by one: comments that are not
+# markers, markers indented as code or mid-line, fence runs in prose, many `!` (the scanner
+# then searches for `!--` instead), CRLF and CR.
+tricky_lines = st.sampled_from(
+    [
+        "<!-- a comment -->",
+        "{{!-- a comment --}}",
+        "text {{!-- END shared-blurb --}}",
+        "    " + BLURB_END,
+        "   " + BLURB_END,
+        " \t" + BLURB_END,
+        "<!-- BEGIN shared-blurb " + BLURB_UUID + " --}}",
+        "<!-- Do Not Edit -->",
+        "a ``` b ~~~ c",
+        "````",
+        "``````",
+        "  ~~~~~~~",
+        "    ```",
+        "```a`b",
+        "~~~ {{!-- BEGIN shared-blurb --}}",
+        "!" * 70,
+        "!-- !-- {!-- <!- {{!-",
+        "Wow! Look!",
+        "\r",
+    ]
+)
+
+
+@st.composite
+def tricky_pages(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(st.one_of(marker_lines, tricky_lines, plain_lines), max_size=30))
+    text = "".join(line + draw(newlines) for line in lines)
+    if draw(st.booleans()) and text:
+        text = text.rstrip("\r\n")
+    return text
+
+
+@given(st.one_of(pages(), tricky_pages()))
+@settings(max_examples=1000)
+def test_scan_agrees_with_a_plain_line_by_line_scan(text: str) -> None:
+    expected = reference_scan(text)
+    try:
+        document = scan_text(text, "p.md")
+    except RegenError as exc:
+        assert sorted(p.line or 0 for p in exc.problems) == expected
+        return
+    assert document == expected
+
+
+def test_the_line_by_line_scan_is_not_fooled_by_the_same_pages() -> None:
+    # The reference itself, on pages whose answer is known.
+    page = f"a\n{BEGIN % UUIDS[0]}\nbody\n{END % UUIDS[0]}\n```\n{BLURB_END}\n```\nz"
+    document = reference_scan(page)
+    assert isinstance(document, Document)
+    assert [r.body for r in document.regions] == ["body\n"]
+    assert document.join() == page
+    assert reference_scan(f"x\n{BEGIN % UUIDS[0]}\n") == [2]
+    assert reference_scan(f"```\n{BLURB_END}\n") == [1]
 
 
 @given(st.text())

@@ -381,13 +381,15 @@ def test_ctrl_c_at_the_terminal_leaves_no_temp_file(repo: Repo, delay: float, to
     with contextlib.suppress(ProcessLookupError):
         (os.killpg if to == "group" else os.kill)(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode in (ExitCode.OK, 130), err
+    # A Ctrl-C after the run, while the interpreter shuts down (its handlers already reset),
+    # ends it by the signal itself, as the shell reports with 130 too.
+    assert process.returncode in (ExitCode.OK, ExitCode.INTERRUPTED, -signal.SIGINT), err
     assert not list(repo.root.rglob(f"*{TEMP_SUFFIX}"))
     pages = {path: data for path, data in tree(repo).items() if path.startswith("docs/")}
     old = {path: data for path, data in before.items() if path.startswith("docs/")}
     rebuilt = [b"old" not in data for data in pages.values()]
     assert all(rebuilt) or pages == old  # all new (a Ctrl-C waits for the renames) or all old
-    if process.returncode == ExitCode.OK:
+    if process.returncode in (ExitCode.OK, -signal.SIGINT):  # the run had finished
         assert all(rebuilt)
 
 

@@ -608,6 +608,7 @@ def read_lock(root: Path) -> LockReader:
 
 def record(
     change: FileChange,
+    statuses: Sequence[Status],
     pages: dict[str, Entries],
     blurbs: dict[str, str],
     unsure: dict[str, frozenset[str]],
@@ -617,13 +618,13 @@ def record(
     region regen builds (not those it keeps as they are), its blurbs' masters, and in
     `unsure` the regions not fresh (whose entry can only be checked by rebuilding them).
     A page whose name holds a line break (legal on Linux) cannot have a line: it gets none,
-    and its regions count as having no entry, as on a first run."""
+    and its regions count as having no entry, as on a first run. `statuses`: its results'."""
     if "\n" in change.path or "\r" in change.path:
         return
     found: dict[str, str] = {}
     outdated: set[str] = set()
-    for result in change.results:
-        if result.status is not Status.FRESH:
+    for result, status in zip(change.results, statuses, strict=True):
+        if status is not Status.FRESH:
             outdated.add(result.region.uuid)
         if result.written is None:
             continue

@@ -97,9 +97,9 @@ class RegionSpec:
     file: str | None = None  # the configuration file; None for a blurb with no entry
 
 
-@dataclass(frozen=True)
-class RegionResult:
-    """One region of a page after planning: what is there and what should be there."""
+class RegionResult(NamedTuple):
+    """One region of a page after planning: what is there and what should be there. A named
+    tuple, as Region is: one is made for every region of every page."""
 
     path: str
     region: Region

@@ -6,10 +6,11 @@ run, however many pages hold it.
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from regen.cache import BodyCache
 from regen.config import Config
@@ -53,6 +54,18 @@ class Built:
         return None if self.body is None else digest(self.body)
 
 
+class _Keep(enum.Enum):
+    """The body of a region that keeps what each page holds there (the `keep` generator)."""
+
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+
+# What a region should hold (see Planner._expect): its entry, its new body, inputs and hash.
+_Expected = tuple[RegionSpec | None, str | Literal[_Keep.KEEP] | None, tuple[str, ...], str | None]
+
+
 class Planner:
     """Prepares and builds region bodies for one run, each uuid once, however many pages
     hold it; what failed is remembered too, and its problems reported once."""
@@ -82,6 +95,7 @@ class Planner:
         # page that uses them): a forked worker's are told apart from those reported here.
         self.failures: dict[tuple[RegionKind, str], list[Problem]] = {}
         self._built: dict[tuple[RegionKind, str], Built | None] = {}
+        self._expected: dict[str, _Expected] = {}  # by BEGIN line (see _expect)
 
     def spec_for(self, region: Region) -> RegionSpec | None:
         spec = self.config.regions.get(region.uuid)
@@ -258,6 +272,7 @@ class Planner:
         results: list[RegionResult] = []
         bodies: list[str] = []
         path = page.document.path
+        same = True  # every body is what it should be: the page's text stays
         for region in page.document.regions:
             if self.only is not None and region.uuid != self.only:
                 recorded = self.lock.recorded(path, region.uuid)
@@ -266,44 +281,59 @@ class Planner:
                 )
                 bodies.append(region.body)
                 continue
-            spec = self.spec_for(region)
-            built = None
-            if spec is None and region.uuid not in self.config.broken:
-                self.problems.append(
-                    Problem(
-                        path,
-                        region.line,
-                        f"unknown region uuid {region.uuid}",
-                        f'add [{self.config.prefix}regions."{region.uuid}"] to '
-                        f"{self.config.file}, or remove the region's markers",
-                    )
-                )
-            elif spec is not None:
-                built = self.build(region, spec, path)
-            if built is None:
-                new_body = None
-            elif built.body is None:
-                new_body = region.body
-            else:
-                new_body = with_newlines(built.body, region.newline)
-            job = self._jobs.get((region.kind, region.uuid))
-            inputs = built.inputs if built else job.inputs if job else ()
-            written = built.digest if built else None
-            # The lock matters only to a region that differs: a fresh one never reads it.
-            outdated = new_body is not None and new_body != region.body
-            recorded = None
-            if outdated:  # (the lock deleted or not merged: what HEAD recorded)
+            expected = self._expected.get(region.begin)
+            if expected is None:
+                expected = self._expect(region, path)
+            spec, body, inputs, written = expected
+            new_body = region.body if body is KEEP else body
+            recorded, edited = None, False
+            if new_body is not None and new_body != region.body:
+                same = False
+                # The lock matters only to a region that differs: a fresh one never reads it.
+                # (The lock deleted or not merged: what HEAD recorded.)
                 recorded = self.lock.recorded(path, region.uuid)
                 recorded = recorded or self.lock.recorded_in_head(path, region.uuid)
-            edited = recorded is not None and self._edited(path, region, recorded)
+                edited = recorded is not None and self._edited(path, region, recorded)
             results.append(
                 RegionResult(path, region, spec, new_body, inputs, written, recorded, edited)
             )
             bodies.append(region.body if new_body is None else new_body)
-        regions = page.document.regions
-        same = all(new == region.body for new, region in zip(bodies, regions, strict=True))
         text = page.source.text if same else render_document(page.document, bodies)
         return FileChange(page, text, tuple(results))
+
+    def _expect(self, region: Region, path: str) -> _Expected:
+        """What the region should hold: its entry, its new body in the page's newline style
+        (KEEP: the page's own; None: it cannot be built), inputs and hash. Remembered by its
+        BEGIN line, which names its kind, uuid and newline style, unless a problem was
+        reported for this very page (an unknown uuid is reported on every page that has it)."""
+        known = len(self.problems)
+        spec = self.spec_for(region)
+        built = None
+        if spec is None and region.uuid not in self.config.broken:
+            self.problems.append(
+                Problem(
+                    path,
+                    region.line,
+                    f"unknown region uuid {region.uuid}",
+                    f'add [{self.config.prefix}regions."{region.uuid}"] to '
+                    f"{self.config.file}, or remove the region's markers",
+                )
+            )
+        elif spec is not None:
+            built = self.build(region, spec, path)
+        new_body: str | Literal[_Keep.KEEP] | None
+        if built is None:
+            new_body = None
+        elif built.body is None:
+            new_body = KEEP
+        else:
+            new_body = with_newlines(built.body, region.newline)
+        job = self._jobs.get((region.kind, region.uuid))
+        inputs = built.inputs if built else job.inputs if job else ()
+        expected = (spec, new_body, inputs, built.digest if built else None)
+        if len(self.problems) == known:
+            self._expected[region.begin] = expected
+        return expected
 
     def _edited(self, path: str, region: Region, recorded: str) -> bool:
         """Whether the body is not what regen last wrote there, nor what it wrote before that

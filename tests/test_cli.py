@@ -14,9 +14,11 @@ from tests.conftest import (
     BLURB,
     BLURB_BEGIN,
     BLURB_END,
+    CONFIG,
     END,
     TABLE,
     UUID_A,
+    UUID_B,
     UUID_BLURB,
     Repo,
     Runner,
@@ -515,3 +517,35 @@ def test_output_cut_off_by_a_closed_pipe_is_exit_141_without_a_traceback(repo: R
         err = process.stderr.read()
         code = process.wait()
     assert (code, err) == (ExitCode.OUTPUT_CLOSED, b"")
+
+
+def test_what_a_region_should_hold_is_worked_out_once_but_applies_to_each_page(
+    repo: Repo, run: Runner
+) -> None:
+    """The planner remembers a region's new body by its BEGIN line: the same uuid in either
+    newline style and either comment form gets its own, a kept body stays each page's own,
+    and an unknown uuid is reported on every page that holds it."""
+    repo.write("regen.toml", CONFIG + f'\n[regions."{UUID_B}"]\ngenerator = "keep"\n')
+    html = region(UUID_A, "old\n").replace("{{!--", "<!--").replace("--}}", "-->")
+    repo.write("docs/lf.md", region(UUID_A, "old\n") + region(UUID_B, "mine\n"))
+    repo.write(
+        "docs/crlf.md", (region(UUID_A, "old\n") + region(UUID_B, "yours\n")).replace("\n", "\r\n")
+    )
+    repo.write("docs/html.md", html)
+    assert run("update").code == ExitCode.OK
+    assert repo.read("docs/lf.md") == region(UUID_A, TABLE) + region(UUID_B, "mine\n")
+    assert repo.read("docs/crlf.md") == (region(UUID_A, TABLE) + region(UUID_B, "yours\n")).replace(
+        "\n", "\r\n"
+    )
+    assert repo.read("docs/html.md") == html.replace("old\n", TABLE)
+    assert run("check").code == ExitCode.OK
+
+    unknown = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    repo.write("docs/u1.md", region(unknown, "x\n"))
+    repo.write("docs/u2.md", "intro\n\n" + region(unknown, "x\n"))
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert [line.split(" (")[0] for line in result.err.splitlines()[:2]] == [
+        f"docs/u1.md:1: unknown region uuid {unknown}",
+        f"docs/u2.md:3: unknown region uuid {unknown}",
+    ]

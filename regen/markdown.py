@@ -29,6 +29,8 @@ _BARE_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 def escape_cell(text: str) -> str:
     """Make `text` safe as one cell: a '|' cannot end the cell, a newline cannot end the row.
     A '|' the source already escapes (`\\|`) is left as it is, since cells are Markdown."""
+    if "|" not in text and "\n" not in text and "\r" not in text:
+        return text  # as most cells are: two substitutions saved (a cold run makes 10,000)
     folded = _NEWLINES.sub(" ", text)
     return _BARE_PIPE.sub(r"\1\\|", folded)
 

@@ -7,6 +7,7 @@ number), since generated tables must show exactly what the source holds.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterator, Sequence
@@ -140,13 +141,22 @@ class SourceCache:
     _tables: dict[SourceKey, SourceTable] = field(default_factory=dict)
     _failures: dict[SourceKey | str, RegenError] = field(default_factory=dict)
     _records: dict[SourceKey, Records] = field(default_factory=dict)
+    _inside: dict[str, bool] = field(default_factory=dict)
 
     def inside(self, path: str) -> bool:
-        """Whether `path` (relative to the root) stays in the repository, symlinks followed."""
-        try:
-            return (self.root / path).resolve().is_relative_to(self.root.resolve())
-        except (OSError, RuntimeError):  # a symlink loop
-            return False
+        """Whether `path` (relative to the root) stays in the repository, symlinks followed.
+        Known once per run: a source read by a hundred regions is resolved once."""
+        if path not in self._inside:
+            try:
+                real = (self.root / path).resolve()
+                self._inside[path] = real.is_relative_to(self._real_root)
+            except (OSError, RuntimeError):  # a symlink loop
+                self._inside[path] = False
+        return self._inside[path]
+
+    @functools.cached_property
+    def _real_root(self) -> Path:
+        return self.root.resolve()
 
     def text(self, path: str) -> str:
         """A text file under the root, decoded; newlines are kept as they are."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 import mistune
@@ -49,6 +50,16 @@ def test_escape_cell() -> None:
     assert escape_cell(r"C:\\|share") == r"C:\\\|share"
     assert escape_cell(r"x\\\|y") == r"x\\\|y"
     assert escape_cell("two\nlines \r\n  and\rthree") == "two lines and three"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \\|\r\n\t")))
+def test_an_escaped_cell_is_one_line_whose_every_pipe_is_escaped(text: str) -> None:
+    cell = escape_cell(text)
+    assert "\n" not in cell
+    assert "\r" not in cell
+    assert re.search(r"(?<!\\)(?:\\\\)*\|", cell) is None  # no '|' left unescaped
+    if "|" not in text and "\n" not in text and "\r" not in text:
+        assert cell == text
 
 
 def test_parsed_alignment() -> None:

@@ -119,8 +119,8 @@ def remembered_inputs(planner: Planner) -> Mapping[str, tuple[str, ...]] | None:
     if not builtin or config.digest is None or config.problems:
         found = compute()
     else:  # keyed by the very text this configuration was read from
-        identity = {"inputs by region of": config.file, "digest": config.digest}
-        found = planner.bodies.memo(identity, compute)
+        slot = {"inputs by region of": config.file}
+        found = planner.bodies.memo(slot, {"digest": config.digest}, compute)
         if found is not None:
             planner.known_inputs = {uuid: tuple(paths) for uuid, paths in found.items()}
     return None if found is None else {uuid: tuple(paths) for uuid, paths in found.items()}

@@ -125,7 +125,8 @@ class _Part:
     problems: list[Problem] = field(default_factory=list)  # reading and staging pages
     planner_problems: list[Problem] = field(default_factory=list)  # building regions
     staged: list[Staged] = field(default_factory=list)
-    built: list[tuple[str, str | None]] = field(default_factory=list)  # cache entries to write
+    built: list[tuple[str, str | None]] = field(default_factory=list)  # cache entries made
+    used: set[str] = field(default_factory=set)  # cache entries found or made
     failures: dict[tuple[RegionKind, str], list[Problem]] = field(default_factory=dict)
     pid: int = 0  # the process that planned it
 
@@ -271,8 +272,6 @@ def _check(
         """Read and plan these pages (in a worker, or here), each kept only as far as it is
         stale."""
         part = _Part(pid=os.getpid())
-        if part.pid == here:  # this process's share of the entries built before the fork
-            bodies.put_missing(built[0::workers])  # (once: the cache knows them after)
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
         failed = set(planner.failures)
         try:
@@ -290,16 +289,13 @@ def _check(
         part.planner_problems = planner.problems[known:]
         part.failures = {k: v for k, v in planner.failures.items() if k not in failed}
         part.staged = staging.taken(since) if staging else []
-        part.built = bodies.held()
+        part.built, part.used = bodies.made() if part.pid != here else ([], set())
         return part
 
     if change is None:
         workers = worker_count(len(files))
-        built: list[tuple[str, str | None]] = []  # cache entries made before the fork
         if workers > 1:
-            bodies.hold()
             planner.prebuild()  # each region once, here, not once in every worker
-            built = bodies.release()  # written a share a process, at once (files are slow)
         here = os.getpid()
 
         def discard(part: _Part) -> None:
@@ -307,13 +303,11 @@ def _check(
                 staging.discard(part.staged)
 
         def in_worker(number: int) -> None:
-            bodies.put_missing(built[number::workers])
-            bodies.hold()
+            bodies.forget_made()  # this process writes those built before the fork
             if staging is not None:
                 staging.as_worker(number)
 
         def lost(number: int) -> None:  # a worker died: what it staged goes
-            bodies.put_missing(built[number::workers])  # and its share of entries is written
             if staging is not None:
                 part = split(files, workers)[number]
                 staging.remove_strays({_real(file).parent for file in part}, worker=number)
@@ -347,7 +341,7 @@ def _check(
                 planner.report(p for p in part.planner_problems if p not in told)
                 for key, found in part.failures.items():
                     planner.failures.setdefault(key, found)
-                bodies.put_missing(part.built)
+                bodies.adopt(part.built, part.used)
     else:
         for file in files:
             try:
@@ -368,6 +362,9 @@ def _check(
         lock, tally.lock_lines, tally.blurbs, tally.unsure, complete
     )
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
+    # What was built goes to the cache at once. A full run of every region knows which
+    # entries are still in use, and drops the others.
+    bodies.flush(complete=complete and only is None)
     return Report(
         tuple(changes),
         (*problems, *planner.problems),

@@ -152,7 +152,7 @@ def _parsed(text: str, shown: str, digest: str, root: Path | None) -> Parsed:
 
     from regen.cache import BodyCache
 
-    found = BodyCache(root).memo({"configuration": shown, "digest": digest}, compute)
+    found = BodyCache(root).memo({"configuration": shown}, {"digest": digest}, compute)
     if not isinstance(found, dict):
         return _parse(text, shown)
     return found["table"], {tuple(key): line for key, line in found["lines"]}

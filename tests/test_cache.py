@@ -13,7 +13,7 @@ import pytest
 
 from regen.cache import FOLDER
 from regen.errors import ExitCode
-from tests.conftest import TABLE, UUID_A, Repo, Runner, git_init
+from tests.conftest import BLURB, TABLE, UUID_A, UUID_BLURB, Repo, Runner, blurb, git_init
 from tests.conftest import region as generated
 
 FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -37,15 +37,34 @@ def run_fresh_process(root: Path, *args: str, modules: tuple[str, ...] = HEAVY) 
     return done.stdout.splitlines()[-1]
 
 
-def entries(repo: Repo) -> list[Path]:
-    """The built bodies in the cache (not what is remembered besides: memo-*.json)."""
-    return sorted(p for p in (repo.root / FOLDER).glob("*.json") if not p.name.startswith("memo-"))
+def packs(repo: Repo) -> list[Path]:
+    return sorted((repo.root / FOLDER).glob("pack-*.txt"))
+
+
+def entries(repo: Repo) -> dict[str, str]:
+    """The built bodies in the cache: the JSON of each entry by its key, as a run reads them
+    (a later pack's line wins)."""
+    found = {}
+    for pack in packs(repo):
+        for line in pack.read_bytes().decode("utf-8", "replace").splitlines():
+            key, _, entry = line.partition(" ")
+            found[key] = entry
+    return found
+
+
+def replace_entry(repo: Repo, key: str, entry: str) -> None:
+    """Put `entry` in place of the key's entry in the packs."""
+    for pack in packs(repo):
+        lines = pack.read_text().splitlines(keepends=True)
+        pack.write_text(
+            "".join(f"{key} {entry}\n" if line.startswith(key) else line for line in lines)
+        )
 
 
 def remembered(repo: Repo) -> list[tuple[Path, object]]:
-    """What the cache remembers besides bodies (memo-*.json), each with its value."""
+    """What the cache remembers besides bodies (slot-*.json), each with its value."""
     found = []
-    for memo in sorted((repo.root / FOLDER).glob("memo-*.json")):
+    for memo in sorted((repo.root / FOLDER).glob("slot-*.json")):
         found.append((memo, json.loads(json.loads(memo.read_text())["body"])))
     return found
 
@@ -104,16 +123,17 @@ def test_a_changed_entry_is_rebuilt(repo: Repo, run: Runner) -> None:
 def test_corrupt_and_foreign_entries_are_ignored(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     assert run("check").code == ExitCode.STALE
-    (entry,) = entries(repo)
+    (key,) = entries(repo)
     for bad in (
         "not json",
-        json.dumps({"key": entry.stem, "body": "forged\n", "digest": "0" * 64}),
+        json.dumps({"key": key, "body": "forged\n", "digest": "0" * 64}),
         json.dumps({"key": "another", "body": "x\n", "digest": "0"}),
         json.dumps([1, 2]),
     ):
-        entry.write_text(bad)
+        replace_entry(repo, key, bad)
         assert run("update").code == 0
         assert repo.read("docs/a.md") == FRESH
+        assert json.loads(entries(repo)[key])["body"] == TABLE  # rebuilt, and kept again
         repo.write("docs/a.md", STALE)
 
 
@@ -127,7 +147,7 @@ def test_no_cache_reads_and_writes_none(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     assert run("--no-cache", "update").code == 0
     assert repo.read("docs/a.md") == FRESH
-    assert entries(repo) == []  # (the folder holds update's lock)
+    assert entries(repo) == {}  # (the folder holds update's lock)
 
 
 def test_a_file_where_the_cache_folder_goes_is_named(repo: Repo, run: Runner) -> None:
@@ -147,14 +167,14 @@ def test_a_file_where_the_cache_folder_goes_is_named(repo: Repo, run: Runner) ->
 def test_a_poisoned_entry_cannot_forge_markers(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     assert run("update").code == 0
-    (entry,) = entries(repo)
-    data = json.loads(entry.read_text())
+    ((key, entry),) = entries(repo).items()
     forged = (
-        data["body"] + "{{!-- END do not edit content above, it is automatically generated --}}\n"
+        json.loads(entry)["body"]
+        + "{{!-- END do not edit content above, it is automatically generated --}}\n"
     )
     from regen.cache import _digest_of
 
-    entry.write_text(json.dumps({"key": data["key"], "body": forged, "digest": _digest_of(forged)}))
+    replace_entry(repo, key, json.dumps({"key": key, "body": forged, "digest": _digest_of(forged)}))
     repo.write("docs/a.md", STALE)
     assert run("update").code == 0
     assert repo.read("docs/a.md") == FRESH
@@ -166,14 +186,14 @@ def test_the_pre_commit_case_remembers_the_inputs_by_the_configurations_text(
     repo.write("docs/a.md", FRESH)
     assert run("check", "--affected", "docs/a.md").code == ExitCode.OK
     assert len(remembered_inputs(repo)) == 1
-    # Another configuration is another entry: the region now reads carriers2.csv, and a
+    # Another configuration's inputs replace them: the region now reads carriers2.csv, and a
     # change to that file must reach its page.
     repo.write("regen.toml", repo.read("regen.toml").replace("carriers.csv", "carriers2.csv"))
     repo.write("sources/carriers2.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
     result = run("check", "--affected", "sources/carriers2.csv")
     assert result.code == ExitCode.STALE
     assert "+| Canada | Bell Mobility, T |" in result.out
-    assert len(remembered_inputs(repo)) == 2
+    assert len(remembered_inputs(repo)) == 1
 
 
 def test_a_corrupt_memo_is_computed_again(repo: Repo, run: Runner) -> None:
@@ -303,3 +323,93 @@ def test_a_source_that_now_leads_outside_is_refused_though_its_body_is_cached(
     result = run("check", "--affected", "docs/a.md")
     assert result.code == ExitCode.INPUT_ERROR
     assert "leads outside the repository" in result.err
+
+
+# Packs -----------------------------------------------------------------------------------
+
+
+def test_a_run_writes_what_it_built_in_one_pack_and_a_warm_run_writes_nothing(
+    repo: Repo, run: Runner
+) -> None:
+    repo.write("docs/a.md", FRESH + blurb(UUID_BLURB, BLURB))
+    repo.write("docs/b.md", FRESH)
+    assert run("check").code == ExitCode.OK
+    assert len(packs(repo)) == 1
+    assert len(entries(repo)) == 2  # the table and the blurb, in one file
+    before = {p.name: p.stat().st_mtime_ns for p in (repo.root / FOLDER).iterdir()}
+    assert run("check").code == ExitCode.OK
+    assert run("check", "docs/b.md").code == ExitCode.OK
+    assert {p.name: p.stat().st_mtime_ns for p in (repo.root / FOLDER).iterdir()} == before
+
+
+def test_a_full_run_keeps_only_the_entries_in_use_and_a_partial_run_drops_none(
+    repo: Repo, run: Runner
+) -> None:
+    repo.write("docs/a.md", FRESH)
+    repo.write("docs/b.md", blurb(UUID_BLURB, BLURB))
+    assert run("check").code == ExitCode.OK
+    first = entries(repo)
+    repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
+    assert run("check", "docs/a.md").code == ExitCode.STALE  # a few pages: it only adds
+    assert len(packs(repo)) == 2
+    assert first.items() <= entries(repo).items()
+    assert len(entries(repo)) == 3
+    assert run("check").code == ExitCode.STALE  # every page: the old table is dropped
+    assert len(packs(repo)) == 1
+    kept = entries(repo)
+    assert len(kept) == 2
+    assert [json.loads(entry)["body"] for entry in kept.values()].count(BLURB) == 1
+    assert not any("Bell Mobility, Telus" in entry for entry in kept.values())
+
+
+def test_many_packs_are_merged_into_one_losing_nothing(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import regen.cache
+
+    monkeypatch.setattr(regen.cache, "MAX_PACKS", 3)
+    repo.write("docs/a.md", FRESH)
+    csv = repo.read("sources/carriers.csv")
+    made: set[str] = set()
+    for number in range(5):  # each version of the source, a new entry by a partial run
+        repo.write("sources/carriers.csv", csv.replace("Telus", f"Telus {number}"))
+        run("check", "docs/a.md")
+        made |= entries(repo).keys()
+        assert len(packs(repo)) <= 3
+    assert set(entries(repo)) == made
+    assert len(made) == 5
+
+
+def test_a_damaged_pack_costs_only_its_damaged_entries(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", FRESH)
+    repo.write("docs/b.md", blurb(UUID_BLURB, BLURB))
+    assert run("check").code == ExitCode.OK
+    (pack,) = packs(repo)
+    good = entries(repo)
+    table = next(key for key, entry in good.items() if "Canada" in entry)
+    data = pack.read_bytes()
+    at = data.index(b"Canada")
+    pack.write_bytes(data[:at] + b"\xff\xfe" + data[at + 2 :])  # not UTF-8, mid-entry
+    assert run("check").code == ExitCode.OK  # the table rebuilt, the blurb read
+    assert entries(repo) == good  # and the damaged line replaced (the full run compacts)
+    pack = packs(repo)[0]
+    pack.write_bytes(pack.read_bytes()[:-40])  # cut short: its last entry
+    assert run("check").code == ExitCode.OK
+    assert entries(repo) == good
+    assert table in good
+
+
+def test_entries_of_an_earlier_regen_are_removed_when_packs_are_rewritten(
+    repo: Repo, run: Runner
+) -> None:
+    earlier = [f"{'a' * 64}.json", f"memo-{'b' * 64}.json"]
+    repo.write("docs/a.md", FRESH)
+    for name in earlier:
+        repo.write(f"{FOLDER}/{name}", "{}")
+    repo.write(f"{FOLDER}/notes.txt", "not ours to remove")
+    assert run("check").code == ExitCode.OK  # nothing to drop: nothing rewritten
+    repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
+    assert run("check").code == ExitCode.STALE  # the old table dropped: packs rewritten
+    names = {p.name for p in (repo.root / FOLDER).iterdir()}
+    assert not names & set(earlier)
+    assert "notes.txt" in names

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,14 +131,15 @@ class _Part:
     pid: int = 0  # the process that planned it
 
 
-def read_page(root: Path, file: Path) -> Page:
-    shown = relative(root, file)
+def read_page(root: Path, name: str) -> Page:
+    """The page `name` (relative to the root, as discover gives it), read and scanned."""
+    file = root / name
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise RegenError.at(shown, None, f"cannot read: {exc.strerror}", "check the path") from None
-    source = decode(data, shown)
-    return Page(file, source, scan_text(source.text, shown))
+        raise RegenError.at(name, None, f"cannot read: {exc.strerror}", "check the path") from None
+    source = decode(data, name)
+    return Page(file, source, scan_text(source.text, name))
 
 
 def configuration(config: Config | PathLike | None = None, *, cache: bool = False) -> Config:
@@ -268,7 +269,7 @@ def _check(
         if every_region or change.changed:  # else kept only in the tally: memory stays flat
             changes.append(change.slim())
 
-    def plan_part(files: Sequence[Path]) -> _Part:
+    def plan_part(files: Sequence[str]) -> _Part:
         """Read and plan these pages (in a worker, or here), each kept only as far as it is
         stale."""
         part = _Part(pid=os.getpid())
@@ -310,7 +311,7 @@ def _check(
         def lost(number: int) -> None:  # a worker died: what it staged goes
             if staging is not None:
                 part = split(files, workers)[number]
-                staging.remove_strays({_real(file).parent for file in part}, worker=number)
+                staging.remove_strays(_folders(root, part), worker=number)
 
         try:
             parts = in_parts(files, plan_part, workers, discard, in_worker, lost)
@@ -322,7 +323,7 @@ def _check(
             # A Ctrl-C here may have taken a worker's list of what it staged (read, not yet
             # absorbed): its files carry this run's token, and go with any other stray.
             if staging is not None and workers > 1:
-                staging.remove_strays({_real(file).parent for file in files})
+                staging.remove_strays(_folders(root, files))
             raise
         for number in range(len(parts)):
             part, parts[number] = parts[number], _Part()  # each part's tally goes once merged
@@ -349,7 +350,7 @@ def _check(
             except RegenError as exc:
                 # A broken page the change did not touch (a draft) is not this run's business:
                 # any full run reports it.
-                if relative(root, file) in change.paths:
+                if file in change.paths:
                     problems.extend(exc.problems)
                 continue
             pages.append(page)  # the whole graph is needed to know what the change affects
@@ -376,8 +377,10 @@ def _check(
     )
 
 
-def _real(file: Path) -> Path:
-    return file.resolve() if file.is_symlink() else file
+def _folders(root: Path, pages: Iterable[str]) -> set[Path]:
+    """The folders holding these pages (where a symlink leads, for one)."""
+    files = (root / page for page in pages)
+    return {(file.resolve() if file.is_symlink() else file).parent for file in files}
 
 
 def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:
@@ -523,7 +526,7 @@ def adopt(
     with run_lock(conf.root, on_wait=on_wait):
         try:
             file = named_page(root, page)
-            master = master_from_copy(conf, root, read_page(root, file), line)
+            master = master_from_copy(conf, root, read_page(root, relative(root, file)), line)
         except RegenError as exc:
             return Report((), exc.problems, root=root)
         adopted = f"{relative(root, file)}:{line}"

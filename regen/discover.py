@@ -59,13 +59,15 @@ def relative(root: Path, file: Path) -> str:
     return file.relative_to(root).as_posix()
 
 
-def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
-    """The pages to scan, sorted. Named files are taken as they are; named folders and the
-    default (the whole repository) are filtered by the configured page globs and excludes."""
+def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
+    """The pages to scan, sorted, by their names relative to the root ('/'-separated: a name
+    is a fifth of a Path's memory, and a run over 30,000 pages holds them all). Named files are
+    taken as they are; named folders and the default (the whole repository) are filtered by
+    the configured page globs and excludes."""
     root = config.root.resolve()
     if not paths:
         known = repository_files(root)  # in a git repository, ignored files are never pages
-        found = _unique(_pages(root, root, config, known))
+        found = _unique(root, _pages(root, root, config, known))
         if not found:
             raise RegenError.at(
                 config.file,
@@ -75,7 +77,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
             )
         return found
     problems: list[Problem] = []
-    files: list[tuple[Path, Path | None]] = []
+    files: list[Found] = []
     targets = [(path, _locate(root, path)) for path in paths]
     known = repository_files(root, _named(root, [t for _, t in targets if t is not None]))
     for path, target in targets:
@@ -100,12 +102,12 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[Path]:
                 Problem(str(path), None, "ignored by git", "regen never touches ignored files")
             )
         elif target.is_file():
-            files.append((target, _real(target)))
+            files.append((relative(root, target), _real(target)))
         else:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
         raise RegenError(problems)
-    return _unique(files)
+    return _unique(root, files)
 
 
 def _named(root: Path, targets: Sequence[Path]) -> list[str]:
@@ -137,27 +139,37 @@ def _locate(root: Path, path: Path) -> Path | None:
     return normal if normal.is_relative_to(root) else real
 
 
-Found = tuple[Path, Path | None]  # a page, and the file it is (None: itself, not a symlink)
+Found = tuple[str, Path | None]  # a page's name, and the file it is (None: not a symlink)
 
 
 def _real(file: Path) -> Path | None:
     return _resolved(file) or file if file.is_symlink() else None
 
 
-def _unique(files: Iterable[Found]) -> list[Path]:
-    """Sorted, and one path per real file: a page reached through a symlink too is planned once.
-    Only symlinks are resolved; resolving every page would cost a system call per folder."""
-    seen: dict[Path, Path] = {}
-    for file, real in sorted(files, key=lambda found: _order(found[0])):
-        seen.setdefault(real or file, file)
+def _unique(root: Path, files: Iterable[Found]) -> list[str]:
+    """Sorted, and one name per real file: a page reached through a symlink too is planned
+    once, by the name that sorts first. Only symlinks are resolved; resolving every page
+    would cost a system call per folder."""
+    seen: dict[str, str] = {}  # by the name of the file itself
+    for name, real in files:
+        itself = name if real is None else _name_of(root, real)
+        kept = seen.setdefault(itself, name)
+        if kept != name and _order(name) < _order(kept):
+            seen[itself] = name
     return sorted(seen.values(), key=_order)
 
 
-def _order(path: Path) -> tuple[str, ...] | Path:
-    """The order of paths: by their parts, as Path orders them. On POSIX the parts themselves
-    (a tuple compared in C: sorting 30,000 Paths by their own comparison took 0.1 s); where
-    case does not count, the Path."""
-    return path.parts if os.name == "posix" else path
+def _name_of(root: Path, real: Path) -> str:
+    return relative(root, real) if real.is_relative_to(root) else str(real)
+
+
+def _order(name: str) -> str:
+    """The order of pages: by their parts, as Path orders them. The name with each '/' made the
+    lowest character of all sorts as the tuple of its parts does (a one-string key: 30,000
+    tuples of parts cost 7 MB, and Paths compared in Python 0.1 s); lower-cased where case
+    does not count, as Path does."""
+    key = name.replace("/", "\0")
+    return key if os.name == "posix" else key.lower()
 
 
 def _known(root: Path, file: Path, known: set[str]) -> bool:
@@ -196,14 +208,13 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
             mode = os.lstat(top + rel).st_mode  # strings: a Path a name costs twice the time
         except OSError:
             continue  # deleted from the work tree, still in the index
-        path = root / rel
         if stat.S_ISLNK(mode):
-            real = _resolved(path)
+            real = _resolved(root / rel)
             if real is None or not real.is_relative_to(root) or not real.is_file():
                 continue
-            yield path, real
+            yield rel, real
         elif stat.S_ISREG(mode):
-            yield path, None
+            yield rel, None
 
 
 def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
@@ -228,11 +239,10 @@ def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
                 continue
             if not matches(rel, config.pages) or matches(rel, config.exclude):
                 continue
-            path = folder / name
             if entry.is_symlink():
-                real = _resolved(path)  # a symlink may lead elsewhere
+                real = _resolved(folder / name)  # a symlink may lead elsewhere
                 if real is None or not real.is_relative_to(root) or not real.is_file():
                     continue
-                yield path, real
+                yield rel, real
             elif entry.is_file(follow_symlinks=False):
-                yield path, None
+                yield rel, None

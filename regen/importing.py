@@ -77,7 +77,7 @@ def import_regions(
         wanted = frozenset(
             region.uuid
             for page in pages
-            if page.file in named_files
+            if page.document.path in named_files
             for region in page.document.regions
         )
         plan = plan_import(

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from regen.config import parse_config
-from regen.discover import discover, glob_regex
+from regen.discover import _order, discover, glob_regex
 from regen.errors import RegenError
 
 
@@ -37,10 +39,6 @@ def make(root: Path, *paths: str) -> None:
         (root / path).write_text("x\n")
 
 
-def names(root: Path, files: list[Path]) -> list[str]:
-    return [f.relative_to(root).as_posix() for f in files]
-
-
 def test_configured_globs_and_excludes(tmp_path: Path) -> None:
     make(
         tmp_path,
@@ -59,13 +57,13 @@ def test_configured_globs_and_excludes(tmp_path: Path) -> None:
         root=tmp_path,
         file="regen.toml",
     )
-    assert names(tmp_path, discover(config)) == ["README.md", "docs/a.md", "docs/sub/d.md"]
+    assert discover(config) == ["README.md", "docs/a.md", "docs/sub/d.md"]
 
 
 def test_default_globs_skip_hidden_and_dependency_folders(tmp_path: Path) -> None:
     make(tmp_path, "a.md", ".git/b.md", ".venv/c.md", "node_modules/d.md", "x/__pycache__/e.md")
     config = parse_config({}, root=tmp_path, file="regen.toml")
-    assert names(tmp_path, discover(config)) == ["a.md"]
+    assert discover(config) == ["a.md"]
 
 
 def test_named_folder_is_filtered_and_named_file_is_taken(
@@ -75,7 +73,7 @@ def test_named_folder_is_filtered_and_named_file_is_taken(
     monkeypatch.chdir(tmp_path)
     config = parse_config({}, root=tmp_path, file="regen.toml")
     found = discover(config, [Path("docs"), Path("notes.txt"), Path("docs/a.md")])
-    assert names(tmp_path, found) == ["docs/a.md", "notes.txt"]
+    assert found == ["docs/a.md", "notes.txt"]
 
 
 def test_symlink_out_of_the_tree_is_skipped_and_refused(
@@ -87,7 +85,7 @@ def test_symlink_out_of_the_tree_is_skipped_and_refused(
     (tmp_path / "docs/link.md").symlink_to(outside)
     monkeypatch.chdir(tmp_path)
     config = parse_config({}, root=tmp_path, file="regen.toml")
-    assert names(tmp_path, discover(config)) == ["docs/a.md"]
+    assert discover(config) == ["docs/a.md"]
     with pytest.raises(RegenError) as caught:
         discover(config, [Path("docs/link.md")])
     assert str(caught.value) == (
@@ -103,9 +101,9 @@ def test_dotdot_is_folded_before_globs_and_excludes(
         {"pages": ["docs/**/*.md"], "exclude": ["docs/drafts/**"]}, root=tmp_path, file="r.toml"
     )
     monkeypatch.chdir(tmp_path / "docs")
-    assert names(tmp_path, discover(config, [Path("..")])) == ["docs/a.md"]
+    assert discover(config, [Path("..")]) == ["docs/a.md"]
     # A file named explicitly is taken as it is, under its normal name.
-    assert names(tmp_path, discover(config, [Path("../README.md")])) == ["README.md"]
+    assert discover(config, [Path("../README.md")]) == ["README.md"]
 
 
 def test_paths_through_a_symlinked_folder(
@@ -116,8 +114,8 @@ def test_paths_through_a_symlinked_folder(
     link.symlink_to(tmp_path)
     monkeypatch.chdir(link)
     config = parse_config({}, root=tmp_path, file="r.toml")
-    assert names(tmp_path, discover(config, [Path("docs/a.md")])) == ["docs/a.md"]
-    assert names(tmp_path, discover(config, [link / "docs"])) == ["docs/a.md"]
+    assert discover(config, [Path("docs/a.md")]) == ["docs/a.md"]
+    assert discover(config, [link / "docs"]) == ["docs/a.md"]
 
 
 def test_symlink_loops_are_skipped_and_refused(
@@ -127,7 +125,7 @@ def test_symlink_loops_are_skipped_and_refused(
     (tmp_path / "docs/loop.md").symlink_to(tmp_path / "docs/loop.md")
     monkeypatch.chdir(tmp_path)
     config = parse_config({}, root=tmp_path, file="r.toml")
-    assert names(tmp_path, discover(config)) == ["docs/a.md"]
+    assert discover(config) == ["docs/a.md"]
     with pytest.raises(RegenError) as caught:
         discover(config, [Path("docs/loop.md")])
     assert str(caught.value).startswith("docs/loop.md: outside the repository")
@@ -136,7 +134,7 @@ def test_symlink_loops_are_skipped_and_refused(
 def test_hidden_files_are_not_pages(tmp_path: Path) -> None:
     make(tmp_path, "docs/a.md", "docs/.draft.md")
     config = parse_config({}, root=tmp_path, file="r.toml")
-    assert names(tmp_path, discover(config)) == ["docs/a.md"]
+    assert discover(config) == ["docs/a.md"]
 
 
 def test_globs_that_match_nothing_are_an_error(tmp_path: Path) -> None:
@@ -160,5 +158,16 @@ def test_pages_come_in_the_order_of_their_paths_parts(tmp_path: Path, in_git: bo
         subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     config = parse_config({"pages": ["docs/**/*.md"]}, root=tmp_path, file="regen.toml")
     found = discover(config)
-    assert found == sorted(tmp_path / page for page in pages)
-    assert names(tmp_path, found)[:3] == ["docs/A/y.md", "docs/a/x.md", "docs/a b/x.md"]
+    assert [tmp_path / page for page in found] == sorted(tmp_path / page for page in pages)
+    assert found[:3] == ["docs/A/y.md", "docs/a/x.md", "docs/a b/x.md"]
+
+
+# A page name as git gives it: parts joined by '/', none empty or '.'; any other character,
+# those that sort before '/' included.
+part = st.text(alphabet="ab-. \t~é\x01", min_size=1, max_size=4).filter(lambda p: p != ".")
+page_name = st.lists(part, min_size=1, max_size=3).map("/".join)
+
+
+@given(st.lists(page_name))
+def test_the_order_key_sorts_names_as_their_parts_do(names: list[str]) -> None:
+    assert sorted(names, key=_order) == sorted(names, key=lambda n: PurePosixPath(n).parts)

@@ -22,7 +22,7 @@ from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions
-from regen.lockfile import Entries, LockReader, lock_outdated, lock_write, read_lock, record
+from regen.lockfile import Lines, LockReader, lock_outdated, lock_write, read_lock, record
 from regen.model import FileChange, Page, RegionKind, RegionResult, Status
 from regen.plan import Planner, plan_pages
 from regen.scan import scan_text
@@ -81,15 +81,26 @@ class Report:
 @dataclass
 class Tally:
     """What a run planned, whether or not it kept the pages: counts, the lines regen.lock
-    gets, and the folders whose leftover temp files an update removes."""
+    gets, and the folders whose leftover temp files an update removes. `keep`: the lines of
+    every page are kept (to write the lock, or to compare a few pages' lines); else only a
+    digest of each page's (a full check, see regen.lockfile.Lines)."""
 
     pages: int = 0
     statuses: Counter[Status] = field(default_factory=Counter)
-    lock_lines: dict[str, Entries] = field(default_factory=dict)  # page: its regions' hashes
-    blurbs: dict[str, str] = field(default_factory=dict)  # uuid: its master's hash
-    unsure: dict[str, frozenset[str]] = field(default_factory=dict)  # page: regions not fresh
+    lines: Lines = field(default_factory=Lines)
+    keep: bool = True
     shared: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     folders: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of_run(cls, *, complete: bool, keep: bool) -> Tally:
+        """A tally for a run: over every page (`complete`: a digest of each page's lines is
+        taken, in order, for the lock's comparison), and keeping every page's lines or not."""
+        return cls(lines=Lines(digests=bytearray() if complete else None), keep=keep)
+
+    def like(self) -> Tally:
+        """An empty tally of the same kind, for a part of the run."""
+        return Tally.of_run(complete=self.lines.digests is not None, keep=self.keep)
 
     def add(self, change: FileChange) -> None:
         self.pages += 1
@@ -99,20 +110,23 @@ class Tally:
             self.statuses[Status.FRESH] += len(statuses)
         else:
             self.statuses.update(statuses)
-        record(change, statuses, self.lock_lines, self.blurbs, self.unsure, self.shared)
+        record(change, statuses, self.lines, keep=self.keep, shared=self.shared)
         self.folders.add(os.path.dirname(change.page.file))  # noqa: PTH120 (Path.parent: 5 µs)
 
     def merge(self, other: Tally) -> None:
-        """Add what another part of the run planned (its pages are none of these)."""
-        if not self.pages:  # the first: taken as it is, not copied
+        """Add what another part of the run planned: the pages after these."""
+        lines, more = self.lines, other.lines
+        if not self.pages and not lines.pages and not lines.digests:  # taken, not copied
             self.__dict__.update(other.__dict__)
             return
         self.pages += other.pages
         self.statuses.update(other.statuses)
-        for page, entries in other.lock_lines.items():
-            self.lock_lines[page] = tuple(self.shared.setdefault(pair, pair) for pair in entries)
-        self.blurbs.update(other.blurbs)
-        self.unsure.update(other.unsure)
+        for page, entries in more.pages.items():
+            lines.pages[page] = tuple(self.shared.setdefault(pair, pair) for pair in entries)
+        lines.blurbs.update(more.blurbs)
+        lines.unsure.update(more.unsure)
+        if lines.digests is not None and more.digests is not None:
+            lines.digests += more.digests
         self.folders |= other.folders
 
 
@@ -229,10 +243,12 @@ def _check(
     only: str | None = None,
     every_region: bool = True,
     staging: Staging | None = None,
+    writes: bool = False,
 ) -> Report:
     """Plan the pages. With `staging` (update), a page to rewrite goes to a temp file as soon
     as it is planned, and only its results are kept: memory does not grow with the pages to
-    write; the caller puts them in place, or removes the temp files when a problem is found."""
+    write; the caller puts them in place, or removes the temp files when a problem is found.
+    `writes` (or `staging`): the caller writes regen.lock after, from every page's lines."""
     root = conf.root.resolve()
     lock = read_lock(root)
     complete = not paths and change is None
@@ -252,7 +268,8 @@ def _check(
         return Report((), (*problems, *exc.problems), root=root, lock=lock, complete=complete)
     changes: list[FileChange] = []
     pages: list[Page] = []
-    tally = Tally()
+    # A full check keeps a digest of each page's lock lines, not the lines (see Tally).
+    tally = Tally.of_run(complete=complete, keep=writes or staging is not None or not complete)
 
     def planned(
         page: Page, tally: Tally, changes: list[FileChange], problems: list[Problem]
@@ -272,7 +289,7 @@ def _check(
     def plan_part(files: Sequence[str]) -> _Part:
         """Read and plan these pages (in a worker, or here), each kept only as far as it is
         stale."""
-        part = _Part(pid=os.getpid())
+        part = _Part(tally=tally.like(), pid=os.getpid())
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
         failed = set(planner.failures)
         try:
@@ -281,6 +298,7 @@ def _check(
                     page = read_page(root, file)
                 except RegenError as exc:
                     part.problems.extend(exc.problems)
+                    part.tally.lines.skip()  # (its place among the digests kept)
                     continue
                 planned(page, part.tally, part.changes, part.problems)
         except BaseException:  # in a worker: its temp files go (here, the caller's abort does)
@@ -359,9 +377,7 @@ def _check(
         problems.extend(_unstaged(chosen, planner, change))
         for page in chosen:
             planned(page, tally, changes, problems)
-    outdated = lock.exists and lock_outdated(
-        lock, tally.lock_lines, tally.blurbs, tally.unsure, complete
-    )
+    outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
     # What was built goes to the cache at once. A full run of every region knows which
     # entries are still in use, and drops the others.
@@ -475,8 +491,8 @@ def _write(
         return replace(report, problems=problems)
     writes = [*extra, *(page_write(stale) for stale in report.stale if not stale.staged)]
     # Unless it is behind, or a region changes, the lock records this run already.
-    lines, blurbs = report.tally.lock_lines, report.tally.blurbs
-    if report.lock_outdated or report.tally.unsure or not report.lock.exists:
+    lines, blurbs = report.tally.lines.pages, report.tally.lines.blurbs
+    if report.lock_outdated or report.tally.lines.unsure or not report.lock.exists:
         new = report.lock.full()[0].merged(lines, blurbs, lines, complete=report.complete)
         assert report.root is not None
         lock = lock_write(report.lock, report.root, new)
@@ -533,7 +549,7 @@ def adopt(
         sources = SourceCache(root)
         sources.give(master.master, master.text)
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
-        report = _check(conf, registry, (), None, False, sources, master.uuid, False)
+        report = _check(conf, registry, (), None, False, sources, master.uuid, False, writes=True)
         # Not complete: the other regions were left unbuilt, their entries as they were.
         extra = [master.write] if master.write else []
         policy = Policy(force=force, adopted=adopted)

@@ -24,7 +24,7 @@ import functools
 import hashlib
 import mmap
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -110,31 +110,29 @@ class LockFile:
         blurbs = "".join(f"{uuid} {value}\n" for uuid, value in sorted(self.blurbs.items()))
         return f"{_HEADER}[blurbs]\n{blurbs}[regions]\n{self.section}"
 
-    def same_regions(
-        self, pages: Mapping[str, Entries], unsure: Mapping[str, frozenset[str]]
-    ) -> bool:
-        """Whether the file records exactly `pages` (page: its entries), but for the regions
-        in `unsure` (page: uuids), whose entry is not compared. Read in place: each page's
-        lines are made and compared in turn, never the whole text again."""
-        text, at = self.text, self.start
-        for page in sorted(pages):
-            skipped = unsure.get(page)
-            if not skipped:
-                block = page_block(page, pages[page])
-                if not text.startswith(block, at):
+    def same_regions(self, expected: Expected, unsure: Mapping[str, frozenset[str]]) -> bool:
+        """Whether the file records exactly what is `expected`, but for the regions in
+        `unsure` (page: uuids), whose entry is not compared: each page's lines compared in
+        turn (as UTF-8, as their digests are taken)."""
+        text, at = self.section.encode("utf-8"), 0
+        for page, wanted in expected:
+            if isinstance(wanted, bytes):
+                size = int.from_bytes(wanted[16:], "little")
+                if _digest_of_block(text[at : at + size]) != wanted:
                     return False
-                at += len(block)
+                at += size
                 continue
-            found: dict[str, str] = {}
+            skipped = unsure.get(page, frozenset())
+            name, found = page.encode("utf-8"), {}
             while at < len(text):
-                end = text.find("\n", at) + 1 or len(text)
-                words = text[at:end].rstrip("\n").rsplit(" ", 2)
-                if words[0] != page:
+                end = text.find(b"\n", at) + 1 or len(text)
+                words = text[at:end].rstrip(b"\n").rsplit(b" ", 2)
+                if words[0] != name:
                     break
-                found[words[1]] = words[2]
+                found[words[1].decode("utf-8")] = words[2].decode("ascii")
                 at = end
             if {u: h for u, h in found.items() if u not in skipped} != {
-                u: h for u, h in pages[page] if u not in skipped
+                u: h for u, h in wanted if u not in skipped
             }:
                 return False
         return at == len(text)
@@ -164,6 +162,48 @@ def entries_of(found: Mapping[str, str]) -> Entries:
 def page_block(page: str, entries: Entries) -> str:
     """A page's lines: one a region, by uuid."""
     return "".join(f"{page} {uuid} {value}\n" for uuid, value in entries)
+
+
+def block_digest(page: str, entries: Entries) -> bytes:
+    """A page's lines as regen writes them (UTF-8), in DIGEST_SIZE bytes: their hash, then
+    their length. A full check keeps this of each page, not its entries: the lock is then
+    compared in a run over 30,000 pages without holding 240,000 entries."""
+    return _digest_of_block(page_block(page, entries).encode("utf-8"))
+
+
+def _digest_of_block(block: bytes) -> bytes:
+    return hashlib.blake2b(block, digest_size=16).digest() + len(block).to_bytes(4, "little")
+
+
+DIGEST_SIZE = 20
+NO_LINES = _digest_of_block(b"")  # a page regen writes no line for (unreadable, say)
+UNSURE = b"\xff" * DIGEST_SIZE  # a page with regions not fresh: its entries are kept
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the [regions] section must hold, page by page: `names` with, at the same place in
+    `digests`, each one's block_digest (or UNSURE: then its entries are in `lines`)."""
+
+    names: Sequence[str]
+    digests: bytes | bytearray
+    lines: Mapping[str, Entries]
+
+    @classmethod
+    def of(cls, pages: Mapping[str, Entries], unsure: Mapping[str, frozenset[str]]) -> Expected:
+        """From every page's entries."""
+        digests = b"".join(
+            UNSURE if page in unsure else block_digest(page, entries)
+            for page, entries in pages.items()
+        )
+        return cls(list(pages), digests, pages)
+
+    def __iter__(self) -> Iterator[tuple[str, bytes | Entries]]:
+        """Each page, in the section's order, with its digest, or its entries when unsure."""
+        names, digests = self.names, self.digests
+        for at in sorted(range(len(names)), key=names.__getitem__):
+            digest = bytes(digests[at * DIGEST_SIZE : (at + 1) * DIGEST_SIZE])
+            yield names[at], self.lines[names[at]] if digest == UNSURE else digest
 
 
 # A [regions] section as regen writes it: checked in one pass of the regex engine, so that a
@@ -380,20 +420,20 @@ class LockReader:
 
     def agrees(
         self,
-        pages: Mapping[str, Entries],
+        expected: Expected,
         blurbs: Mapping[str, str],
         unsure: Mapping[str, frozenset[str]],
     ) -> bool:
-        """Whether the file, not read yet, holds exactly the lines regen writes for `pages`
-        and `blurbs` (and, for the regions in `unsure`, lines of the same form), compared as
-        it streams past: a full check then never holds the file (16 MB at 30,000 pages).
+        """Whether the file, not read yet, holds exactly the lines regen writes for what is
+        `expected` and `blurbs` (and, for the regions in `unsure`, lines of the same form),
+        compared as it streams past: a full check then never holds the file (16 MB at 30,000 pages).
         False says only that it may differ: the caller reads it whole to know, and to name its
         problems."""
         if self._file is None:
             return False
         try:
             with self._file.open("rb") as handle:
-                self.verified = _streams_as(handle, pages, blurbs, unsure)
+                self.verified = _streams_as(handle, expected, blurbs, unsure)
         except (OSError, UnicodeError):  # unreadable, or a name or line UTF-8 cannot hold
             self.verified = False
         return self.verified
@@ -507,7 +547,7 @@ _ENTRY_LINE = re.compile(rb"([^\n]+) ([^ \n]+) ([0-9a-f]{16})\n")
 
 def _streams_as(
     handle: BinaryIO,
-    pages: Mapping[str, Entries],
+    expected: Expected,
     blurbs: Mapping[str, str],
     unsure: Mapping[str, frozenset[str]],
 ) -> bool:
@@ -525,13 +565,13 @@ def _streams_as(
     old = {uuid: value for uuid, value in lock.blurbs.items() if uuid not in changed}
     if old != {uuid: value for uuid, value in blurbs.items() if uuid not in changed}:
         return False
-    for page in sorted(pages):
-        skipped = unsure.get(page)
-        if not skipped:
-            block = page_block(page, pages[page]).encode("utf-8")
-            if stream.take(len(block)) != block:
+    for page, wanted in expected:
+        if isinstance(wanted, bytes):
+            size = int.from_bytes(wanted[16:], "little")
+            if _digest_of_block(stream.take(size)) != wanted:
                 return False
             continue
+        skipped = unsure.get(page, frozenset())
         name, found, entry = page.encode("utf-8"), dict[str, str](), None
         while (line := stream.line()) and (entry := _ENTRY_LINE.fullmatch(line)):
             if entry[1] != name:
@@ -544,7 +584,7 @@ def _streams_as(
         if line and not entry:
             return False  # not an entry: the full reading names the line
         kept = {uuid: value for uuid, value in found.items() if uuid not in skipped}
-        if kept != {uuid: value for uuid, value in pages[page] if uuid not in skipped}:
+        if kept != {uuid: value for uuid, value in wanted if uuid not in skipped}:
             return False
     return stream.ended()
 
@@ -609,17 +649,20 @@ def read_lock(root: Path) -> LockReader:
 def record(
     change: FileChange,
     statuses: Sequence[Status],
-    pages: dict[str, Entries],
-    blurbs: dict[str, str],
-    unsure: dict[str, frozenset[str]],
+    lines: Lines,
+    *,
+    keep: bool = True,
     shared: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> None:
     """Add what regen.lock should record for a page once it is rebuilt: the entries of every
     region regen builds (not those it keeps as they are), its blurbs' masters, and in
     `unsure` the regions not fresh (whose entry can only be checked by rebuilding them).
+    `keep`: keep the entries of every page (to write the lock), not only of those with
+    regions not fresh (with `lines.digests`, what a full check compares is kept of the rest).
     A page whose name holds a line break (legal on Linux) cannot have a line: it gets none,
     and its regions count as having no entry, as on a first run. `statuses`: its results'."""
     if "\n" in change.path or "\r" in change.path:
+        lines.skip()
         return
     found: dict[str, str] = {}
     outdated: set[str] = set()
@@ -630,37 +673,63 @@ def record(
             continue
         found[result.region.uuid] = result.written
         if result.region.kind is RegionKind.BLURB and result.spec is not None:
-            blurbs[result.region.uuid] = result.written
+            lines.blurbs[result.region.uuid] = result.written
     entries = entries_of(found)
     if shared is not None:  # a (uuid, hash) pair is one object, however many pages hold it
         entries = tuple(shared.setdefault(pair, pair) for pair in entries)
-    pages[change.path] = entries
+    if keep or outdated:
+        lines.pages[change.path] = entries
     if outdated:
-        unsure[change.path] = frozenset(outdated)
+        lines.unsure[change.path] = frozenset(outdated)
+    if lines.digests is not None:
+        lines.digests += UNSURE if outdated else block_digest(change.path, entries)
+
+
+@dataclass
+class Lines:
+    """What regen.lock should record for the pages planned: each page's entries (`pages`),
+    or in a full check, for each page in the order planned, a digest of its lines
+    (`digests`: see block_digest), and the entries only of pages with regions not fresh."""
+
+    pages: dict[str, Entries] = field(default_factory=dict)
+    blurbs: dict[str, str] = field(default_factory=dict)  # uuid: its master's hash
+    unsure: dict[str, frozenset[str]] = field(default_factory=dict)  # page: regions not fresh
+    digests: bytearray | None = None
+
+    def skip(self) -> None:
+        """A page planned that gets no line (one that cannot be read)."""
+        if self.digests is not None:
+            self.digests += NO_LINES
+
+    def expected(self, names: Sequence[str]) -> Expected:
+        """What the section must hold, when `names` are the pages planned, in order."""
+        if self.digests is None:
+            return Expected.of(self.pages, self.unsure)
+        assert len(self.digests) == len(names) * DIGEST_SIZE
+        return Expected(names, self.digests, self.pages)
 
 
 def lock_outdated(
-    lock: LockReader,
-    pages: Mapping[str, Entries],
-    blurbs: Mapping[str, str],
-    unsure: Mapping[str, frozenset[str]],
-    complete: bool,
+    lock: LockReader, lines: Lines, complete: bool, names: Sequence[str] = ()
 ) -> bool:
     """Whether regen.lock records other than what the fresh regions of these pages hold (a
     lock not committed with its pages, say); a stale region's entry is what update changes,
-    not a fault. A full run compares the whole file; another, only its pages' lines."""
+    not a fault. A full run (over `names`) compares the whole file; another, only its pages'
+    lines."""
+    blurbs, unsure = lines.blurbs, lines.unsure
     if complete:
-        if lock.agrees(pages, blurbs, unsure):
+        expected = lines.expected(names)
+        if lock.agrees(expected, blurbs, unsure):
             return False
         whole = lock.full()[0]
         changed = {uuid for found in unsure.values() for uuid in found}
         old = {u: h for u, h in whole.blurbs.items() if u not in changed}
         new = {u: h for u, h in blurbs.items() if u not in changed}
-        return old != new or not whole.same_regions(pages, unsure)
-    for page, expected in pages.items():
+        return old != new or not whole.same_regions(expected, unsure)
+    for page, wanted in lines.pages.items():
         skipped = unsure.get(page, frozenset())
         found = {u: h for u, h in lock.entries_of(page).items() if u not in skipped}
-        if found != {u: h for u, h in expected if u not in skipped}:
+        if found != {u: h for u, h in wanted if u not in skipped}:
             return True
     return False
 

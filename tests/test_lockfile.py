@@ -11,7 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regen import lockfile
-from regen.lockfile import CONFLICT_MARKERS, LockFile, LockReader, digest, parse_lock
+from regen.lockfile import (
+    CONFLICT_MARKERS,
+    UNSURE,
+    Entries,
+    Lines,
+    LockFile,
+    LockReader,
+    block_digest,
+    digest,
+    parse_lock,
+)
 
 UUID_1 = "19f889d4-a5c9-11ec-b909-0242ac120002"
 UUID_2 = "c9241a2c-76e0-11eb-9439-0242ac130002"
@@ -285,6 +295,25 @@ def _mutated(text: str, how: str) -> str:
     return text
 
 
+def _as_a_full_check_keeps_them(
+    pages: dict[str, Entries], blurbs: dict[str, str], unsure: dict[str, frozenset[str]]
+) -> tuple[Lines, list[str]]:
+    """The lines a full check keeps of these pages (a digest of each page's but for those
+    with regions not fresh), with one unreadable page among them; and the pages, in order."""
+    names = [*pages, "an unreadable page.md"]
+    digests = bytearray()
+    lines = Lines(blurbs=dict(blurbs), unsure=dict(unsure), digests=digests)
+    for page in names:
+        if page not in pages:
+            lines.skip()
+        elif page in unsure:
+            lines.pages[page] = pages[page]
+            digests += UNSURE
+        else:
+            digests += block_digest(page, pages[page])
+    return lines, names
+
+
 @given(
     st.dictionaries(st.tuples(_pages, _uuids), _hashes, max_size=8),
     st.dictionaries(_uuids, _hashes, max_size=3),
@@ -301,17 +330,24 @@ def test_a_streamed_agreement_is_what_a_full_reading_finds(
         if any(u in unsure for u, _ in entries)
     }
     text = _mutated(LockFile.of(regions, blurbs).render(), how)
+    every = Lines(pages=pages, blurbs=blurbs, unsure=unsure_pages)
+    digested, names = _as_a_full_check_keeps_them(pages, blurbs, unsure_pages)
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / "regen.lock"
         file.write_bytes(text.encode("utf-8"))
-        streamed = LockReader(file=file).agrees(pages, blurbs, unsure_pages)
+        streamed = LockReader(file=file).agrees(every.expected(()), blurbs, unsure_pages)
         full = LockReader(file=file)
-        outdated = lockfile.lock_outdated(full, pages, blurbs, unsure_pages, complete=True)
+        outdated = lockfile.lock_outdated(full, every, complete=True)
         if how == "none":
             assert streamed
         if streamed:
             assert not outdated
             assert full.full()[1] == []
+        # What a full check keeps of the pages, their lines' digests, finds the same.
+        assert LockReader(file=file).agrees(digested.expected(names), blurbs, unsure_pages) == (
+            streamed
+        )
+        assert lockfile.lock_outdated(LockReader(file=file), digested, True, names) == outdated
 
 
 def test_a_streamed_comparison_reads_pieces_and_holds_no_text(tmp_path: Path) -> None:
@@ -320,8 +356,9 @@ def test_a_streamed_comparison_reads_pieces_and_holds_no_text(tmp_path: Path) ->
     file.write_text(LockFile.of(regions).render())
     pages = _by_page(regions)
     reader = LockReader(file=file)
-    assert reader.agrees(pages, {}, {"docs/00007.md": frozenset({UUID_1})})
+    unsure = {"docs/00007.md": frozenset({UUID_1})}
+    assert reader.agrees(Lines(pages=pages, unsure=unsure).expected(()), {}, unsure)
     assert reader.verified
     assert reader._text is None
     pages["docs/39999.md"] = ((UUID_1, H2),)
-    assert not LockReader(file=file).agrees(pages, {}, {})
+    assert not LockReader(file=file).agrees(Lines(pages=pages).expected(()), {}, {})

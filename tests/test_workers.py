@@ -418,3 +418,28 @@ def test_every_body_built_before_the_fork_is_in_the_cache_after(
     monkeypatch.setattr(TableGenerator, "prepare", unbuildable)
     with_workers(monkeypatch, 1)
     assert run("check") == first  # found in the cache: nothing built
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_full_check_holds_each_page_to_its_own_lock_lines(
+    pages: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A full check keeps a digest of each page's lock lines, in the order planned: an
+    unreadable page (with no lines) keeps its place, so every other page is still compared
+    with its own lines, in every part; a wrong line on any page is found."""
+    from regen import api
+
+    with_workers(monkeypatch, workers)
+    assert run("update").code == ExitCode.OK
+    pages.write("docs/p01-unreadable.md", b"caf\xe9\n")  # in the first part: no line
+    report = api.check()
+    assert [p.path for p in report.problems] == ["docs/p01-unreadable.md"]
+    assert not report.lock_outdated  # the lock agrees, page by page
+    lock = pages.read("regen.lock")
+    for page in ("docs/p00.md", "docs/p11.md"):  # the first page and the last
+        line = next(line for line in lock.splitlines() if line.startswith(page))
+        pages.write("regen.lock", lock.replace(line, line[:-1] + ("0" if line[-1] != "0" else "1")))
+        assert api.check().lock_outdated
+    pages.write("regen.lock", lock)
+    (pages.root / "docs/p01-unreadable.md").unlink()
+    assert run("check").code == ExitCode.OK

@@ -109,9 +109,12 @@ class RegionResult(NamedTuple):
     written: str | None = None  # the hash regen.lock gets for new_body; None: no entry
     recorded: str | None = None  # the hash regen.lock holds: what regen last wrote here
     edited: bool = False  # the body differs from what regen last wrote here
+    settled: Status | None = None  # the status, for a result without its texts (see bare)
 
     @property
     def status(self) -> Status:
+        if self.settled is not None:
+            return self.settled
         if self.new_body is None:
             return Status.ERROR
         if self.new_body == self.region.body:
@@ -123,12 +126,24 @@ class RegionResult(NamedTuple):
     def slim(self) -> RegionResult:
         """The same result without the texts of a fresh body, which nothing reads again: a run
         over many pages then holds only what is stale."""
-        if self.status is not Status.FRESH:
-            return self
+        return self.bare() if self.status is Status.FRESH else self
+
+    def bare(self) -> RegionResult:
+        """The same result, its status kept, without its texts: for a region whose diff is
+        not shown (a stale one once written: an update of thousands of pages holds none of
+        their bodies)."""
         region = Region(self.region.kind, self.region.uuid, self.region.line, "", "", "")
         # Built field by field: dataclasses.replace costs a third of a warm check's planning.
         return RegionResult(
-            self.path, region, self.spec, "", self.sources, self.written, self.recorded, False
+            self.path,
+            region,
+            self.spec,
+            None if self.new_body is None else "",
+            self.sources,
+            self.written,
+            self.recorded,
+            self.edited,
+            self.status,
         )
 
 
@@ -161,9 +176,10 @@ class FileChange:
         return FileChange(self._empty(), "", tuple(r.slim() for r in self.results))
 
     def as_staged(self) -> FileChange:
-        """Once its new text is in a temp file: the results (a stale region's texts kept, for
-        its diff), without the page's texts."""
-        return FileChange(self._empty(), "", tuple(r.slim() for r in self.results), staged=True)
+        """Once its new text is in a temp file: the results, without the page's texts nor
+        theirs, but for a hand edit's (its diff is shown: it is lost from the page)."""
+        results = tuple(r if r.status.edited else r.bare() for r in self.results)
+        return FileChange(self._empty(), "", results, staged=True)
 
     def _empty(self) -> Page:
         return Page(self.page.file, TextFile("", self.page.source.bom), Document(self.path, ()))

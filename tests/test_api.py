@@ -152,6 +152,29 @@ def test_a_run_that_needs_not_every_region_keeps_only_the_pages_it_changes(repo:
     assert regen.check(config=config).ok
 
 
+def test_an_update_keeps_no_text_of_what_it_wrote_but_a_hand_edits(repo: Repo) -> None:
+    """What it wrote is on disk: an update of thousands of pages holds none of their texts,
+    only the statuses; a hand edit's texts stay, for the diff of what is lost."""
+    config = repo.root / "regen.toml"
+    repo.write("docs/edited.md", FRESH)
+    assert not regen.update(config=config).problems
+    repo.write("docs/edited.md", FRESH.replace("Telus", "Telus (hand edit)"))
+    repo.write("docs/stale.md", STALE)  # new: stale, not edited (the lock has no entry)
+    report = regen.update(config=config, every_region=False)
+    assert not report.problems
+    assert sorted(report.written) == ["docs/edited.md", "docs/stale.md"]
+    (edited,) = (r for change in report.changes for r in change.results if r.status.edited)
+    assert "hand edit" in edited.region.body
+    assert edited.new_body == TABLE
+    for change in report.changes:
+        assert change.staged
+        assert change.page.source.text == change.new_text == ""
+        for result in change.results:
+            if not result.status.edited:
+                assert result.region.body == result.new_body == ""
+                assert result.status is Status.STALE
+
+
 def test_pages_staged_before_a_problem_is_found_leave_nothing(repo: Repo) -> None:
     # update writes each page to a temp file as soon as it is planned; a problem in a page
     # planned later removes them all, and no page is written.

@@ -57,7 +57,6 @@ class BodyCache:
     _packs: list[Path] = field(default_factory=list)  # the packs read
     _pending: dict[str, str | None] = field(default_factory=dict)  # made here, not in a pack
     _used: set[str] = field(default_factory=set)  # keys found or made in this run
-    _bad: set[str] = field(default_factory=set)  # keys whose entry in the packs is damaged
 
     @property
     def folder(self) -> Path | None:
@@ -101,12 +100,9 @@ class BodyCache:
             return False, None
         if key in self._pending:
             return True, self._pending[key]
-        index = self._load()
-        found = _read_entry(index.get(key), key)
+        found = _read_entry(self._load().get(key), key)
         if found[0]:
             self._used.add(key)
-        elif key in index:
-            self._bad.add(key)  # its rebuilt body goes in the next pack, which is read last
         return found
 
     def put(self, key: str, body: str | None) -> None:
@@ -140,9 +136,13 @@ class BodyCache:
         if folder is None:
             return
         index = self._load()
-        new = {k: b for k, b in self._pending.items() if k not in index or k in self._bad}
-        # (A damaged entry is as dead: its rebuilt one goes in, it goes out.)
-        dead = complete and (bool(self._bad) or any(key not in self._used for key in index))
+        # New: not in the packs, or there but damaged (the new pack is read after, and wins).
+        new = {
+            key: body
+            for key, body in self._pending.items()
+            if key not in index or not _read_entry(index[key], key)[0]
+        }
+        dead = complete and any(key not in self._used for key in index)
         crowded = len(self._packs) + bool(new) > MAX_PACKS
         self._pending.clear()
         if not (new or dead or crowded):
@@ -155,7 +155,6 @@ class BodyCache:
             entry = json.dumps({"key": key, "body": body, "digest": _digest_of(body)})
             lines.append(f"{key} {entry}\n")
             index[key] = entry
-        self._bad -= new.keys()
         name = f"pack-{time.time_ns():016x}-{os.urandom(8).hex()}.txt"  # read after the others
         with contextlib.suppress(OSError):
             ensure_folder(folder)

@@ -208,6 +208,8 @@ def test_every_conflict_marker_is_found_anywhere(tmp_path: Path, marker: str, wh
     assert lockfile._conflicted(file)
     file.write_text("\n".join(lines) + f"\ndocs/c.md {UUID_1} {H1} {marker}\n")
     assert not lockfile._conflicted(file)  # a marker's text within a line is no marker
+    file.write_text("\n".join(lines) + "\n")
+    assert not lockfile._conflicted(file)  # no character of any marker: known at once
 
 
 def test_an_empty_or_unreadable_lock_for_conflicts(tmp_path: Path) -> None:

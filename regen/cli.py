@@ -46,8 +46,15 @@ class _OutputClosed(Exception):
 def _echo(text: str = "", *, err: bool = False) -> None:
     # NO_COLOR (https://no-color.org) wins over a terminal; elsewhere click drops the colour
     # when the output is not a terminal.
+    color = False if os.environ.get("NO_COLOR") else None
     try:
-        click.echo(text, err=err, color=False if os.environ.get("NO_COLOR") else None)
+        try:
+            click.echo(text, err=err, color=color)
+        except UnicodeEncodeError:
+            # A page named in bytes that are not UTF-8 (legal on Linux; Python keeps them as
+            # surrogates), on an output that takes UTF-8 alone: each such byte shown as �.
+            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            click.echo(shown, err=err, color=color)
     except BrokenPipeError:
         raise _OutputClosed from None
 

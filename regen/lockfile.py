@@ -663,9 +663,10 @@ def record(
     `unsure` the regions not fresh (whose entry can only be checked by rebuilding them).
     `keep`: keep the entries of every page (to write the lock), not only of those with
     regions not fresh (with `lines.digests`, what a full check compares is kept of the rest).
-    A page whose name holds a line break (legal on Linux) cannot have a line: it gets none,
-    and its regions count as having no entry, as on a first run. `statuses`: its results'."""
-    if "\n" in change.path or "\r" in change.path:
+    A page whose name holds a line break, or bytes that are not UTF-8 (both legal on Linux),
+    cannot have a line: it gets none, and its regions count as having no entry, as on a first
+    run. `statuses`: its results'."""
+    if not _fits_a_line(change.path):
         lines.skip()
         return
     found: dict[str, str] = {}
@@ -687,6 +688,19 @@ def record(
         lines.unsure[change.path] = frozenset(outdated)
     if lines.digests is not None:
         lines.digests += UNSURE if outdated else block_digest(change.path, entries)
+
+
+def _fits_a_line(page: str) -> bool:
+    """Whether a page's name can start a line of the lock (a UTF-8 text of lines)."""
+    if "\n" in page or "\r" in page:
+        return False
+    if page.isascii():
+        return True
+    try:
+        page.encode("utf-8")
+    except UnicodeEncodeError:  # a name's bytes that are not UTF-8, kept as surrogates
+        return False
+    return True
 
 
 @dataclass

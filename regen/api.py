@@ -253,7 +253,7 @@ def _check(
     lock = read_lock(root)
     complete = not paths and change is None
     problems: list[Problem] = list(conf.problems)
-    bodies = BodyCache(root if cache else None)
+    bodies = BodyCache(root if cache else None, owner=conf.file)
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
     if change is not None and not paths:
         direct = pages_alone(change, planner)

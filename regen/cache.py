@@ -6,13 +6,16 @@ generator and its options, and the bytes of every input file. A changed input ma
 an entry that does not read back exactly (corrupt, foreign, from another version) is ignored
 and rebuilt, never trusted.
 
-Entries live in packs, `pack-*.txt`: one line an entry, its key, a space, and the entry as
-JSON. A run writes what it built in one new pack, however many regions that is: creating a
-file is what costs on many disks (300 entries, one file each, took a cold check 40 to 190 ms
-here, a pack of them 2 ms). A run that planned every page knows every entry in use, and when
-some in the packs are no longer (a source changed), it writes the live ones in one pack and
-removes the others: the cache holds what the site needs, not its history. Runs over a few
-pages only add; beyond a few packs, they are merged into one.
+Entries live in packs, `pack-*.txt`: one line an entry, its key, its owner and the entry as
+JSON, separated by spaces. A run writes what it built in one new pack, however many regions
+that is: creating a file is what costs on many disks (300 entries, one file each, took a cold
+check 40 to 190 ms here, a pack of them 2 ms). A run that planned every page knows every
+entry its owner (its configuration file, with regen's version) uses; when some of that
+owner's in the packs are no longer used (a source changed), or a line is damaged, it writes
+what is kept in one pack and removes the others: the cache holds what the site needs, not its
+history. Another owner's entries (another configuration beside it, or another version of
+regen, as a pre-commit environment may have) are kept, unless unused for a month. Runs over
+a few pages only add; beyond a few packs, they are merged into one.
 
 What a run remembers besides (a configuration's parse, say) is a memo: one small file for
 each thing remembered (`slot-*.json`), replaced when what it depends on changes.
@@ -35,10 +38,12 @@ from regen.model import RegionSpec
 
 FOLDER = ".regen-cache"
 T = TypeVar("T")
-_FORMAT = 2
+_FORMAT = 3
 MAX_PACKS = 8  # runs over a few pages add a pack each; beyond this many, they are merged
 _PACK = re.compile(r"pack-[0-9a-f]{16}-[0-9a-f]{16}\.txt")  # its time, then a random part
 _EARLIER_FORMAT = re.compile(r"(?:memo-)?[0-9a-f]{64}\.json")  # an entry a file, before packs
+_OWNER = re.compile(r"[0-9a-f]{16}")
+_FORGOTTEN_AFTER = 30 * 24 * 3600  # seconds: another owner's entries in a pack this old go
 
 
 def _version() -> str:
@@ -49,11 +54,15 @@ def _version() -> str:
 
 @dataclass
 class BodyCache:
-    """Built bodies by key. `root` None: no cache (every body is built)."""
+    """Built bodies by key. `root` None: no cache (every body is built). `owner`: who uses
+    them, the configuration file (see the module's docstring)."""
 
     root: Path | None
+    owner: str = ""
     _digests: dict[str, str | None] = field(default_factory=dict)
     _index: dict[str, str] | None = None  # key: its entry's JSON, from every pack (see _load)
+    _owners: dict[str, str] = field(default_factory=dict)  # key: its owner, as its line says
+    _forgettable: set[str] = field(default_factory=set)  # keys of an owner unknown or gone
     _packs: list[Path] = field(default_factory=list)  # the packs read
     _pending: dict[str, str | None] = field(default_factory=dict)  # made here, not in a pack
     _used: set[str] = field(default_factory=set)  # keys found or made in this run
@@ -129,37 +138,46 @@ class BodyCache:
 
     def flush(self, *, complete: bool = False) -> None:
         """Write the entries made in one new pack. `complete`: this run planned every region
-        of every page, so an entry it did not use is no longer needed; when there is one, the
-        packs are replaced by one of the entries in use. A cache that cannot be written is no
-        error, only slower."""
+        of every page, so an entry of its owner it did not use is no longer needed. When one
+        goes (that, another owner's a month unused, or a damaged line), or the packs are too
+        many, the packs are replaced by one of all that is kept. A cache that cannot be
+        written is no error, only slower."""
         folder = self.folder
         if folder is None:
             return
-        index = self._load()
+        index, owners, me = self._load(), self._owners, self._me()
         # New: not in the packs, or there but damaged (the new pack is read after, and wins).
         new = {
             key: body
             for key, body in self._pending.items()
             if key not in index or not _read_entry(index[key], key)[0]
         }
-        dead = complete and any(key not in self._used for key in index)
-        crowded = len(self._packs) + bool(new) > MAX_PACKS
         self._pending.clear()
-        if not (new or dead or crowded):
+
+        def kept(key: str) -> bool:
+            if key in new:
+                return False  # (damaged: replaced)
+            if key in self._used or not complete:
+                return True  # (a run over a few pages cannot know what is unused)
+            # Another owner's, still used lately: kept.
+            return owners[key] != me and key not in self._forgettable
+
+        dropped = not all(kept(key) for key in index)
+        rewrite = dropped or len(self._packs) + bool(new) > MAX_PACKS
+        if not (new or rewrite):
             return
-        lines = []
-        if dead or crowded:  # all that is kept of the packs, in the one written
-            kept = (k for k in index if k not in new and (k in self._used or not complete))
-            lines = [f"{key} {index[key]}\n" for key in kept]
+        kept_lines = (f"{key} {owners[key]} {index[key]}\n" for key in index if kept(key))
+        lines = list(kept_lines) if rewrite else []
         for key, body in new.items():
             entry = json.dumps({"key": key, "body": body, "digest": _digest_of(body)})
-            lines.append(f"{key} {entry}\n")
-            index[key] = entry
+            lines.append(f"{key} {me} {entry}\n")
+            index[key], owners[key] = entry, me
+            self._forgettable.discard(key)
         name = f"pack-{time.time_ns():016x}-{os.urandom(8).hex()}.txt"  # read after the others
         with contextlib.suppress(OSError):
             ensure_folder(folder)
             pack = _write_new(folder / name, "".join(lines))
-            if dead or crowded:  # the pack written holds all that is kept of the others
+            if rewrite:  # the pack written holds all that is kept of the others
                 for old in self._packs:
                     old.unlink(missing_ok=True)
                 self._packs = [pack]
@@ -169,24 +187,36 @@ class BodyCache:
             else:
                 self._packs.append(pack)
 
+    def _me(self) -> str:
+        """This cache's owner, as its entries' lines name it."""
+        return _hash({"configuration": self.owner, "regen": _version()})[:16]
+
     def _load(self) -> dict[str, str]:
         """Every pack's entries, read once a run (at the first look-up) and indexed by key; a
-        line that is not an entry (a damaged pack) is skipped, and its entry rebuilt."""
+        line that is not an entry (a damaged pack) is skipped, and its entry rebuilt. An owner
+        not used for a month (its pack that old) counts as none: its entries may go."""
         if self._index is None:
             self._index = {}
             folder = self.folder
             assert folder is not None
             with contextlib.suppress(OSError):
                 self._packs = sorted(f for f in folder.iterdir() if _PACK.fullmatch(f.name))
+            now = time.time()
             for pack in self._packs:
                 try:
                     text = pack.read_bytes().decode("utf-8", "replace")
+                    recent = now - pack.stat().st_mtime < _FORGOTTEN_AFTER
                 except OSError:
                     continue
                 for line in text.split("\n"):
-                    key, _, entry = line.partition(" ")
+                    key, _, rest = line.partition(" ")
+                    owner, _, entry = rest.partition(" ")
                     if entry:
-                        self._index[key] = entry
+                        self._index[key], self._owners[key] = entry, owner
+                        if not recent or not _OWNER.fullmatch(owner):
+                            self._forgettable.add(key)
+                        else:
+                            self._forgettable.discard(key)  # (a later pack's line wins)
         return self._index
 
     def memo(
@@ -199,7 +229,7 @@ class BodyCache:
         folder = self.folder
         if folder is None:
             return compute()
-        file = folder / f"slot-{_hash(slot)}.json"
+        file = folder / f"slot-{_hash({**slot, 'regen': _version()})}.json"  # a version's own
         key = _hash({"format": _FORMAT, "regen": _version(), **slot, **identity})
         try:
             found, cached = _read_entry(file.read_text(encoding="utf-8"), key)

@@ -41,23 +41,31 @@ def packs(repo: Repo) -> list[Path]:
     return sorted((repo.root / FOLDER).glob("pack-*.txt"))
 
 
-def entries(repo: Repo) -> dict[str, str]:
-    """The built bodies in the cache: the JSON of each entry by its key, as a run reads them
-    (a later pack's line wins)."""
-    found = {}
+def lines(repo: Repo) -> list[tuple[str, str, str]]:
+    """Each line of the packs, as a run reads them: (key, owner, the entry's JSON)."""
+    found = []
     for pack in packs(repo):
         for line in pack.read_bytes().decode("utf-8", "replace").splitlines():
-            key, _, entry = line.partition(" ")
-            found[key] = entry
+            key, owner, entry = line.split(" ", 2)
+            found.append((key, owner, entry))
     return found
+
+
+def entries(repo: Repo) -> dict[str, str]:
+    """The built bodies in the cache: the JSON of each entry by its key (a later pack's line
+    wins, as for a run)."""
+    return {key: entry for key, _, entry in lines(repo)}
 
 
 def replace_entry(repo: Repo, key: str, entry: str) -> None:
     """Put `entry` in place of the key's entry in the packs."""
     for pack in packs(repo):
-        lines = pack.read_text().splitlines(keepends=True)
+        text = pack.read_text().splitlines(keepends=True)
         pack.write_text(
-            "".join(f"{key} {entry}\n" if line.startswith(key) else line for line in lines)
+            "".join(
+                f"{key} {line.split(' ')[1]} {entry}\n" if line.startswith(key) else line
+                for line in text
+            )
         )
 
 
@@ -402,7 +410,9 @@ def test_a_damaged_pack_costs_only_its_damaged_entries(
 
     for _damage in ("not UTF-8", "cut short"):
         assert run("check").code == ExitCode.OK  # the table rebuilt, the blurb read
-        assert entries(repo) == good  # in a new pack, read after the damaged one
+        assert entries(repo) == good
+        assert len(packs(repo)) == 1  # the damaged line is gone: the packs were rewritten
+        assert len(lines(repo)) == len(good)
         before = files()
         assert run("check").code == ExitCode.OK  # and found there: nothing built, or written
         assert files() == before
@@ -424,3 +434,76 @@ def test_entries_of_an_earlier_regen_are_removed_when_packs_are_rewritten(
     names = {p.name for p in (repo.root / FOLDER).iterdir()}
     assert not names & set(earlier)
     assert "notes.txt" in names
+
+
+def test_owners_sharing_the_cache_keep_each_others_entries_for_a_month(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another version of regen (a pre-commit environment's, say) or another configuration
+    beside this one: a full run drops only its own owner's unused entries, so two owners
+    never rebuild each other's; another owner's entries go once unused for a month."""
+    import os
+    import time
+
+    import regen
+
+    repo.write("docs/a.md", FRESH)
+    assert run("check").code == ExitCode.OK
+    ours, version = set(entries(repo)), regen.__version__
+    monkeypatch.setattr(regen, "__version__", "9.9.9")  # another owner: other keys
+    assert run("check").code == ExitCode.OK
+    theirs = set(entries(repo)) - ours
+    assert theirs
+    assert ours <= set(entries(repo))
+    before = {p.name: p.stat().st_mtime_ns for p in packs(repo)}
+    assert run("check").code == ExitCode.OK  # each full run leaves the other's alone
+    monkeypatch.setattr(regen, "__version__", version)
+    assert run("check").code == ExitCode.OK
+    assert {p.name: p.stat().st_mtime_ns for p in packs(repo)} == before  # nothing rebuilt
+    month = time.time() - 31 * 24 * 3600
+    for pack in packs(repo):
+        os.utime(pack, (month, month))
+    assert run("check").code == ExitCode.OK  # ours is used; theirs, a month old, goes
+    assert set(entries(repo)) == ours
+
+
+def test_what_a_worker_finds_in_the_cache_is_kept_by_a_full_run(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's region is built by the worker whose pages hold it (only built-ins are built
+    before the fork); the entry it finds there is in use, and a full run keeps it."""
+    import regen.workers
+    from regen.generators import Context, Job, default_registry
+
+    monkeypatch.setattr(regen.workers, "cores", lambda: 3)
+    monkeypatch.setattr(regen.workers, "PAGES_PER_WORKER", 1)
+    builds = repo.root / "builds.txt"
+
+    class Echo:
+        summary = "the source's text"
+        cacheable = True
+
+        def prepare(self, context: Context) -> Job:
+            key = context.source_key(context.options.get("source"))
+
+            def build() -> str:
+                with builds.open("a") as out:  # counted across processes
+                    out.write("built\n")
+                return context.cache.text(key.path)
+
+            return Job((key.path,), build)
+
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    repo.write("regen.toml", repo.read("regen.toml") + f'\n[regions."{uuid}"]\n')
+    repo.write("regen.toml", repo.read("regen.toml") + 'generator = "echo"\nsource = "e.txt"\n')
+    repo.write("sources/e.txt", "echoed\n")
+    for number in range(6):
+        repo.write(f"docs/{number}.md", FRESH)
+    repo.write("docs/z.md", blurb(uuid, "echoed\n"))  # the last page: the last worker's
+    registry = {**default_registry(), "echo": Echo()}
+    monkeypatch.chdir(repo.root)
+    for _ in range(3):
+        report = regen.check(registry=registry)
+        assert report.ok, report.problems
+    assert builds.read_text() == "built\n"  # once, and found by the runs after
+    assert len(packs(repo)) == 1

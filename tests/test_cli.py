@@ -528,12 +528,14 @@ def test_what_a_region_should_hold_is_worked_out_once_but_applies_to_each_page(
     repo.write("regen.toml", CONFIG + f'\n[regions."{UUID_B}"]\ngenerator = "keep"\n')
     html = region(UUID_A, "old\n").replace("{{!--", "<!--").replace("--}}", "-->")
     repo.write("docs/lf.md", region(UUID_A, "old\n") + region(UUID_B, "mine\n"))
+    repo.write("docs/lf2.md", region(UUID_B, "ours\n"))  # the same BEGIN line as lf.md's
     repo.write(
         "docs/crlf.md", (region(UUID_A, "old\n") + region(UUID_B, "yours\n")).replace("\n", "\r\n")
     )
     repo.write("docs/html.md", html)
     assert run("update").code == ExitCode.OK
     assert repo.read("docs/lf.md") == region(UUID_A, TABLE) + region(UUID_B, "mine\n")
+    assert repo.read("docs/lf2.md") == region(UUID_B, "ours\n")
     assert repo.read("docs/crlf.md") == (region(UUID_A, TABLE) + region(UUID_B, "yours\n")).replace(
         "\n", "\r\n"
     )

@@ -1,3 +1,3 @@
-from regen.cli import main
+from regen.cli import run
 
-raise SystemExit(main())
+run()

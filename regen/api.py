@@ -21,7 +21,7 @@ from regen.config import Config, config_from_text, find_config, load_config
 from regen.discover import discover, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
-from regen.git import changed_files, file_at, staged_deletions
+from regen.git import changed_files, file_at, staged_deletions, staged_deletions_asked
 from regen.lockfile import Lines, LockReader, lock_outdated, lock_write, read_lock, record
 from regen.model import FileChange, Page, RegionKind, RegionResult, Status
 from regen.plan import Planner, plan_pages
@@ -167,9 +167,33 @@ def configuration(config: Config | PathLike | None = None, *, cache: bool = Fals
     return load_config(config, cache=cache)
 
 
-def change_from_paths(config: Config, paths: Sequence[PathLike]) -> Change:
+@dataclass(frozen=True)
+class Deletions:
+    """The files deleted in the index of the repository at `root` (see deletions_asked)."""
+
+    root: Path
+    names: set[str]
+
+
+def deletions_asked(config: PathLike | None) -> Callable[[], Deletions | None]:
+    """Ask git now which files the index deletes, in the repository of `config` (a file, or
+    None: the nearest); the answer, for change_from_paths, is read by calling the function
+    returned (None where there is no configuration to find). A pre-commit run reads its
+    configuration meanwhile."""
+    try:
+        root = (Path(config) if config else find_config(Path.cwd())).resolve().parent
+    except (RegenError, OSError, RuntimeError):
+        return lambda: None
+    answer = staged_deletions_asked(root)
+    return lambda: Deletions(root, answer())
+
+
+def change_from_paths(
+    config: Config, paths: Sequence[PathLike], deletions: Deletions | None = None
+) -> Change:
     """A change made of the files named (pre-commit passes those of a commit). Files outside
-    the repository cannot matter and are left out."""
+    the repository cannot matter and are left out. `deletions`: what the index deletes, when
+    asked already (see deletions_asked)."""
     root = config.root.resolve()
     names = set()
     for path in paths:
@@ -179,7 +203,9 @@ def change_from_paths(config: Config, paths: Sequence[PathLike]) -> Change:
         if normal.is_relative_to(root):
             names.add(normal.relative_to(root).as_posix())
     # pre-commit passes no deleted file, but a deleted source affects its pages too.
-    names |= staged_deletions(root)
+    if deletions is None or deletions.root != root:
+        deletions = Deletions(root, staged_deletions(root))
+    names |= deletions.names
     previous = None
     if config.file in names and (root / ".git").exists():
         previous = _previous_config(config, "HEAD")

@@ -3,15 +3,17 @@ codes, and the one place that catches broadly."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar, cast
 
 import click
 
@@ -232,9 +234,14 @@ def _selection_of(settings: Settings, picked: _Picked) -> _Selection:
         raise click.UsageError("--since needs a ref (is the CI variable that names it empty?)")
     if not chosen:
         return _Selection(paths, None, config_file, cache)
+    if affected:  # git lists the staged deletions while the configuration is read
+        deletions = api.deletions_asked(config_file)
+        try:
+            config = api.configuration(config_file, cache=cache)
+        finally:
+            deleted = deletions()
+        return _Selection((), api.change_from_paths(config, paths, deleted), config, cache)
     config = api.configuration(config_file, cache=cache)
-    if affected:
-        return _Selection((), api.change_from_paths(config, paths), config, cache)
     return _Selection(paths, api.change_from_git(config, since=since, staged=staged), config, cache)
 
 
@@ -940,5 +947,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code) if isinstance(code, int) else ExitCode.OK
 
 
+def run() -> NoReturn:
+    """The `regen` command (and `python -m regen`): main(), then out at once. Taking the
+    interpreter down object by object, after regen's modules, costs 9 ms, a tenth of a
+    pre-commit run (click's alone, 5 ms): the output is flushed and any atexit handler run
+    (a plugin's), then the process ends without it, as mypy ends. With a thread still
+    running (a plugin's), Python's own exit waits for it, as usual."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away after the last line (`regen list | head`)
+        code = ExitCode.OUTPUT_CLOSED
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

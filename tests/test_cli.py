@@ -551,3 +551,33 @@ def test_what_a_region_should_hold_is_worked_out_once_but_applies_to_each_page(
         f"docs/u1.md:1: unknown region uuid {unknown}",
         f"docs/u2.md:3: unknown region uuid {unknown}",
     ]
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_at_once_yet_runs_atexit_handlers_and_waits_for_threads(
+    repo: Repo, thread: bool
+) -> None:
+    """`regen` skips taking the interpreter down object by object, but not what a plugin may
+    count on: its atexit handlers run, a thread of its is waited for, the output is whole."""
+    repo.write("docs/a.md", FRESH_PAGE)
+    script = (
+        "import atexit, sys, threading, time\n"
+        "atexit.register(lambda: print('atexit ran', flush=True))\n"
+        "if sys.argv.pop() == 'thread':\n"
+        "    threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "sys.argv = ['regen', 'check']\n"
+        "from regen.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "thread" if thread else "none"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == ExitCode.OK
+    lines = done.stdout.splitlines()
+    assert lines[0] == "regen: all 1 region in 1 page up to date"
+    assert "atexit ran" in lines
+    assert ("thread done" in lines) is thread

@@ -323,12 +323,35 @@ def test_a_file_named_head_is_no_ref(repo_git: Repo, run: Runner) -> None:
     assert run("check", "--changed").code == 0
 
 
-def test_a_staged_deletion_affects_the_pages_built_from_it(repo_git: Repo, run: Runner) -> None:
+@pytest.mark.parametrize(
+    "config", [(), ("--config", "regen.toml"), ("--config", "docs/../regen.toml")]
+)
+def test_a_staged_deletion_affects_the_pages_built_from_it(
+    repo_git: Repo, run: Runner, config: tuple[str, ...]
+) -> None:
     git(repo_git.root, "rm", "-q", "sources/carriers.csv")
-    # pre-commit passes no deleted file; regen asks git for them.
-    result = run("check", "--affected", "docs/plain.md")
+    # pre-commit passes no deleted file; regen asks git for them (while it reads regen.toml).
+    result = run(*config, "check", "--affected", "docs/plain.md")
     assert result.code == ExitCode.INPUT_ERROR
     assert "sources/carriers.csv not found" in result.err
+
+
+def test_the_deletions_asked_before_the_configuration_is_read_are_of_its_repository(
+    repo_git: Repo, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regen import api
+    from regen.config import load_config
+
+    git(repo_git.root, "rm", "-q", "sources/carriers.csv")
+    monkeypatch.chdir(repo_git.root)
+    deletions = api.deletions_asked(None)()
+    assert deletions is not None
+    assert deletions.names == {"sources/carriers.csv"}
+    config = load_config(repo_git.root / "regen.toml")
+    elsewhere = api.Deletions(tmp_path_factory.mktemp("other"), set())  # another repository's
+    assert "sources/carriers.csv" in api.change_from_paths(config, [], elsewhere).paths
+    monkeypatch.chdir(tmp_path_factory.mktemp("no-config"))
+    assert api.deletions_asked(None)() is None  # nothing to find: asked later, if at all
 
 
 def test_a_broken_draft_the_change_does_not_touch_is_not_reported(

@@ -41,8 +41,13 @@ def _plural(n: int, word: str) -> str:
 
 
 class _OutputClosed(Exception):
-    """The reader of the output went away (`regen list | head`). Not an OSError, which click
-    would turn into exit code 1: that means "stale" here."""
+    """The reader of the output went away (`regen list | head`), or the output cannot be
+    written (a full disk: `why` says so). Not an OSError, which click would turn into exit
+    code 1: that means "stale" here."""
+
+    def __init__(self, why: str | None = None) -> None:
+        super().__init__(why)
+        self.why = why
 
 
 def _echo(text: str = "", *, err: bool = False) -> None:
@@ -59,6 +64,8 @@ def _echo(text: str = "", *, err: bool = False) -> None:
             click.echo(shown, err=err, color=color)
     except BrokenPipeError:
         raise _OutputClosed from None
+    except OSError as exc:  # a full disk, say: said on stderr if it can be
+        raise _OutputClosed(exc.strerror or str(exc)) from None
 
 
 def _silence_stdout() -> None:
@@ -928,8 +935,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, click.exceptions.Abort):
         _echo("regen: interrupted", err=True)
         return ExitCode.INTERRUPTED
-    except _OutputClosed:
+    except _OutputClosed as exc:
         _silence_stdout()
+        if exc.why:
+            _say_output_lost(exc.why)
         return ExitCode.OUTPUT_CLOSED
     except RegenError as exc:
         if debug:
@@ -951,19 +960,38 @@ def run() -> NoReturn:
     """The `regen` command (and `python -m regen`): main(), then out at once. Taking the
     interpreter down object by object, after regen's modules, costs 9 ms, a tenth of a
     pre-commit run (click's alone, 5 ms): the output is flushed and any atexit handler run
-    (a plugin's), then the process ends without it, as mypy ends. With a thread still
-    running (a plugin's), Python's own exit waits for it, as usual."""
+    (a plugin's; what it prints flushed too), then the process ends without it, as mypy
+    ends. With a thread still running (a plugin's), Python's own exit waits for it."""
     code = main()
     if threading.active_count() > 1:
         sys.exit(code)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away after the last line (`regen list | head`)
-        code = ExitCode.OUTPUT_CLOSED
-    with contextlib.suppress(OSError):
-        sys.stderr.flush()
+    code = _flushed(code)
     atexit._run_exitfuncs()
-    os._exit(code)
+    os._exit(_flushed(code))
+
+
+def _flushed(code: int) -> int:
+    """`code`, once what is printed is written; OUTPUT_CLOSED when it cannot be."""
+    for stream in (sys.stdout, sys.stderr):  # None where the descriptor was closed
+        try:
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:  # the reader went away after the last line (`| head`)
+            code = ExitCode.OUTPUT_CLOSED
+            _silence_stdout()
+        except (OSError, ValueError) as exc:  # a full disk, or closed under us
+            code = ExitCode.OUTPUT_CLOSED
+            if stream is sys.stdout:
+                _silence_stdout()
+                _say_output_lost(getattr(exc, "strerror", None) or str(exc))
+    return code
+
+
+def _say_output_lost(why: str) -> None:
+    """One line on stderr, where it can still be written."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"regen: its output could not be written ({why})\n")
+        sys.stderr.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

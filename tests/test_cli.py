@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -553,31 +554,64 @@ def test_what_a_region_should_hold_is_worked_out_once_but_applies_to_each_page(
     ]
 
 
+def _regen_process(
+    repo: Repo, *args: str, script: str = "", **popen: Any
+) -> subprocess.CompletedProcess[str]:
+    """`regen ARGS` through its console entry (cli.run) in a new interpreter, its output
+    buffered as in a terminal's pipe (no PYTHONUNBUFFERED), after `script`."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    code = f"{script}\nimport sys\nsys.argv = ['regen', *{list(args)!r}]\n"
+    code += "from regen.cli import run\nrun()\n"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=repo.root, env=env, text=True, check=False, **popen
+    )
+
+
 @pytest.mark.parametrize("thread", [False, True])
 def test_the_command_ends_at_once_yet_runs_atexit_handlers_and_waits_for_threads(
     repo: Repo, thread: bool
 ) -> None:
     """`regen` skips taking the interpreter down object by object, but not what a plugin may
-    count on: its atexit handlers run, a thread of its is waited for, the output is whole."""
+    count on: its atexit handlers run (what they print is written), a thread of its is
+    waited for, the output is whole."""
     repo.write("docs/a.md", FRESH_PAGE)
-    script = (
-        "import atexit, sys, threading, time\n"
-        "atexit.register(lambda: print('atexit ran', flush=True))\n"
-        "if sys.argv.pop() == 'thread':\n"
-        "    threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
-        "sys.argv = ['regen', 'check']\n"
-        "from regen.cli import run\n"
-        "run()\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, "thread" if thread else "none"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    script = "import atexit, threading, time\natexit.register(lambda: print('atexit ran'))\n"
+    if thread:
+        script += (
+            "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        )
+    done = _regen_process(repo, "check", script=script, capture_output=True)
     assert done.returncode == ExitCode.OK
     lines = done.stdout.splitlines()
     assert lines[0] == "regen: all 1 region in 1 page up to date"
     assert "atexit ran" in lines
     assert ("thread done" in lines) is thread
+
+
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_closed_output_is_no_crash(repo: Repo, closed: str) -> None:
+    """Run with stdout or stderr closed (`regen check >&-`): Python has no stream there, and
+    the exit code is still the run's, never a traceback's 1 ("stale")."""
+    repo.write("docs/a.md", FRESH_PAGE)
+    fd = 1 if closed == "stdout" else 2
+    for args, code in [(("check",), ExitCode.OK), (("check", "--bogus"), ExitCode.USAGE)]:
+        done = _regen_process(
+            repo,
+            *args,
+            script=f"import os\nos.close({fd})\nimport sys\nsys.{closed} = None\n",
+            capture_output=True,
+        )
+        assert done.returncode == code, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["check", "list"])
+def test_output_to_a_full_disk_is_said_on_stderr_and_exit_141(repo: Repo, command: str) -> None:
+    """Found at the last flush (check's line), or while printing (list's many lines)."""
+    repo.write("docs/a.md", FRESH_PAGE)
+    repo.write("docs/many.md", "".join(blurb(UUID_BLURB, BLURB) for _ in range(500)))
+    with Path("/dev/full").open("w") as full:
+        done = _regen_process(repo, command, stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == ExitCode.OUTPUT_CLOSED
+    assert done.stderr == "regen: its output could not be written (No space left on device)\n"

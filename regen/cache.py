@@ -6,16 +6,18 @@ generator and its options, and the bytes of every input file. A changed input ma
 an entry that does not read back exactly (corrupt, foreign, from another version) is ignored
 and rebuilt, never trusted.
 
-Entries live in packs, `pack-*.txt`: one line an entry, its key, its owner and the entry as
-JSON, separated by spaces. A run writes what it built in one new pack, however many regions
-that is: creating a file is what costs on many disks (300 entries, one file each, took a cold
-check 40 to 190 ms here, a pack of them 2 ms). A run that planned every page knows every
-entry its owner (its configuration file, with regen's version) uses; when some of that
-owner's in the packs are no longer used (a source changed), or a line is damaged, it writes
-what is kept in one pack and removes the others: the cache holds what the site needs, not its
-history. Another owner's entries (another configuration beside it, or another version of
-regen, as a pre-commit environment may have) are kept, unless unused for a month. Runs over
-a few pages only add; beyond a few packs, they are merged into one.
+Entries live in packs, `pack-*.txt`: one line an entry, its key, its owner, when its owner
+last used it (seconds since 1970, in hex) and the entry as JSON, separated by spaces. A run
+writes what it built in one new pack, however many regions that is: creating a file is what
+costs on many disks (300 entries, one file each, took a cold check 40 to 190 ms here, a pack
+of them 2 ms). A run that planned every page knows every entry its owner (its configuration
+file, with regen's version) uses; when some of that owner's in the packs are no longer used
+(a source changed), or a line is damaged, it writes what is kept in one pack and removes the
+others: the cache holds what the site needs, not its history. Another owner's entries
+(another configuration beside it, or another version of regen, as a pre-commit environment
+may have) are kept, unless its owner has not used them for a month (it says so when it
+rewrites the packs). Runs over a few pages only add; beyond a few packs, they are merged into
+one. Memos unread for a month go with them.
 
 What a run remembers besides (a configuration's parse, say) is a memo: one small file for
 each thing remembered (`slot-*.json`), replaced when what it depends on changes.
@@ -43,7 +45,8 @@ MAX_PACKS = 8  # runs over a few pages add a pack each; beyond this many, they a
 _PACK = re.compile(r"pack-[0-9a-f]{16}-[0-9a-f]{16}\.txt")  # its time, then a random part
 _EARLIER_FORMAT = re.compile(r"(?:memo-)?[0-9a-f]{64}\.json")  # an entry a file, before packs
 _OWNER = re.compile(r"[0-9a-f]{16}")
-_FORGOTTEN_AFTER = 30 * 24 * 3600  # seconds: another owner's entries in a pack this old go
+_FORGOTTEN_AFTER = 30 * 24 * 3600  # seconds: another owner's entries this long unused go
+_SEEN = re.compile(r"[0-9a-f]{1,16}")
 
 
 def _version() -> str:
@@ -62,6 +65,7 @@ class BodyCache:
     _digests: dict[str, str | None] = field(default_factory=dict)
     _index: dict[str, str] | None = None  # key: its entry's JSON, from every pack (see _load)
     _owners: dict[str, str] = field(default_factory=dict)  # key: its owner, as its line says
+    _seen: dict[str, str] = field(default_factory=dict)  # key: when its owner last used it
     _forgettable: set[str] = field(default_factory=set)  # keys of an owner unknown or gone
     _packs: list[Path] = field(default_factory=list)  # the packs read
     _pending: dict[str, str | None] = field(default_factory=dict)  # made here, not in a pack
@@ -166,12 +170,18 @@ class BodyCache:
         rewrite = dropped or len(self._packs) + bool(new) > MAX_PACKS
         if not (new or rewrite):
             return
-        kept_lines = (f"{key} {owners[key]} {index[key]}\n" for key in index if kept(key))
-        lines = list(kept_lines) if rewrite else []
+        now = f"{int(time.time()):x}"
+
+        def seen(key: str) -> str:  # an owner's entries it used are seen now; others, as they were
+            return now if owners[key] == me and key in self._used else self._seen[key]
+
+        lines = []
+        if rewrite:
+            lines = [f"{k} {owners[k]} {seen(k)} {index[k]}\n" for k in index if kept(k)]
         for key, body in new.items():
             entry = json.dumps({"key": key, "body": body, "digest": _digest_of(body)})
-            lines.append(f"{key} {me} {entry}\n")
-            index[key], owners[key] = entry, me
+            lines.append(f"{key} {me} {now} {entry}\n")
+            index[key], owners[key], self._seen[key] = entry, me, now
             self._forgettable.discard(key)
         name = f"pack-{time.time_ns():016x}-{os.urandom(8).hex()}.txt"  # read after the others
         with contextlib.suppress(OSError):
@@ -181,9 +191,7 @@ class BodyCache:
                 for old in self._packs:
                     old.unlink(missing_ok=True)
                 self._packs = [pack]
-                for file in folder.iterdir():  # and entries of an earlier regen, if any
-                    if _EARLIER_FORMAT.fullmatch(file.name):
-                        file.unlink(missing_ok=True)
+                _forget_old_files(folder)
             else:
                 self._packs.append(pack)
 
@@ -201,22 +209,22 @@ class BodyCache:
             assert folder is not None
             with contextlib.suppress(OSError):
                 self._packs = sorted(f for f in folder.iterdir() if _PACK.fullmatch(f.name))
-            now = time.time()
+            gone = time.time() - _FORGOTTEN_AFTER
             for pack in self._packs:
                 try:
                     text = pack.read_bytes().decode("utf-8", "replace")
-                    recent = now - pack.stat().st_mtime < _FORGOTTEN_AFTER
                 except OSError:
                     continue
                 for line in text.split("\n"):
-                    key, _, rest = line.partition(" ")
-                    owner, _, entry = rest.partition(" ")
-                    if entry:
-                        self._index[key], self._owners[key] = entry, owner
-                        if not recent or not _OWNER.fullmatch(owner):
-                            self._forgettable.add(key)
-                        else:
-                            self._forgettable.discard(key)  # (a later pack's line wins)
+                    key, owner, seen, entry = [*line.split(" ", 3), "", "", ""][:4]
+                    if not entry:
+                        continue
+                    self._index[key], self._owners[key], self._seen[key] = entry, owner, seen
+                    known = _OWNER.fullmatch(owner) and _SEEN.fullmatch(seen)
+                    if not known or int(seen, 16) < gone:
+                        self._forgettable.add(key)
+                    else:
+                        self._forgettable.discard(key)  # (a later pack's line wins)
         return self._index
 
     def memo(
@@ -238,6 +246,8 @@ class BodyCache:
         if found and cached is not None:
             with contextlib.suppress(ValueError):
                 value: T = json.loads(cached)
+                with contextlib.suppress(OSError):
+                    os.utime(file)  # read now: a month unread, it would go (_forget_old_files)
                 return value
         value = compute()
         body = json.dumps(value)
@@ -246,6 +256,17 @@ class BodyCache:
             entry = json.dumps({"key": key, "body": body, "digest": _digest_of(body)})
             _write_new(file, entry)
         return value
+
+
+def _forget_old_files(folder: Path) -> None:
+    """Remove the entries of an earlier regen (a file each) and the memos no one read for a
+    month (a memo read is touched: see BodyCache.memo)."""
+    gone = time.time() - _FORGOTTEN_AFTER
+    for file in folder.iterdir():
+        with contextlib.suppress(OSError):
+            old_memo = file.name.startswith("slot-") and file.stat().st_mtime < gone
+            if old_memo or _EARLIER_FORMAT.fullmatch(file.name):
+                file.unlink()
 
 
 def _read_entry(entry: str | None, key: str) -> tuple[bool, str | None]:

@@ -46,7 +46,7 @@ def lines(repo: Repo) -> list[tuple[str, str, str]]:
     found = []
     for pack in packs(repo):
         for line in pack.read_bytes().decode("utf-8", "replace").splitlines():
-            key, owner, entry = line.split(" ", 2)
+            key, owner, _seen, entry = line.split(" ", 3)
             found.append((key, owner, entry))
     return found
 
@@ -63,10 +63,31 @@ def replace_entry(repo: Repo, key: str, entry: str) -> None:
         text = pack.read_text().splitlines(keepends=True)
         pack.write_text(
             "".join(
-                f"{key} {line.split(' ')[1]} {entry}\n" if line.startswith(key) else line
+                f"{key} {' '.join(line.split(' ')[1:3])} {entry}\n"
+                if line.startswith(key)
+                else line
                 for line in text
             )
         )
+
+
+def seen_lines(repo: Repo) -> dict[str, str]:
+    """Each entry's owner and when its owner last used it, by key."""
+    found = {}
+    for pack in packs(repo):
+        for line in pack.read_bytes().decode("utf-8", "replace").splitlines():
+            key, owner, seen, _ = line.split(" ", 3)
+            found[key] = f"{owner} {seen}"
+    return found
+
+
+def written(repo: Repo) -> dict[str, object]:
+    """What the cache folder holds, to tell whether a run wrote to it: a pack's time of
+    writing, every other file's bytes (a memo read is touched, not written)."""
+    return {
+        p.name: p.stat().st_mtime_ns if p.name.startswith("pack-") else p.read_bytes()
+        for p in (repo.root / FOLDER).iterdir()
+    }
 
 
 def remembered(repo: Repo) -> list[tuple[Path, object]]:
@@ -344,10 +365,10 @@ def test_a_run_writes_what_it_built_in_one_pack_and_a_warm_run_writes_nothing(
     assert run("check").code == ExitCode.OK
     assert len(packs(repo)) == 1
     assert len(entries(repo)) == 2  # the table and the blurb, in one file
-    before = {p.name: p.stat().st_mtime_ns for p in (repo.root / FOLDER).iterdir()}
+    before = written(repo)
     assert run("check").code == ExitCode.OK
     assert run("check", "docs/b.md").code == ExitCode.OK
-    assert {p.name: p.stat().st_mtime_ns for p in (repo.root / FOLDER).iterdir()} == before
+    assert written(repo) == before
 
 
 def test_a_full_run_keeps_only_the_entries_in_use_and_a_partial_run_drops_none(
@@ -405,35 +426,42 @@ def test_a_damaged_pack_costs_only_its_damaged_entries(
     at = data.index(b"Canada")
     pack.write_bytes(data[:at] + b"\xff\xfe" + data[at + 2 :])  # not UTF-8, mid-entry
 
-    def files() -> dict[str, int]:
-        return {p.name: p.stat().st_mtime_ns for p in (repo.root / FOLDER).iterdir()}
-
     for _damage in ("not UTF-8", "cut short"):
         assert run("check").code == ExitCode.OK  # the table rebuilt, the blurb read
         assert entries(repo) == good
         assert len(packs(repo)) == 1  # the damaged line is gone: the packs were rewritten
         assert len(lines(repo)) == len(good)
-        before = files()
+        before = written(repo)
         assert run("check").code == ExitCode.OK  # and found there: nothing built, or written
-        assert files() == before
+        assert written(repo) == before
         newest = packs(repo)[-1]
         newest.write_bytes(newest.read_bytes()[:-40])  # its last entry, cut short
 
 
-def test_entries_of_an_earlier_regen_are_removed_when_packs_are_rewritten(
+def test_entries_of_an_earlier_regen_and_memos_unread_for_a_month_go_with_a_rewrite(
     repo: Repo, run: Runner
 ) -> None:
+    import os
+    import time
+
     earlier = [f"{'a' * 64}.json", f"memo-{'b' * 64}.json"]
     repo.write("docs/a.md", FRESH)
     for name in earlier:
         repo.write(f"{FOLDER}/{name}", "{}")
     repo.write(f"{FOLDER}/notes.txt", "not ours to remove")
     assert run("check").code == ExitCode.OK  # nothing to drop: nothing rewritten
+    (ours,) = [memo for memo, _ in remembered(repo)]  # the configuration's parse
+    unread = repo.write(f"{FOLDER}/slot-{'c' * 64}.json", "{}")  # another version's, say
+    month = time.time() - 31 * 24 * 3600
+    for memo in (ours, unread):
+        os.utime(memo, (month, month))
     repo.write("sources/carriers.csv", repo.read("sources/carriers.csv").replace("Telus", "T"))
     assert run("check").code == ExitCode.STALE  # the old table dropped: packs rewritten
     names = {p.name for p in (repo.root / FOLDER).iterdir()}
     assert not names & set(earlier)
     assert "notes.txt" in names
+    assert ours.name in names  # read by this run, so touched
+    assert unread.name not in names
 
 
 def test_owners_sharing_the_cache_keep_each_others_entries_for_a_month(
@@ -442,17 +470,31 @@ def test_owners_sharing_the_cache_keep_each_others_entries_for_a_month(
     """Another version of regen (a pre-commit environment's, say) or another configuration
     beside this one: a full run drops only its own owner's unused entries, so two owners
     never rebuild each other's; another owner's entries go once unused for a month."""
-    import os
     import time
 
     import regen
+    import regen.cache
 
+    started = time.time()
+
+    class Clock:  # the cache's: days go by in a test
+        now = started
+
+        def time(self) -> float:
+            return self.now
+
+        def time_ns(self) -> int:
+            return int(self.now * 1e9)
+
+    clock = Clock()
+    monkeypatch.setattr(regen.cache, "time", clock)
+    day = 24 * 3600
     repo.write("docs/a.md", FRESH)
     assert run("check").code == ExitCode.OK
     ours, version = set(entries(repo)), regen.__version__
     monkeypatch.setattr(regen, "__version__", "9.9.9")  # another owner: other keys
     assert run("check").code == ExitCode.OK
-    theirs = set(entries(repo)) - ours
+    theirs = {(key, line) for key, line in seen_lines(repo).items() if key not in ours}
     assert theirs
     assert ours <= set(entries(repo))
     before = {p.name: p.stat().st_mtime_ns for p in packs(repo)}
@@ -460,10 +502,16 @@ def test_owners_sharing_the_cache_keep_each_others_entries_for_a_month(
     monkeypatch.setattr(regen, "__version__", version)
     assert run("check").code == ExitCode.OK
     assert {p.name: p.stat().st_mtime_ns for p in packs(repo)} == before  # nothing rebuilt
-    month = time.time() - 31 * 24 * 3600
-    for pack in packs(repo):
-        os.utime(pack, (month, month))
-    assert run("check").code == ExitCode.OK  # ours is used; theirs, a month old, goes
+    carriers = repo.read("sources/carriers.csv")
+    for turn in range(3):  # our full runs rewrite the packs: theirs are copied as they were
+        clock.now += 9 * day
+        repo.write("sources/carriers.csv", carriers.replace("Telus", f"Telus {turn}"))
+        assert run("check").code == ExitCode.STALE
+        assert theirs <= set(seen_lines(repo).items())  # when they were used: not reset
+    assert theirs <= set(seen_lines(repo).items())  # 27 days on: theirs are still there
+    clock.now += 4 * day
+    repo.write("sources/carriers.csv", carriers)
+    assert run("check").code == ExitCode.OK  # ours is used; theirs, unused for a month, go
     assert set(entries(repo)) == ours
 
 

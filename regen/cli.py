@@ -59,8 +59,11 @@ def _echo(text: str = "", *, err: bool = False) -> None:
             click.echo(text, err=err, color=color)
         except UnicodeEncodeError:
             # A page named in bytes that are not UTF-8 (legal on Linux; Python keeps them as
-            # surrogates), on an output that takes UTF-8 alone: each such byte shown as �.
+            # surrogates), on an output that takes UTF-8 alone: each such byte shown as �;
+            # on an output of another encoding, what it cannot hold shown as ?.
             shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            encoding = getattr(sys.stderr if err else sys.stdout, "encoding", None) or "utf-8"
+            shown = shown.encode(encoding, "replace").decode(encoding)
             click.echo(shown, err=err, color=color)
     except BrokenPipeError:
         raise _OutputClosed from None

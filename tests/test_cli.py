@@ -615,3 +615,21 @@ def test_output_to_a_full_disk_is_said_on_stderr_and_exit_141(repo: Repo, comman
         done = _regen_process(repo, command, stdout=full, stderr=subprocess.PIPE)
     assert done.returncode == ExitCode.OUTPUT_CLOSED
     assert done.stderr == "regen: its output could not be written (No space left on device)\n"
+
+
+@pytest.mark.parametrize(("encoding", "shown"), [("utf-8", "\ufffd"), ("latin-1", "?")])
+def test_a_page_name_the_output_cannot_hold_is_shown_replaced(
+    repo: Repo, encoding: str, shown: str
+) -> None:
+    """A page named in bytes that are not UTF-8, listed on an output that takes UTF-8 alone,
+    or Latin-1: the name is shown with a stand-in for what it cannot hold, never a crash."""
+    repo.write(os.fsdecode(b"docs/\xff.md"), FRESH_PAGE)
+    done = subprocess.run(
+        [sys.executable, "-m", "regen", "list"],
+        cwd=repo.root,
+        env={**os.environ, "PYTHONIOENCODING": f"{encoding}:strict"},
+        capture_output=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (ExitCode.OK, b"")
+    assert done.stdout.decode(encoding).startswith(f"docs/{shown}.md:3\t")

@@ -172,7 +172,7 @@ class Deletions:
     """The files deleted in the index of the repository at `root` (see deletions_asked)."""
 
     root: Path
-    names: set[str]
+    names: frozenset[str]
 
 
 def deletions_asked(config: PathLike | None) -> Callable[[], Deletions | None]:
@@ -185,7 +185,7 @@ def deletions_asked(config: PathLike | None) -> Callable[[], Deletions | None]:
     except (RegenError, OSError, RuntimeError):
         return lambda: None
     answer = staged_deletions_asked(root)
-    return lambda: Deletions(root, answer())
+    return lambda: Deletions(root, frozenset(answer()))
 
 
 def change_from_paths(
@@ -204,7 +204,7 @@ def change_from_paths(
             names.add(normal.relative_to(root).as_posix())
     # pre-commit passes no deleted file, but a deleted source affects its pages too.
     if deletions is None or deletions.root != root:
-        deletions = Deletions(root, staged_deletions(root))
+        deletions = Deletions(root, frozenset(staged_deletions(root)))
     names |= deletions.names
     previous = None
     if config.file in names and (root / ".git").exists():

@@ -348,7 +348,7 @@ def test_the_deletions_asked_before_the_configuration_is_read_are_of_its_reposit
     assert deletions is not None
     assert deletions.names == {"sources/carriers.csv"}
     config = load_config(repo_git.root / "regen.toml")
-    elsewhere = api.Deletions(tmp_path_factory.mktemp("other"), set())  # another repository's
+    elsewhere = api.Deletions(tmp_path_factory.mktemp("other"), frozenset())  # another repository's
     assert "sources/carriers.csv" in api.change_from_paths(config, [], elsewhere).paths
     monkeypatch.chdir(tmp_path_factory.mktemp("no-config"))
     assert api.deletions_asked(None)() is None  # nothing to find: asked later, if at all

@@ -25,6 +25,7 @@ from regen.git import changed_files, file_at, staged_deletions, staged_deletions
 from regen.lockfile import Lines, LockReader, lock_outdated, lock_write, read_lock, record
 from regen.model import FileChange, Page, RegionKind, RegionResult, Status
 from regen.plan import Planner, plan_pages
+from regen.readahead import read_ahead
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import TextFile, decode
@@ -319,7 +320,7 @@ def _check(
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
         failed = set(planner.failures)
         try:
-            for file in files:
+            for file in read_ahead(root, files):
                 try:
                     page = read_page(root, file)
                 except RegenError as exc:
@@ -388,7 +389,7 @@ def _check(
                     planner.failures.setdefault(key, found)
                 bodies.adopt(part.built, part.used)
     else:
-        for file in files:
+        for file in read_ahead(root, files):
             try:
                 page = read_page(root, file)
             except RegenError as exc:

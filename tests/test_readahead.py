@@ -1,0 +1,185 @@
+"""Reading ahead (regen.readahead): pages on disk are asked for before the loop reads them,
+pages already in memory are left alone. The files are really dropped from the kernel's memory
+(fsync, then posix_fadvise DONTNEED on that file alone), as after a reboot."""
+
+from __future__ import annotations
+
+import ctypes
+import mmap
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import regen.readahead
+import regen.workers
+from regen import api
+from regen.readahead import LEAD, PROBE_EVERY, hint, on_disk, read_ahead
+from tests.conftest import UUID_A, Repo, region
+
+pytestmark = pytest.mark.skipif(not regen.readahead.SUPPORTED, reason="Linux only")
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_LIBC.mmap.restype = ctypes.c_void_p
+_LIBC.mmap.argtypes = [
+    ctypes.c_void_p,
+    ctypes.c_size_t,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.c_long,
+]
+_LIBC.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+_LIBC.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+
+
+def in_memory(file: Path) -> bool:
+    """Whether any of `file` is in the kernel's memory, asked without reading it (mincore): a
+    read, even one with RWF_NOWAIT that fails, starts reading the file in."""
+    size = file.stat().st_size
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        address = _LIBC.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        assert address != ctypes.c_void_p(-1).value, os.strerror(ctypes.get_errno())
+    finally:
+        os.close(fd)
+    try:
+        pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+        flags = (ctypes.c_ubyte * pages)()
+        assert _LIBC.mincore(address, size, flags) == 0, os.strerror(ctypes.get_errno())
+        return any(flag & 1 for flag in flags)
+    finally:
+        _LIBC.munmap(address, size)
+
+
+def evict(file: Path) -> bool:
+    """Drop `file` from the kernel's memory, so that its next read goes to the disk; whether
+    it went. (One drop in a few hundred does not take, here: it is tried again.)"""
+    for _ in range(20):
+        fd = os.open(file, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # only pages already on disk can be dropped
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+        if not in_memory(file):
+            return True
+    return False
+
+
+def pages(root: Path, count: int) -> list[str]:
+    names = [f"p{number:04}.md" for number in range(count)]
+    for name in names:
+        (root / name).write_bytes(b"text\n" * 2000)
+    return names
+
+
+@pytest.fixture
+def evictable(tmp_path: Path) -> Path:
+    """tmp_path, where a dropped file is really read from disk again (not on tmpfs)."""
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"x" * 8192)
+    if not evict(probe):
+        pytest.skip("this file system keeps every file in memory")
+    probe.unlink()
+    return tmp_path
+
+
+def recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files hinted, in order (the real hint still made)."""
+    hinted: list[str] = []
+
+    def record(file: str) -> None:
+        hinted.append(Path(file).name)
+        hint(file)
+
+    monkeypatch.setattr(regen.readahead, "hint", record)
+    return hinted
+
+
+def test_on_disk_tells_a_dropped_file_from_one_in_memory(evictable: Path) -> None:
+    page = evictable / "page.md"
+    page.write_bytes(b"# A page\n" * 1000)
+    assert not on_disk(str(page))
+    assert evict(page)
+    page.read_bytes()
+    assert not on_disk(str(page))
+
+
+def test_a_hint_brings_the_file_into_memory_without_reading_it(evictable: Path) -> None:
+    page = evictable / "page.md"
+    page.write_bytes(b"# A page\n" * 1000)
+    assert evict(page)
+    hint(str(page))
+    deadline = time.monotonic() + 10
+    while not in_memory(page):  # (not on_disk: its own probe would bring the file in)
+        assert time.monotonic() < deadline, "the hinted file never came into memory"
+        time.sleep(0.001)
+
+
+def test_what_cannot_be_opened_is_left_to_the_reader(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)  # opened without O_NONBLOCK, this would wait for a writer forever
+    for file in (fifo, tmp_path / "gone.md", tmp_path):
+        hint(str(file))
+        assert not on_disk(str(file))
+
+
+@pytest.mark.parametrize("count", [0, 1, PROBE_EVERY, 3 * LEAD + 5])
+def test_pages_in_memory_are_given_in_order_and_never_hinted(
+    evictable: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    names = pages(evictable, count)
+    hinted = recording(monkeypatch)
+    assert list(read_ahead(evictable, names)) == names
+    assert hinted == []
+
+
+def test_pages_on_disk_are_hinted_ahead_of_the_loop_never_far_ahead(
+    evictable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = pages(evictable, 3 * LEAD + 5)
+    assert all(evict(evictable / name) for name in names)
+    hinted = recording(monkeypatch)
+    given: list[str] = []
+    for name in read_ahead(evictable, names):
+        given.append(name)
+        # Every hint so far is of a page after this one, at most LEAD after it.
+        assert len(hinted) == min(len(names) - 1, len(given) + LEAD - 1)
+        (evictable / name).read_bytes()
+    assert given == names
+    assert hinted == names[1:]  # the first was probed, and read at once: no use hinting it
+
+
+def test_only_every_so_many_pages_is_probed(
+    evictable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = pages(evictable, 2 * PROBE_EVERY + 10)
+    assert evict(evictable / names[1])  # between two probes: not worth finding
+    assert all(evict(evictable / name) for name in names[PROBE_EVERY:])  # the second probe
+    hinted = recording(monkeypatch)
+    assert list(read_ahead(evictable, names)) == names
+    assert hinted == names[PROBE_EVERY + 1 :]
+
+
+def test_a_check_of_pages_on_disk_reads_them_ahead_and_finds_the_same(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("docs/stale.md", "# Stale\n\n" + region(UUID_A, "old\n"))
+    for number in range(PROBE_EVERY + 3):
+        repo.write(f"docs/page-{number:03}.md", f"# Page {number}\n")
+    probe = repo.write("docs/probe.md", "x" * 8192)
+    if not evict(probe):
+        pytest.skip("this file system keeps every file in memory")
+    probe.unlink()
+    monkeypatch.setattr(regen.workers, "PAGES_PER_WORKER", 10**9)  # in this process
+    in_memory = api.check(config=repo.root / "regen.toml")
+    assert all(evict(page) for page in (repo.root / "docs").iterdir())
+    hinted = recording(monkeypatch)
+    from_disk = api.check(config=repo.root / "regen.toml")
+    assert len(hinted) == PROBE_EVERY + 3  # every page after the first
+    assert from_disk.results == in_memory.results
+    assert [p.path for p in from_disk.problems] == [p.path for p in in_memory.problems]
+    assert [c.path for c in from_disk.stale] == ["docs/stale.md"]

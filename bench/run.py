@@ -25,6 +25,7 @@ from corpus import build
 
 PYTHON = sys.executable
 REGEN = [PYTHON, "-m", "regen"]
+FLOOR = [PYTHON, str(Path(__file__).parent / "floor.py"), "docs"]
 # Every command runs as an installed program would: with its modules' bytecode. pip compiles
 # a package when it installs it (click's is there), but an editable install is compiled only
 # by running it, and never where PYTHONDONTWRITEBYTECODE is set (as on some CI machines):
@@ -72,15 +73,40 @@ def measure(
 
 
 def side_by_side(
-    commands: Sequence[tuple[str, Sequence[str]]], cwd: Path, repeat: int
+    commands: Sequence[tuple[str, Sequence[str]]],
+    cwd: Path | Sequence[Path],
+    repeat: int,
+    before: Callable[[int], None] | None = None,
 ) -> list[Sample]:
     """Run the commands in turn, `repeat` rounds: a ratio of two of them then compares runs
-    made under the same conditions (this machine's speed wanders by a third over seconds)."""
+    made under the same conditions (this machine's speed wanders by a third over seconds).
+    `cwd`: one folder for all, or one for each; `before(index)` runs before each command."""
+    folders = [cwd] * len(commands) if isinstance(cwd, Path) else list(cwd)
     samples = [Sample(name, [], 0, set()) for name, _ in commands]
     for _ in range(repeat):
-        for sample, (_, command) in zip(samples, commands, strict=True):
-            _run_once(sample, command, cwd)
+        for index, (sample, (_, command)) in enumerate(zip(samples, commands, strict=True)):
+            if before is not None:
+                before(index)
+            _run_once(sample, command, folders[index])
     return samples
+
+
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+
+
+def can_drop_caches() -> bool:
+    """Whether this process may empty the kernel's file cache (Linux, as root)."""
+    try:
+        drop_caches()
+    except OSError:
+        return False
+    return True
+
+
+def drop_caches() -> None:
+    """Empty the kernel's file cache, as after a reboot: every file is read from disk again."""
+    os.sync()  # only what is on disk can be dropped
+    DROP_CACHES.write_text("3\n", encoding="ascii")
 
 
 def _run_once(sample: Sample, command: Sequence[str], cwd: Path) -> None:
@@ -160,7 +186,16 @@ def commit(root: Path) -> None:
         subprocess.run(["git", *identity, *quiet, *command], cwd=root, check=True)
 
 
-def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample]:
+@dataclass
+class Size:
+    """The samples of one corpus: with its files in memory, and read from disk (None where
+    the file cache could not be dropped)."""
+
+    samples: list[Sample]
+    from_disk: list[Sample] | None
+
+
+def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> Size:
     root = work / f"corpus-{pages}"
     print(f"building {pages} pages ...", flush=True)
     build(root, pages)
@@ -184,12 +219,7 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample
         carriers.write_text(text, encoding="utf-8")
 
     samples = [
-        measure(
-            "floor (read + one regex)",
-            [PYTHON, str(Path(__file__).parent / "floor.py"), "docs"],
-            root,
-            repeat,
-        ),
+        measure("floor (read + one regex)", FLOOR, root, repeat),
         measure("regen check, cold (no cache)", [*REGEN, "check", "-q"], root, repeat, cold),
         measure("regen check, warm", [*REGEN, "check", "-q"], root, repeat),
         measure("regen update, nothing to do", [*REGEN, "update", "-q"], root, repeat),
@@ -216,16 +246,66 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> list[Sample
     samples.append(affected)
     carriers.write_text(original, encoding="utf-8")
     subprocess.run([*REGEN, "update", "-q"], cwd=root, check=True)
+    commands: list[tuple[str, Sequence[str]]] = [
+        ("floor (read + one regex)", FLOOR),
+        ("regen check, cold (no cache)", [*REGEN, "check", "-q"]),
+        ("regen check, warm", [*REGEN, "check", "-q"]),
+    ]
+    folders = [root, root, root]
     if with_cog:
         cog_root = work / f"cog-{pages}"
         cog_corpus(root, cog_root)
         os.sync()
-        cog = shutil.which("cog") or str(Path(PYTHON).parent / "cog")
-        samples.append(measure("cog --check", [cog, "--check", "@files.txt"], cog_root, repeat))
-    return samples
+        cog = [shutil.which("cog") or str(Path(PYTHON).parent / "cog"), "--check", "@files.txt"]
+        samples.append(measure("cog --check", cog, cog_root, repeat))
+        commands.append(("cog --check", cog))
+        folders.append(cog_root)
+    if not can_drop_caches():
+        return Size(samples, None)
+
+    def from_disk(index: int) -> None:
+        if commands[index][0] == "regen check, cold (no cache)":
+            shutil.rmtree(cache, ignore_errors=True)
+        drop_caches()
+
+    subprocess.run([*REGEN, "check", "-q"], cwd=root, check=True)  # the warm run's cache
+    print(f"the same, {pages} pages, each run after the file cache is dropped ...", flush=True)
+    return Size(samples, side_by_side(commands, folders, repeat, from_disk))
 
 
-def report(results: dict[int, list[Sample]], with_cog: bool) -> str:
+def table(samples: Sequence[Sample], floor: float) -> list[str]:
+    lines = [
+        "| Command | Median (s) | Spread (s) | × floor | Peak RSS (MB) | Exit |",
+        "| :--- | ---: | ---: | ---: | ---: | :--- |",
+    ]
+    for sample in samples:
+        lines.append(
+            f"| {sample.name} | {sample.median:.3f} | {sample.spread()} | "
+            f"{sample.median / floor:.2f} | {sample.rss_mb:.0f} | "
+            f"{', '.join(map(str, sorted(sample.codes)))} |"
+        )
+    return lines
+
+
+def against_cog(samples: Sequence[Sample]) -> list[str]:
+    by_name = {s.name: s for s in samples}
+    if "cog --check" not in by_name:
+        return []
+    cold = by_name["regen check, cold (no cache)"].median
+    return [f"- cog --check: {by_name['cog --check'].median / cold:.2f}× regen's cold check."]
+
+
+FROM_DISK = """\
+### Read from disk
+
+The same commands, each run after the kernel's file cache is emptied (`sync; echo 3 >
+/proc/sys/vm/drop_caches`), as on the first run after a reboot: the pages, the sources and
+Python's own modules are read from disk. Ratios are against the floor measured so, in the
+same rounds.
+"""
+
+
+def report(results: dict[int, Size]) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -238,37 +318,36 @@ def report(results: dict[int, list[Sample]], with_cog: bool) -> str:
         f"Machine: {machine()}.",
         "",
     ]
-    for pages, samples in results.items():
-        floor = samples[0].median
-        click = samples[1].median
-        lines += [
-            f"## {pages:,} pages",
-            "",
-            "| Command | Median (s) | Spread (s) | × floor | Peak RSS (MB) | Exit |",
-            "| :--- | ---: | ---: | ---: | ---: | :--- |",
-        ]
-        for sample in samples:
-            lines.append(
-                f"| {sample.name} | {sample.median:.3f} | {sample.spread()} | "
-                f"{sample.median / floor:.2f} | {sample.rss_mb:.0f} | "
-                f"{', '.join(map(str, sorted(sample.codes)))} |"
-            )
+    for pages, size in results.items():
+        samples = size.samples
         by_name = {s.name: s for s in samples}
+        click = by_name["python -c 'import click'"].median
         affected = by_name["regen check --affected one page (pre-commit)"].median
+        lines += [f"## {pages:,} pages", "", "### Files in memory", ""]
+        lines += table(samples, samples[0].median)
         lines += ["", f"- pre-commit check: {affected / click:.2f}× `import click`."]
-        if with_cog and "cog --check" in by_name:
-            cold = by_name["regen check, cold (no cache)"].median
-            lines.append(
-                f"- cog --check: {by_name['cog --check'].median / cold:.2f}× regen's cold check."
-            )
+        lines += against_cog(samples)
         lines.append("")
+        if size.from_disk is None:
+            lines += [
+                "### Read from disk",
+                "",
+                "Not measured: emptying the kernel's file cache takes root on Linux.",
+                "",
+            ]
+        else:
+            lines += [FROM_DISK]
+            lines += table(size.from_disk, size.from_disk[0].median)
+            lines += ["", *against_cog(size.from_disk), ""]
     if len(results) == 2:
-        small, large = (results[k] for k in sorted(results))
-        growth = large[2].median / small[2].median
-        memory = large[2].rss_mb / small[2].rss_mb
+        small, large = (results[k].samples for k in sorted(results))
+        cold = "regen check, cold (no cache)"
+        small_cold = next(s for s in small if s.name == cold)
+        large_cold = next(s for s in large if s.name == cold)
         lines += [
             f"From {min(results):,} to {max(results):,} pages, a cold check takes "
-            f"{growth:.1f}× the time and {memory:.2f}× the memory.",
+            f"{large_cold.median / small_cold.median:.1f}× the time and "
+            f"{large_cold.rss_mb / small_cold.rss_mb:.2f}× the memory.",
             "",
         ]
     findings = Path(__file__).parent / "findings.md"
@@ -295,13 +374,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with_cog = not args.no_cog and cog_available()
     compile_regen()
-    results: dict[int, list[Sample]] = {}
+    results: dict[int, Size] = {}
     with tempfile.TemporaryDirectory(prefix="regen-bench-") as work:
         for pages in args.pages:
             repeat = args.repeat if pages <= 5000 else max(3, args.repeat // 2)
             results[pages] = run_size(pages, repeat, Path(work), with_cog)
-            print(report({pages: results[pages]}, with_cog), flush=True)
-    text = report(results, with_cog)
+            print(report({pages: results[pages]}), flush=True)
+    text = report(results)
     limits = subprocess.run(
         [PYTHON, str(Path(__file__).parent / "limits.py")],
         capture_output=True,

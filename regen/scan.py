@@ -59,25 +59,30 @@ _Open = tuple[Marker, str, int, int, int]
 # at most three spaces; every other line is text, whatever it holds. Their openings are found
 # by substring search, the fastest scan CPython has. A one-character search runs on memchr,
 # several times faster than any longer needle (or a character-class regex, which makes the
-# engine test every position): comment openings are found by their `!`, unless the page holds
-# so many that checking each costs more than a search for `!--`; fences are searched only on
-# a page that holds a backtick or a tilde at all.
-_BANGS_WORTH_CHECKING = 64
+# engine test every position): comment openings are found by their `!`, until so many were
+# not an opening that checking each costs more than a search for `!--` (counting the `!` of
+# a page first cost as much as the whole search); fences are searched only on a page that
+# holds a backtick or a tilde at all.
+_STRAY_BANGS_WORTH_CHECKING = 64
 
 
 def _openings(text: str) -> list[int]:
     """The offset of every comment opening and fence run, in order."""
     find, starts = text.find, text.startswith
     found: list[int] = []
-    bang, after = ("!", 1) if text.count("!") < _BANGS_WORTH_CHECKING else ("!--", 3)
-    at = find(bang)
+    needle, strays = "!", 0
+    at = find(needle)
     while at >= 0:
-        if after == 3 or starts("--", at + 1):
+        if starts("--", at + 1):
             if at >= 2 and starts("{{", at - 2):
                 found.append(at - 2)
             elif at >= 1 and text[at - 1] == "<":
                 found.append(at - 1)
-        at = find(bang, at + after)
+        else:
+            strays += 1
+            if strays == _STRAY_BANGS_WORTH_CHECKING:
+                needle = "!--"
+        at = find(needle, at + 1)
     fenced = len(found)
     for char, fence in (("`", "```"), ("~", "~~~")):
         if char in text:

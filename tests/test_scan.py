@@ -5,7 +5,7 @@ import pytest
 from regen.errors import RegenError
 from regen.model import Region, RegionKind
 from regen.scan import scan_text
-from tests.conftest import BEGIN, BLURB_BEGIN, BLURB_END, END, UUID_A, UUID_B, UUID_BLURB
+from tests.conftest import BEGIN, BLURB_BEGIN, BLURB_END, END, UUID_A, UUID_B, UUID_BLURB, region
 
 
 def problems(text: str) -> list[str]:
@@ -220,3 +220,11 @@ def test_a_line_with_two_openings_is_read_once() -> None:
 def test_a_marker_after_text_on_its_line_is_text() -> None:
     assert scan_text(f"see {BEGIN % UUID_A}\n", "p.md").regions == ()
     assert scan_text(f"    {BEGIN % UUID_A}\n", "p.md").regions == ()
+
+
+def test_markers_after_many_stray_exclamation_marks_are_found() -> None:
+    # Past 64 `!` that open no comment, openings are searched by `!--` instead: the same
+    # regions either way, including one right after the switch.
+    for strays in (63, 64, 65, 200):
+        text = "Wow!\n" * strays + region(UUID_A, "one\n") + "!!\n" + region(UUID_B, "two\n")
+        assert [r.body for r in scan_text(text, "p.md").regions] == ["one\n", "two\n"]

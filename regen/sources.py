@@ -10,13 +10,15 @@ import csv
 import functools
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from regen.errors import Problem, RegenError
 from regen.textfile import decode
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import: only a plugin that asks for a frame pays it
     import pandas as pd
@@ -141,6 +143,7 @@ class SourceCache:
     _tables: dict[SourceKey, SourceTable] = field(default_factory=dict)
     _failures: dict[SourceKey | str, RegenError] = field(default_factory=dict)
     _records: dict[SourceKey, Records] = field(default_factory=dict)
+    _derived: dict[tuple[SourceKey, Hashable], object] = field(default_factory=dict)
     _inside: dict[str, bool] = field(default_factory=dict)
 
     def inside(self, path: str) -> bool:
@@ -179,6 +182,17 @@ class SourceCache:
             del self._tables[key]
         for key in [k for k in self._records if k.path == path]:
             del self._records[key]
+        for derived in [d for d in self._derived if d[0].path == path]:
+            del self._derived[derived]
+
+    def derived(self, key: SourceKey, what: Hashable, make: Callable[[SourceTable], T]) -> T:
+        """`make(table)` of the source's table, made once per run for each `what` however many
+        regions ask (the pins of a device, read by every comparison that names it). What
+        raises is not remembered: each region that asks is told."""
+        table = self.table(key)
+        if (key, what) not in self._derived:
+            self._derived[key, what] = make(table)
+        return cast(T, self._derived[key, what])
 
     def records(self, key: SourceKey) -> Records:
         """The source's records as tuples, made once per run however many regions read them."""

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+import regen
+import regen.generators.pins
+from regen.config import parse_config
+from regen.pinout import Pin, read_pins
 from regen.scan import scan_text
+from regen.sources import SourceTable
 from tests.regionkit import OneRegion
 from tests.test_pinout import pin_file
 
@@ -811,3 +817,53 @@ def test_the_committed_pages_hold_the_published_body(name: str) -> None:
     ]
     assert len({uuid for uuid, _ in found}) == 1, f"one region's uuid starts with {prefix}"
     assert [body for _, body in found] == [published] * len(found)
+
+
+# Reading each device once --------------------------------------------------------------------
+
+OTHER_UUID = "1b6e4c2a-a5d0-11ec-b909-0242ac120002"
+
+
+def two_regions(root: Path) -> tuple[regen.Config, str]:
+    """Two comparisons of the same port of the same two pin files, on one page."""
+    other = OneRegion(OTHER_UUID, "pins", "")
+    text = (
+        f'[{KEY}]\ngenerator = "pins"\n{port("i2c", "I2C")}\n'
+        f'[{other.key}]\ngenerator = "pins"\n{port("i2c", "Wire")}'
+    )
+    config = parse_config(tomllib.loads(text), root=root, file="regen.toml", text=text)
+    page = f"{BEGIN}\n{END}\n{other.begin}\n{other.end}\n"
+    return config, page
+
+
+def test_a_device_named_by_many_regions_is_read_once_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    columns = "num,name,alt_name,same_as,i2c,description\n"
+    write_pins(tmp_path, columns + "1,D0,,,Wire (SDA),Pin.\n", columns + "1,D0,,,,Pin.\n")
+    read: list[str] = []
+
+    def counted(table: SourceTable, path: str, columns: Sequence[str] = ()) -> tuple[Pin, ...]:
+        read.append(path)
+        return read_pins(table, path, columns)
+
+    monkeypatch.setattr(regen.generators.pins, "read_pins", counted)
+    config, page = two_regions(tmp_path)
+    text = regen.update_text(page, config=config)
+    assert text.count("| D0 | Wire (SDA) | D0 | &nbsp; |") == 2
+    assert read == ["sources/pins/old.csv", "sources/pins/new.csv"]
+    assert regen.update_text(text, config=config) == text
+    assert len(read) == 4  # another run reads them again
+
+
+def test_a_broken_device_named_by_many_regions_is_reported_as_one_region_is(
+    tmp_path: Path,
+) -> None:
+    write_pins(tmp_path, "num,name\n1,D0\n", GOOD)  # no alt_name, no same_as
+    config, page = two_regions(tmp_path)
+    with pytest.raises(regen.RegenError) as caught:
+        regen.update_text(page, config=config)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "sources/pins/old.csv:1: missing columns alt_name, same_as, i2c"
+        " (a pin source needs the columns num, name, alt_name, same_as, i2c)"
+    ]

@@ -871,3 +871,38 @@ def test_cache_keeps_a_parse_failure_per_key(tmp_path: Path) -> None:
         "s.json: expected a list of objects at b (point 'records' at the list of records)"
     ]
     assert rows(cache.table(SourceKey("s.json", ("a",)))) == [["1"]]
+
+
+def test_what_is_made_of_a_table_is_made_once_and_forgotten_with_its_text(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pins.csv").write_text("num,name\n1,D0\n", encoding="utf-8")
+    cache, key = SourceCache(tmp_path), SourceKey("pins.csv")
+    made: list[str] = []
+
+    def names(table: SourceTable) -> list[str]:
+        made.append("names")
+        return [row[1] for row in table.rows]
+
+    assert cache.derived(key, "names", names) == ["D0"]
+    assert cache.derived(key, "names", names) == ["D0"]
+    assert cache.derived(key, "other", lambda table: len(table.rows)) == 1
+    assert made == ["names"]
+    cache.give("pins.csv", "num,name\n1,D7\n")  # what `regen import` is about to write
+    assert cache.derived(key, "names", names) == ["D7"]
+    assert made == ["names", "names"]
+
+
+def test_what_fails_to_be_made_of_a_table_fails_again_for_the_next_asker(tmp_path: Path) -> None:
+    (tmp_path / "pins.csv").write_text("num,name\n1,D0\n", encoding="utf-8")
+    cache, key = SourceCache(tmp_path), SourceKey("pins.csv")
+    tries: list[int] = []
+
+    def broken(table: SourceTable) -> int:
+        tries.append(len(table.rows))
+        raise RegenError.at("pins.csv", 2, "a bad pin", "fix it")
+
+    for _ in range(2):
+        with pytest.raises(RegenError, match="a bad pin"):
+            cache.derived(key, "pins", broken)
+    assert tries == [1, 1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from regen.collation import collation_key
 from regen.errors import Problem, RegenError
@@ -112,7 +113,11 @@ def _read_devices(
     problems: list[Problem] = []
     for name, key, node in devices:  # both devices are read before any problem is raised
         try:
-            read.append(Device(name, read_pins(context.table(key, node), key.path, shown)))
+            context.table(key, node)  # (a missing file is reported where it is named)
+            pins = context.cache.derived(
+                key, ("pins", tuple(shown)), partial(read_pins, path=key.path, columns=shown)
+            )
+            read.append(Device(name, pins))
         except RegenError as exc:
             problems.extend(exc.problems)
     if problems:

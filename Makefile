@@ -30,7 +30,7 @@ lint: $(STAMP)  ## ruff and mypy --strict
 	$(BIN)/ruff format --check regen tests bench fuzz
 	$(BIN)/mypy
 
-bench: $(STAMP)  ## Benchmarks against the floor and cog (3,000 and 30,000 pages; minutes); writes BENCHMARKS.md
+bench: $(STAMP)  ## Benchmarks against the floor and cog, files in memory and read from disk (3,000 and 30,000 pages; minutes); writes BENCHMARKS.md
 	$(BIN)/python bench/run.py
 
 crash: $(STAMP)  ## Kill regen update with SIGKILL 150 times; every page must stay whole

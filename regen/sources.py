@@ -177,7 +177,8 @@ class SourceCache:
         """Read `text` for `path` from now on, whatever the disk holds: what `regen import` or
         `regen adopt` is about to write, checked before it is."""
         self._texts[path] = text
-        self._failures.pop(path, None)
+        for failed in [f for f in self._failures if _path_of(f) == path]:
+            del self._failures[failed]
         for key in [k for k in self._tables if k.path == path]:
             del self._tables[key]
         for key in [k for k in self._records if k.path == path]:
@@ -188,7 +189,9 @@ class SourceCache:
     def derived(self, key: SourceKey, what: Hashable, make: Callable[[SourceTable], T]) -> T:
         """`make(table)` of the source's table, made once per run for each `what` however many
         regions ask (the pins of a device, read by every comparison that names it). What
-        raises is not remembered: each region that asks is told."""
+        raises is not remembered: each region that asks is told. `what` names what is made
+        and everything it depends on but the table (the columns read, say), beginning with
+        its maker's name; every asker gets the same object, which must not be changed."""
         table = self.table(key)
         if (key, what) not in self._derived:
             self._derived[key, what] = make(table)
@@ -210,6 +213,10 @@ class SourceCache:
                 self._failures[key] = exc
                 raise
         return self._tables[key]
+
+
+def _path_of(failed: SourceKey | str) -> str:
+    return failed.path if isinstance(failed, SourceKey) else failed
 
 
 def _read(root: Path, path: str) -> str:

@@ -36,7 +36,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield mount
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        done = subprocess.run(["umount", str(mount)], capture_output=True, check=False)
+        if done.returncode != 0:  # busy: something left a file open on it (a leak)
+            subprocess.run(["umount", "-l", str(mount)], check=False)  # never left mounted
+            pytest.fail(f"cannot unmount the small disk: {done.stderr.decode().strip()}")
 
 
 def test_a_full_disk_writes_no_page(

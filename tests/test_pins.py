@@ -867,3 +867,22 @@ def test_a_broken_device_named_by_many_regions_is_reported_as_one_region_is(
         "sources/pins/old.csv:1: missing columns alt_name, same_as, i2c"
         " (a pin source needs the columns num, name, alt_name, same_as, i2c)"
     ]
+
+
+def test_comparisons_showing_other_columns_read_the_device_for_theirs(tmp_path: Path) -> None:
+    # Reading checks the columns a comparison shows: one of i2c must not pass for one of spi.
+    columns = "num,name,alt_name,same_as,i2c\n"
+    write_pins(tmp_path, columns + "1,D0,,,Wire (SDA)\n", columns + "1,D0,,,Wire (SDA)\n")
+    other = OneRegion(OTHER_UUID, "pins", "")
+    text = (
+        f'[{KEY}]\ngenerator = "pins"\n{port("i2c", "I2C")}\n'
+        f'[{other.key}]\ngenerator = "pins"\n{port("spi", "SPI")}'
+    )
+    config = parse_config(tomllib.loads(text), root=tmp_path, file="regen.toml", text=text)
+    with pytest.raises(regen.RegenError) as caught:
+        regen.update_text(f"{BEGIN}\n{END}\n{other.begin}\n{other.end}\n", config=config)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"sources/pins/{name}.csv:1: missing column spi"
+        " (a pin source needs the columns num, name, alt_name, same_as, spi)"
+        for name in ("old", "new")
+    ]

@@ -224,7 +224,8 @@ def test_a_marker_after_text_on_its_line_is_text() -> None:
 
 def test_markers_after_many_stray_exclamation_marks_are_found() -> None:
     # Past 64 `!` that open no comment, openings are searched by `!--` instead: the same
-    # regions either way, including one right after the switch.
+    # regions either way. With 64 strays, the first BEGIN is the first opening searched so;
+    # with 63, the switch comes between the two regions.
     for strays in (63, 64, 65, 200):
         text = "Wow!\n" * strays + region(UUID_A, "one\n") + "!!\n" + region(UUID_B, "two\n")
         assert [r.body for r in scan_text(text, "p.md").regions] == ["one\n", "two\n"]

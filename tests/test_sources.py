@@ -906,3 +906,25 @@ def test_what_fails_to_be_made_of_a_table_fails_again_for_the_next_asker(tmp_pat
         with pytest.raises(RegenError, match="a bad pin"):
             cache.derived(key, "pins", broken)
     assert tries == [1, 1]
+
+
+def test_what_is_made_of_each_list_of_a_json_source_is_its_own(tmp_path: Path) -> None:
+    (tmp_path / "skus.json").write_text(
+        '{"a": [{"sku": "A1"}], "b": [{"sku": "B1"}, {"sku": "B2"}]}', encoding="utf-8"
+    )
+    cache = SourceCache(tmp_path)
+
+    def skus(table: SourceTable) -> list[str]:
+        return [row[0] for row in table.rows]
+
+    assert cache.derived(SourceKey("skus.json", ("a",)), "skus", skus) == ["A1"]
+    assert cache.derived(SourceKey("skus.json", ("b",)), "skus", skus) == ["B1", "B2"]
+
+
+def test_a_source_given_new_text_is_read_again_even_after_it_failed(tmp_path: Path) -> None:
+    (tmp_path / "pins.csv").write_text('num,name\n1,"D0\n', encoding="utf-8")  # a quote open
+    cache, key = SourceCache(tmp_path), SourceKey("pins.csv")
+    with pytest.raises(RegenError):
+        cache.table(key)
+    cache.give("pins.csv", "num,name\n1,D0\n")  # what `regen import` is about to write
+    assert rows(cache.table(key)) == [["1", "D0"]]

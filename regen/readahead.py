@@ -8,8 +8,8 @@ read from disk went from 0.51 s to 0.36 to 0.39 s (the floor, one loop reading t
 
 With the files in memory (after a checkout, or any earlier run) a hint only costs time. So
 hinting starts only once a page is found on disk: a read with RWF_NOWAIT fails rather than
-wait for it. One page in every PROBE_EVERY is probed, until one is found. Linux only; elsewhere
-the pages are read as before.
+wait for it. One page in every PROBE_EVERY is probed. Linux only; elsewhere the pages are read
+as before.
 """
 
 from __future__ import annotations
@@ -66,20 +66,25 @@ def hint(file: str) -> None:
 def read_ahead(root: Path, names: Sequence[str]) -> Iterator[str]:
     """`names` in order, for a loop that reads the files they name under `root`. Once one is
     found on disk, the file LEAD names further on is hinted before each name is given: the
-    disk reads ahead of the loop, never far ahead.
+    disk reads ahead of the loop, never far ahead. One page in PROBE_EVERY is probed all
+    along: hinting stops where a probe finds a page in memory (only part of the tree was
+    dropped), and starts again where one finds a page on disk.
 
     The hints are made here, between two pages, not by a thread: a thread waits for the
     interpreter's lock while the loop works (up to 5 ms a turn), and hinted too late to help.
     The files were just listed, so opening one to hint it finds its inode in memory: a few
     microseconds."""
     join, folder, count = os.path.join, str(root), len(names)
-    ahead = 0  # the names before this one are hinted; 0 until one is found on disk
+    ahead = 0  # the names before this one are hinted; 0 while not hinting
     for index, name in enumerate(names):
         if not ahead and SUPPORTED and index % PROBE_EVERY == 0 and on_disk(join(folder, name)):
             ahead = index + 1
-        if ahead:
-            last = min(count, index + 1 + LEAD)
-            while ahead < last:
-                hint(join(folder, names[ahead]))
-                ahead += 1
+        last = min(count, index + 1 + LEAD)
+        while ahead and ahead < last:
+            file = join(folder, names[ahead])
+            if ahead % PROBE_EVERY == 0 and not on_disk(file):
+                ahead = 0  # in memory: probed again from the next multiple of PROBE_EVERY
+                break
+            hint(file)
+            ahead += 1
         yield name

@@ -207,6 +207,19 @@ def test_only_every_so_many_pages_is_probed(
     assert hinted == names[PROBE_EVERY + 1 :]
 
 
+def test_hinting_stops_where_pages_are_in_memory_and_starts_again_where_they_are_not(
+    evictable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = pages(evictable, 4 * PROBE_EVERY + 5)
+    dropped = names[: PROBE_EVERY + 36] + names[3 * PROBE_EVERY + 8 :]  # as after a partial rsync
+    assert all(evict(evictable / name) for name in dropped)
+    hinted = recording(monkeypatch)
+    assert list(read_ahead(evictable, names)) == names
+    # Probed: 0 (on disk, hints start), 64 (on disk), 128 (in memory: they stop), 192 (in
+    # memory), 256 (on disk: they start again, after it).
+    assert hinted == names[1 : 2 * PROBE_EVERY] + names[4 * PROBE_EVERY + 1 :]
+
+
 @pytest.mark.parametrize(
     ("workers", "changed"),
     [(1, None), (2, None), (1, "sources/carriers.csv")],

@@ -283,10 +283,14 @@ def _check(
     problems: list[Problem] = list(conf.problems)
     bodies = BodyCache(root if cache else None, owner=conf.file)
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
+    unstaged: tuple[list[str], Change] | None = None  # (pages alone, their change): see below
     if change is not None and not paths:
         direct = pages_alone(change, planner)
         if direct is not None:  # only pages changed: read just those
-            paths = [root / page for page in direct if (root / page).is_file()]
+            present = [page for page in direct if (root / page).is_file()]
+            paths = [root / page for page in present]
+            if change.unstaged:
+                unstaged = (present, change)
             change = None
             if not paths:
                 return Report((), tuple(problems), root=root, lock=lock, complete=complete)
@@ -405,6 +409,13 @@ def _check(
         problems.extend(_unstaged(chosen, planner, change))
         for page in chosen:
             planned(page, tally, changes, problems)
+    if unstaged is not None:
+        # Staged pages alone, with other files unstaged (--staged): the sources their regions
+        # read must be as staged too. Only then are the pages read again, and their entries
+        # prepared: the pre-commit case stays light.
+        again = [_readable(root, name) for name in unstaged[0]]
+        chosen = [page for page in again if page is not None]
+        problems.extend(_unstaged(chosen, planner, unstaged[1]))
     outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
     # What was built goes to the cache at once. A full run of every region knows which
@@ -425,6 +436,14 @@ def _folders(root: Path, pages: Iterable[str]) -> set[Path]:
     """The folders holding these pages (where a symlink leads, for one)."""
     files = (root / page for page in pages)
     return {(file.resolve() if file.is_symlink() else file).parent for file in files}
+
+
+def _readable(root: Path, name: str) -> Page | None:
+    """The page, read and scanned; None when it cannot be (the run reported it)."""
+    try:
+        return read_page(root, name)
+    except RegenError:
+        return None
 
 
 def _unstaged(pages: Sequence[Page], planner: Planner, change: Change) -> list[Problem]:

@@ -133,3 +133,43 @@ def test_unstaged_inputs_stop_a_staged_run(repo_git: Repo, run: Runner) -> None:
         "commit takes the index (stage them with git add, or set them aside with "
         "git stash --keep-index)"
     )
+
+
+@pytest.mark.parametrize("also_staged", [None, "notes.txt"], ids=["a page alone", "and a stray"])
+def test_a_staged_page_alone_is_stopped_by_its_sources_unstaged_changes(
+    repo_git: Repo, run: Runner, also_staged: str | None
+) -> None:
+    # Only a page is staged, its source changed in the work tree alone: the page must not be
+    # built from data the commit will not hold (regen took only the page, and missed this).
+    page = repo_git.read("docs/carriers.md")
+    repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "Telus Mobility"))
+    repo_git.write("docs/carriers.md", page.replace("# Carriers", "# Carriers, reworded"))
+    git(repo_git.root, "add", "docs/carriers.md")
+    if also_staged:  # a file no region reads staged too: still only pages matter
+        repo_git.write(also_staged, "notes\n")
+        git(repo_git.root, "add", also_staged)
+    before = repo_git.snapshot()
+    result = run("update", "--staged", "--fail-on-change")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "sources/carriers.csv: has unstaged changes, and regen reads the work tree while the "
+        "commit takes the index (stage them with git add, or set them aside with "
+        "git stash --keep-index)"
+    )
+    assert repo_git.snapshot() == before
+    assert run("check", "--staged").code == ExitCode.INPUT_ERROR
+
+
+def test_a_staged_page_alone_is_not_stopped_by_unstaged_files_it_does_not_read(
+    repo_git: Repo, run: Runner
+) -> None:
+    assert run("update", "-q").code == ExitCode.OK  # its regen.lock, committed
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", "lock")
+    page = repo_git.read("docs/carriers.md")
+    repo_git.write("docs/carriers.md", page.replace("# Carriers", "# Carriers, reworded"))
+    git(repo_git.root, "add", "docs/carriers.md")
+    repo_git.write("sources/unused.csv", "a,b\n1,2\n")  # untracked, read by no region
+    git(repo_git.root, "add", "sources/unused.csv")
+    repo_git.write("sources/unused.csv", "a,b\n1,3\n")
+    assert run("update", "--staged", "--fail-on-change").code == ExitCode.OK

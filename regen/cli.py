@@ -21,7 +21,7 @@ from regen import api
 from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff, edit_diff, region_diff
-from regen.discover import relative
+from regen.discover import matches, relative
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
@@ -671,7 +671,16 @@ def new_command(
         writes.append(entry)
     if page is not None and after_line is not None:
         target = api.named_page(root, page)
-        writes.append(with_markers(target, relative(root, target), after_line, region))
+        name = relative(root, target)
+        if not matches(name, config.pages) or matches(name, config.exclude):
+            raise RegenError.at(
+                name,
+                None,
+                f"is not one of the pages: {config.prefix}pages in {config.file} does not take it,"
+                " so its region would never be filled",
+                f"give a page {config.prefix}pages takes, or add this one to it",
+            )
+        writes.append(with_markers(target, name, after_line, region))
     from regen.lock import run_lock
 
     with run_lock(root):

@@ -134,19 +134,38 @@ def with_entries(config_file: Path, entries: Sequence[str], header: str = "") ->
 def with_markers(page: Path, shown: str, after_line: int, region: NewRegion) -> PageWrite:
     """The page with the marker pair after line `after_line` (0: at the top), in the page's
     newline style; everything else byte for byte. Refused where the markers would not be read
-    as a region of their own (in a code fence, inside another region)."""
-    source = decode(page.read_bytes(), shown)
+    as a region of their own (in a code fence, inside another region), with the page's own
+    problems first: every line named is a line of the page as it is."""
+    try:
+        data = page.read_bytes()
+    except OSError as exc:
+        raise RegenError.at(
+            shown, None, f"cannot read: {exc.strerror or exc}", "check the path given to --page"
+        ) from None
+    source = decode(data, shown)
     lines = split_lines(source.text)
     if not 0 <= after_line <= len(lines):
         raise RegenError.at(
             shown, None, f"has no line {after_line}", f"give --after-line from 0 to {len(lines)}"
         )
+    for there in scan_text(source.text, shown).regions:  # (raises the page's own problems)
+        last = there.line + there.begin.count("\n") + there.body.count("\n")  # its END line
+        if there.line <= after_line < last:
+            raise RegenError.at(
+                shown,
+                after_line,
+                f"is inside the region {there.uuid} (lines {there.line}-{last})",
+                f"give --after-line {there.line - 1} or {last}, or any line outside regions",
+            )
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if after_line and not lines[after_line - 1].endswith("\n"):
         lines[after_line - 1] += newline  # the last line had no line ending
     pair = f"{region.begin}{newline}{region.end}{newline}"
     text = "".join(lines[:after_line]) + pair + "".join(lines[after_line:])
-    found = [r for r in scan_text(text, shown).regions if r.uuid == region.uuid]
+    try:
+        found = [r for r in scan_text(text, shown).regions if r.uuid == region.uuid]
+    except RegenError:
+        found = []
     if len(found) != 1:
         raise RegenError.at(
             shown,

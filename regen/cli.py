@@ -521,10 +521,10 @@ def check_command(
     if output == "github":
         for problem in report.problems:
             _echo(_annotation(prefix + problem.path, problem.line, str(problem)))
-    if report.problems:
-        return _report_problems(report.problems)
-    if verbose:
+    if verbose and not report.problems:
         _print_statuses(report.results)
+    # Stale regions are listed even when problems stop the run (after them): fixing those
+    # must not be followed by a second failure that this run already knew of.
     for page in report.stale:
         for result, lines in change_diff(page.results):
             message, hint = _why_outdated(result)
@@ -539,6 +539,9 @@ def check_command(
             if result.status is not Status.EDITED:  # what update writes, unless only edited
                 for line in lines:
                     _echo(_coloured(line))
+    if report.problems:
+        also = f"; and {_plural(stale, 'region')} stale, listed above" if stale else ""
+        return _report_problems(report.problems, also)
     if behind:
         message, hint = LOCK_BEHIND
         _echo(f"{LOCK_FILE}: {message} ({hint})")

@@ -128,3 +128,35 @@ def test_annotation_escapes_what_github_reads_as_syntax() -> None:
         "::error file=docs/a%3Ab%2Cc.md,line=4::50%25 done%0Anext: line"
     )
     assert _annotation("regen.toml", None, "x") == "::error file=regen.toml::x"
+
+
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_stale_regions_are_listed_even_when_a_problem_stops_the_run(
+    repo: Repo, run: Runner, output: str
+) -> None:
+    # One run tells all: fixing the broken page must not be followed by a second failure
+    # for a stale region this run already found.
+    repo.write("docs/a.md", STALE)
+    repo.write("docs/b.md", "x\n{{!-- END shared-blurb --}}\n")
+    result = run("check", "--format", output, "-q")
+    assert result.code == ExitCode.INPUT_ERROR
+    stale = f"docs/a.md:3: region {UUID_A} is stale (run 'regen update' to rebuild it)"
+    assert stale in result.out.splitlines()
+    assert result.err.splitlines() == [
+        "docs/b.md:2: shared-blurb END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)",
+        "regen: 1 problem found; and 1 region stale, listed above",
+    ]
+    if output == "github":
+        files = [m["file"] for m in map(ANNOTATION.match, result.out.splitlines()) if m]
+        assert files == ["docs/b.md", "docs/a.md"]
+
+
+def test_with_a_problem_a_stale_region_s_diff_is_shown_too(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE)
+    repo.write("docs/b.md", "x\n{{!-- END shared-blurb --}}\n")
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "-old\n" in result.out
+    assert "+| Canada | Bell Mobility, Telus |\n" in result.out
+    assert "up to date" not in result.out

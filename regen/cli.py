@@ -305,15 +305,20 @@ def _config_option(command: F) -> F:
 
 
 def _verbosity(command: F) -> F:
-    command = click.option(
-        "-q",
-        "--quiet",
-        is_flag=True,
-        help="Print only problems (and, for check, one line a stale region).",
-    )(command)
-    return click.option("-v", "--verbose", is_flag=True, help="Also print every region's status.")(
-        command
-    )
+    return _verbosity_saying("Print only problems.")(command)
+
+
+def _verbosity_saying(quiet: str) -> Callable[[F], F]:
+    """-q (saying what it still prints) and -v."""
+
+    def options(command: F) -> F:
+        command = click.option("-q", "--quiet", is_flag=True, help=quiet)(command)
+        verbose = click.option(
+            "-v", "--verbose", is_flag=True, help="Also print every region's status."
+        )
+        return verbose(command)
+
+    return options
 
 
 def _one_verbosity(quiet: bool, verbose: bool) -> None:
@@ -490,7 +495,7 @@ def adopt_command(
     show_default=True,
     help="github: also GitHub Actions annotations; json: one JSON document, for other CI.",
 )
-@_verbosity
+@_verbosity_saying("Print only problems, and one line a stale region (no diff).")
 @click.pass_obj
 def check_command(
     settings: Settings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -72,7 +73,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
             raise RegenError.at(
                 config.file,
                 config.line("pages"),
-                f"no page matches {config.prefix}pages = {list(config.pages)}",
+                f"no page matches {config.prefix}pages = {json.dumps(list(config.pages))}",
                 f"fix the globs; they are relative to the folder holding {config.file}",
             )
         return found

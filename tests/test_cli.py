@@ -431,7 +431,7 @@ def test_check_that_covers_no_page_fails(repo: Repo, run: Runner) -> None:
     result = run("check")
     assert result.code == ExitCode.INPUT_ERROR
     assert result.err == (
-        "regen.toml:1: no page matches pages = ['doc/**/*.md'] "
+        'regen.toml:1: no page matches pages = ["doc/**/*.md"] '
         "(fix the globs; they are relative to the folder holding regen.toml)\n"
         "regen: 1 problem found\n"
     )

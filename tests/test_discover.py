@@ -144,7 +144,7 @@ def test_globs_that_match_nothing_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(RegenError) as caught:
         discover(config)
     assert str(caught.value) == (
-        "regen.toml:1: no page matches pages = ['doc/**/*.md'] "
+        'regen.toml:1: no page matches pages = ["doc/**/*.md"] '
         "(fix the globs; they are relative to the folder holding regen.toml)"
     )
 

@@ -409,6 +409,8 @@ def _check(
         problems.extend(_unstaged(chosen, planner, change))
         for page in chosen:
             planned(page, tally, changes, problems)
+    if complete:
+        planner.report_unmet()
     if unstaged is not None:
         # Staged pages alone, with other files unstaged (--staged): the sources their regions
         # read must be as staged too. Only then are the pages read again, and their entries

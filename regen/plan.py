@@ -173,6 +173,22 @@ class Planner:
                 self._jobs[key] = job
             self._built[key] = built
 
+    def report_unmet(self) -> None:
+        """Build every configured region of a built-in generator that no page of this run met,
+        reporting its problems at its entry: a run over every page then tells every broken
+        entry, those of a page whose markers are broken (which meets none) included."""
+        for spec in self.config.regions.values():
+            key = (RegionKind.GENERATED, spec.uuid)
+            if spec.generator not in BUILTINS or key in self._built or key in self.failures:
+                continue
+            if self.only is not None and spec.uuid != self.only:
+                continue
+            used_at = (self.config.file, spec.line or 1)
+            job = self._guarded(spec, lambda g, c: g.prepare(c), used_at)
+            if job is not None:
+                region = Region(RegionKind.GENERATED, spec.uuid, spec.line or 1, "", "", "")
+                self._built[key] = self._finish(job, spec, region, used_at)
+
     def _masters(self) -> list[str]:
         """The uuids of the blurb masters in the blurbs folder."""
         try:

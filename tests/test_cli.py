@@ -633,3 +633,27 @@ def test_a_page_name_the_output_cannot_hold_is_shown_replaced(
     )
     assert (done.returncode, done.stderr) == (ExitCode.OK, b"")
     assert done.stdout.decode(encoding).startswith(f"docs/{shown}.md:3\t")
+
+
+def test_a_full_run_reports_a_broken_entry_whose_page_has_broken_markers(
+    repo: Repo, run: Runner
+) -> None:
+    # The page's missing END keeps its region from being met, but its entry is broken too:
+    # one run says both, not the second only once the first is fixed.
+    repo.write("regen.toml", repo.read("regen.toml").replace("columns = [", "colums = ["))
+    repo.write("docs/a.md", f"# A\n\n{BEGIN % UUID_A}\nold\n")
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    lines = result.err.splitlines()
+    assert lines[0].startswith(f"docs/a.md:3: generated BEGIN marker {UUID_A} has no END")
+    assert any(line.startswith("regen.toml:") and "colums" in line for line in lines), lines
+    assert lines[-1] == "regen: 2 problems found"
+
+
+def test_a_full_run_reports_a_broken_entry_no_page_uses(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", repo.read("regen.toml").replace("carriers.csv", "missing.csv"))
+    repo.write("docs/a.md", "# A page without regions\n")
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert "missing.csv not found" in result.err
+    assert run("check", "docs/a.md").code == ExitCode.OK  # a run over some pages: theirs only

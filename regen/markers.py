@@ -42,6 +42,11 @@ _MARKER = re.compile(
     r"[ \t]*(?P<close>--\}\}|-->)[ \t]*\r?\n?\Z"
 )
 
+# A marker whose uuid is not one (a character lost, a placeholder left): said as such.
+_MARKER_WITH_ANY_UUID = re.compile(
+    _MARKER.pattern.replace(f"(?P<uuid>{UUID})", r"(?P<uuid>[^\s'\"]+?)")
+)
+
 # A line that means to be a marker: a comment opening, then marker words in any case or
 # spelling. Anything like this that _MARKER does not accept is reported, never taken as text.
 _LOOKS_LIKE_MARKER = re.compile(
@@ -89,6 +94,12 @@ def parse_marker(line: str) -> Marker | None:
     match = _MARKER.match(line)
     if match is None:
         if _LOOKS_LIKE_MARKER.match(line):
+            near = _MARKER_WITH_ANY_UUID.match(line)
+            if near is not None and near["uuid"].lower() != "<uuid>":
+                raise MalformedMarker(
+                    f"malformed marker: '{near['uuid']}' is not a uuid",
+                    "a uuid is 32 hexadecimal digits grouped 8-4-4-4-12, as 'regen new' makes",
+                )
             raise MalformedMarker("malformed marker", _diagnose(line))
         return None
     if _CLOSE_FOR[match["open"]] != match["close"]:

@@ -64,12 +64,24 @@ BLURB_BEGIN_HINT = (
     "a marker is the whole line '{{!-- BEGIN shared-blurb <uuid> --}}', exactly so spelled"
 )
 BLURB_END_HINT = "a marker is the whole line '{{!-- END shared-blurb --}}', exactly so spelled"
+UUID_HINT = "a uuid is 32 hexadecimal digits grouped 8-4-4-4-12, as 'regen new' makes"
 
 
 @pytest.mark.parametrize(
     ("line", "message", "hint"),
     [
-        (f"{{{{!-- {GEN_BEGIN} not-a-uuid --}}}}", "malformed marker", GENERATED_HINT),
+        (
+            f"{{{{!-- {GEN_BEGIN} not-a-uuid --}}}}",
+            "malformed marker: 'not-a-uuid' is not a uuid",
+            UUID_HINT,
+        ),
+        (
+            f"{{{{!-- {GEN_BEGIN} {U[:-1]} --}}}}",
+            f"malformed marker: '{U[:-1]}' is not a uuid",
+            UUID_HINT,
+        ),
+        (f"<!-- END shared-blurb {U}x -->", f"malformed marker: '{U}x' is not a uuid", UUID_HINT),
+        (f"{{{{!-- {GEN_BEGIN} <uuid> --}}}}", "malformed marker", GENERATED_HINT),
         (
             f"{{{{!-- {GEN_BEGIN} {U} -->",
             "marker opens with {{!-- but closes with -->",

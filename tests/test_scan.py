@@ -171,8 +171,8 @@ def test_every_problem_in_a_page_is_reported() -> None:
     assert problems(text) == [
         "docs/p.md:1: generated END marker has no BEGIN "
         "(add the BEGIN line above it or delete this one)",
-        "docs/p.md:2: malformed marker (a marker is the whole line '{{!-- BEGIN do not edit "
-        "content below, it is automatically generated <uuid> --}}', exactly so spelled)",
+        "docs/p.md:2: malformed marker: 'c924' is not a uuid "
+        "(a uuid is 32 hexadecimal digits grouped 8-4-4-4-12, as 'regen new' makes)",
         f"docs/p.md:3: generated BEGIN marker {UUID_B} has no END "
         "(add its END line where the region stops)",
     ]

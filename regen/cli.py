@@ -524,8 +524,11 @@ def check_command(
         return code
     prefix = _workspace_prefix(report) if output == "github" else ""
     if output == "github":
+        base = report.root if report.root is not None else Path.cwd()
         for problem in report.problems:
-            _echo(_annotation(prefix + problem.path, problem.line, str(problem)))
+            # A problem of the run (a --since that does not resolve) is about no file.
+            about = prefix + problem.path if (base / problem.path).exists() else None
+            _echo(_annotation(about, problem.line, str(problem)))
     if verbose and not report.problems:
         _print_statuses(report.results)
     # Stale regions are listed even when problems stop the run (after them): fixing those
@@ -874,13 +877,16 @@ def _print_statuses(results: Sequence[RegionResult]) -> None:
         _echo(f"{result.path}:{result.region.line}: {result.region.uuid} {result.status.value}")
 
 
-def _annotation(path: str, line: int | None, message: str) -> str:
-    """A GitHub Actions workflow command: `::error file=...,line=...::message`."""
+def _annotation(path: str | None, line: int | None, message: str) -> str:
+    """A GitHub Actions workflow command: `::error file=...,line=...::message` (no file:
+    `::error::message`)."""
 
     def escape(text: str, in_property: bool = False) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
 
+    if path is None:
+        return f"::error::{escape(message)}"
     where = f"file={escape(path, True)}" + (f",line={line}" if line is not None else "")
     return f"::error {where}::{escape(message)}"
 

@@ -415,3 +415,12 @@ def test_annotations_are_placed_from_the_top_of_the_repository(
     monkeypatch.chdir(site)
     out = run("check", "--format", "github").out
     assert f"::error file=site/docs/carriers.md,line=3::region {UUID_A} is stale" in out
+
+
+def test_a_problem_of_the_run_is_annotated_without_a_file(repo_git: Repo, run: Runner) -> None:
+    del repo_git  # the fixture makes the repository
+    result = run("check", "--format", "github", "--since", "origin/nope")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.out.splitlines() == [
+        "::error::--since origin/nope: unknown ref (check its name, or fetch it)"
+    ]

@@ -70,7 +70,8 @@ def find_config(start: Path) -> Path:
         str(start),
         None,
         "no regen.toml (or pyproject.toml with [tool.regen]) here or in any parent folder",
-        "create regen.toml at the repository root; see the README's Configuration section",
+        "create regen.toml at the repository root (an empty one will do); see the README's"
+        " Configuration section",
     )
 
 

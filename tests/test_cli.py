@@ -270,8 +270,8 @@ def test_no_configuration(
     assert result.code == ExitCode.INPUT_ERROR
     assert result.err == (
         f"{bare.resolve()}: no regen.toml (or pyproject.toml with [tool.regen]) here or in any "
-        "parent folder (create regen.toml at the repository root; see the README's "
-        "Configuration section)\nregen: 1 problem found\n"
+        "parent folder (create regen.toml at the repository root (an empty one will do); see "
+        "the README's Configuration section)\nregen: 1 problem found\n"
     )
 
 

@@ -124,8 +124,8 @@ def test_find_config_error_when_there_is_none(tmp_path: Path) -> None:
 
     assert problems_of(caught.value) == [
         f"{start.resolve()}: no regen.toml (or pyproject.toml with [tool.regen]) here or in any"
-        " parent folder (create regen.toml at the repository root; see the README's"
-        " Configuration section)"
+        " parent folder (create regen.toml at the repository root (an empty one will do); see"
+        " the README's Configuration section)"
     ]
 
 

@@ -224,3 +224,13 @@ def test_a_file_the_pages_globs_do_not_take_is_refused(repo: Repo, run: Runner) 
         " region would never be filled (give a page pages takes, or add this one to it)"
     )
     assert repo.snapshot() == before
+
+
+def test_an_empty_configuration_will_do_to_start(repo: Repo, run: Runner) -> None:
+    # As the README says: `touch regen.toml`, then `regen new` adds regions.
+    repo.write("regen.toml", "")
+    repo.write("docs/a.md", "# A\n")
+    result = run("new", "keep", "--page", "docs/a.md", "--after-line", "1")
+    assert result.code == ExitCode.OK, result.err
+    assert run("update").code == ExitCode.OK
+    assert run("check").code == ExitCode.OK

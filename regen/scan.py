@@ -110,6 +110,27 @@ def _candidates(text: str) -> list[tuple[int, bool]]:
     return lines
 
 
+# A BEGIN indented as code (four spaces or a tab): Markdown shows it, regen does not read it.
+_INDENTED_BEGIN = re.compile(r"^(?: {4,}|[ ]{0,3}\t)[ \t]*(?:\{\{!--|<!--)[ \t]*BEGIN\b", re.M)
+
+
+def _indented_begin(text: str, before: int, uuid: str | None) -> str | None:
+    """The hint for an END without BEGIN whose BEGIN is there, but indented as code (one of
+    the same uuid, when the END names one)."""
+    found = [
+        match
+        for match in _INDENTED_BEGIN.finditer(text, 0, before)
+        if uuid is None or uuid in text[match.end() : text.find("\n", match.end())].lower()
+    ]
+    if not found:
+        return None
+    line = text.count("\n", 0, found[-1].start()) + 1  # the last one above the END
+    return (
+        f"the BEGIN at line {line} is indented by four spaces or a tab, which makes it code:"
+        " indent it by three spaces at most"
+    )
+
+
 def scan_text(text: str, path: str) -> Document:
     """Split `text` into text and regions. Raises RegenError listing every marker problem."""
     problems: list[Problem] = []
@@ -167,14 +188,9 @@ def scan_text(text: str, path: str) -> Document:
             continue
         # An END marker.
         if current is None:
-            problems.append(
-                Problem(
-                    path,
-                    number,
-                    f"{marker.describe()} marker has no BEGIN",
-                    "add the BEGIN line above it or delete this one",
-                )
-            )
+            hint = _indented_begin(text, start, marker.uuid)
+            hint = hint or "add the BEGIN line above it or delete this one"
+            problems.append(Problem(path, number, f"{marker.describe()} marker has no BEGIN", hint))
             continue
         (opener, uuid, opened_at, begin, after), current = current, None
         if opener.kind is not marker.kind:

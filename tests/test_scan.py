@@ -229,3 +229,20 @@ def test_markers_after_many_stray_exclamation_marks_are_found() -> None:
     for strays in (63, 64, 65, 200):
         text = "Wow!\n" * strays + region(UUID_A, "one\n") + "!!\n" + region(UUID_B, "two\n")
         assert [r.body for r in scan_text(text, "p.md").regions] == ["one\n", "two\n"]
+
+
+@pytest.mark.parametrize("indent", ["    ", "\t", "  \t"])
+def test_an_end_whose_begin_is_indented_as_code_says_so(indent: str) -> None:
+    text = f"# A\n\n{indent}{BEGIN % UUID_A}\nold\n{END % UUID_A}\n"
+    assert problems(text) == [
+        "docs/p.md:5: generated END marker has no BEGIN (the BEGIN at line 3 is indented by"
+        " four spaces or a tab, which makes it code: indent it by three spaces at most)"
+    ]
+
+
+def test_an_indented_begin_of_another_region_is_not_blamed() -> None:
+    text = f"    {BEGIN % UUID_B}\n\n{END % UUID_A}\n"
+    assert problems(text) == [
+        "docs/p.md:3: generated END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)"
+    ]

@@ -10,6 +10,7 @@ import csv
 import functools
 import io
 import json
+import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -235,8 +236,22 @@ def _read(root: Path, path: str) -> str:
     return decode(data, path).text
 
 
+# What git leaves in a file it could not merge: said as such, not as ragged rows.
+_CONFLICT = re.compile(r"^<{7}(?: |\r?$)(?s:.*?)^>{7}(?: |\r?$)", re.M)
+
+
 def parse_source(text: str, key: SourceKey) -> SourceTable:
     """A source's text as a table, by the file's extension."""
+    conflict = _CONFLICT.search(text) if "<<<<<<<" in text else None
+    if conflict is not None:
+        first = text.count("\n", 0, conflict.start()) + 1
+        last = first + text.count("\n", conflict.start(), conflict.end())
+        raise RegenError.at(
+            key.path,
+            first,
+            f"unresolved merge conflict (lines {first}-{last})",
+            "keep the rows you want, and remove the <<<<<<<, ======= and >>>>>>> lines",
+        )
     suffix = PurePosixPath(key.path).suffix.lower()
     if suffix == ".csv":
         if key.records:

@@ -928,3 +928,26 @@ def test_a_source_given_new_text_is_read_again_even_after_it_failed(tmp_path: Pa
         cache.table(key)
     cache.give("pins.csv", "num,name\n1,D0\n")  # what `regen import` is about to write
     assert rows(cache.table(key)) == [["1", "D0"]]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize(
+    ("name", "good"), [("p.csv", "sku\nA1\n"), ("p.json", '[{"sku": "A1"}]\n')]
+)
+def test_an_unresolved_merge_conflict_is_named_as_such(newline: str, name: str, good: str) -> None:
+    text = (
+        good.splitlines(keepends=True)[0]
+        + "<<<<<<< HEAD\nA1\n=======\nA2\n>>>>>>> branch\n"
+        + "".join(good.splitlines(keepends=True)[1:])
+    ).replace("\n", newline)
+    with pytest.raises(RegenError) as caught:
+        parse_source(text, SourceKey(name))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{name}:2: unresolved merge conflict (lines 2-6) (keep the rows you want, and remove"
+        " the <<<<<<<, ======= and >>>>>>> lines)"
+    ]
+
+
+def test_conflict_like_text_inside_a_cell_is_only_text() -> None:
+    table = parse_source('sku,note\nA1,"<<<<<<< not a conflict"\n', SourceKey("p.csv"))
+    assert rows(table) == [["A1", "<<<<<<< not a conflict"]]

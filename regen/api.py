@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from regen.affected import Change, affected_pages, pages_alone
+from regen.affected import Change, affected_pages, all_inputs, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
-from regen.discover import discover, relative
+from regen.discover import discover, matches, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions, staged_deletions_asked
@@ -284,6 +284,7 @@ def _check(
     bodies = BodyCache(root if cache else None, owner=conf.file)
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
     unstaged: tuple[list[str], Change] | None = None  # (pages alone, their change): see below
+    named = bool(paths)  # by the caller (not the pages a change holds alone)
     if change is not None and not paths:
         direct = pages_alone(change, planner)
         if direct is not None:  # only pages changed: read just those
@@ -298,6 +299,8 @@ def _check(
         files = discover(conf, [Path(p) for p in paths])
     except RegenError as exc:
         return Report((), (*problems, *exc.problems), root=root, lock=lock, complete=complete)
+    if named:
+        problems += _inputs_named(files, planner)
     changes: list[FileChange] = []
     pages: list[Page] = []
     # A full check keeps a digest of each page's lock lines, not the lines (see Tally).
@@ -438,6 +441,37 @@ def _folders(root: Path, pages: Iterable[str]) -> set[Path]:
     """The folders holding these pages (where a symlink leads, for one)."""
     files = (root / page for page in pages)
     return {(file.resolve() if file.is_symlink() else file).parent for file in files}
+
+
+def _inputs_named(files: Sequence[str], planner: Planner) -> list[Problem]:
+    """A source, blurb master or configuration named as a page would be checked as one (it
+    holds no region), and pass: the pages built from it are what the caller meant."""
+    config = planner.config
+    # A page the globs take is a page: only other files are looked up among the inputs.
+    others = [name for name in files if not matches(name, config.pages)]
+    inputs = (all_inputs(planner) or frozenset()) if others else frozenset()
+    blurbs = config.blurbs.rstrip("/") + "/"
+    problems = []
+    for name in others:
+        kind = (
+            "the configuration"
+            if name == config.file
+            else "a blurb master"
+            if name.startswith(blurbs)
+            else "a source"
+            if name in inputs
+            else None
+        )
+        if kind is not None:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"is {kind}, not a page: named so, only its own markers are checked",
+                    "to act on the pages it feeds, add --affected",
+                )
+            )
+    return problems
 
 
 def _readable(root: Path, name: str) -> Page | None:

@@ -657,3 +657,31 @@ def test_a_full_run_reports_a_broken_entry_no_page_uses(repo: Repo, run: Runner)
     assert result.code == ExitCode.INPUT_ERROR
     assert "missing.csv not found" in result.err
     assert run("check", "docs/a.md").code == ExitCode.OK  # a run over some pages: theirs only
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("sources/carriers.csv", "a source"),
+        ("regen.toml", "the configuration"),
+        (f"sources/blurbs/{UUID_BLURB}.md", "a blurb master"),
+    ],
+)
+def test_an_input_named_as_a_page_is_not_a_silent_pass(
+    repo: Repo, run: Runner, name: str, kind: str
+) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    result = run("check", name)
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"{name}: is {kind}, not a page: named so, only its own markers are checked"
+        " (to act on the pages it feeds, add --affected)"
+    )
+    if kind == "a source":  # the page is built from it
+        assert run("check", "--affected", name).code == ExitCode.STALE
+
+
+def test_pages_and_other_files_named_are_checked_as_pages(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", STALE_PAGE)
+    repo.write("notes.txt", "no regions\n")
+    assert run("check", "docs/a.md", "notes.txt").code == ExitCode.STALE

@@ -50,7 +50,7 @@ _MARKER_WITH_ANY_UUID = re.compile(
 # A line that means to be a marker: a comment opening, then marker words in any case or
 # spelling. Anything like this that _MARKER does not accept is reported, never taken as text.
 _LOOKS_LIKE_MARKER = re.compile(
-    rf"{_INDENT}(?:\{{\{{!--|<!--).*?(?:do not edit|automatically generated|shared-blurb)",
+    rf"{_INDENT}(?:\{{\{{!--|<!--).*?(?P<words>do not edit|automatically generated|shared-blurb)",
     re.IGNORECASE,
 )
 
@@ -93,14 +93,19 @@ def parse_marker(line: str) -> Marker | None:
         return None
     match = _MARKER.match(line)
     if match is None:
-        if _LOOKS_LIKE_MARKER.match(line):
+        looks = _LOOKS_LIKE_MARKER.match(line)
+        if looks:
             near = _MARKER_WITH_ANY_UUID.match(line)
             if near is not None and near["uuid"].lower() != "<uuid>":
                 raise MalformedMarker(
                     f"malformed marker: '{near['uuid']}' is not a uuid",
                     "a uuid is 32 hexadecimal digits grouped 8-4-4-4-12, as 'regen new' makes",
                 )
-            raise MalformedMarker("malformed marker", _diagnose(line))
+            words = looks["words"]
+            raise MalformedMarker(
+                "malformed marker",
+                f"{_diagnose(line)}; a comment meant as no marker may not hold '{words}'",
+            )
         return None
     if _CLOSE_FOR[match["open"]] != match["close"]:
         raise MalformedMarker(

@@ -447,10 +447,11 @@ def _inputs_named(files: Sequence[str], planner: Planner) -> list[Problem]:
     """A source, blurb master or configuration named as a page would be checked as one (it
     holds no region), and pass: the pages built from it are what the caller meant."""
     config = planner.config
-    # A page the globs take is a page: only other files are looked up among the inputs.
-    others = [name for name in files if not matches(name, config.pages)]
+    # A page the globs take is a page (but for a blurb master): only other files are looked
+    # up among the inputs.
+    blurbs = config.blurbs.strip("/") + "/"
+    others = [n for n in files if n.startswith(blurbs) or not matches(n, config.pages)]
     inputs = (all_inputs(planner) or frozenset()) if others else frozenset()
-    blurbs = config.blurbs.rstrip("/") + "/"
     problems = []
     for name in others:
         kind = (

@@ -193,8 +193,9 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
     base = "" if start == root else relative(root, start) + "/"
     top = f"{root}{os.sep}"
     page, excluded = any_glob(config.pages), any_glob(config.exclude)
+    masters = _masters_folder(config)
     for rel in known:
-        if not rel.startswith(base):
+        if not rel.startswith(base) or rel.startswith(masters):
             continue
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts) or any(p in _SKIPPED_DIRS for p in parts[:-1]):
@@ -218,10 +219,17 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
             yield rel, None
 
 
+def _masters_folder(config: Config) -> str:
+    """The blurbs folder, as names below it start: its masters are what blurb regions copy,
+    never pages (the default globs, `**/*.md`, would take them)."""
+    return config.blurbs.strip("/") + "/"
+
+
 def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
     """The pages below `start` (a folder below the resolved root): walked with scandir, so that
     symlinks are known without asking, and only they are resolved."""
     pending = [start]
+    masters = _masters_folder(config)
     while pending:
         folder = pending.pop()
         rel_base = "" if folder == root else relative(root, folder) + "/"
@@ -239,6 +247,8 @@ def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
                     pending.append(folder / name)
                 continue
             if not matches(rel, config.pages) or matches(rel, config.exclude):
+                continue
+            if rel.startswith(masters):
                 continue
             if entry.is_symlink():
                 real = _resolved(folder / name)  # a symlink may lead elsewhere

@@ -66,6 +66,23 @@ def test_default_globs_skip_hidden_and_dependency_folders(tmp_path: Path) -> Non
     assert discover(config) == ["a.md"]
 
 
+@pytest.mark.parametrize("in_git", [False, True])
+@pytest.mark.parametrize(
+    ("settings", "masters"),
+    [({}, "sources/blurbs"), ({"blurbs": "text/shared/"}, "text/shared")],
+)
+def test_blurb_masters_are_never_pages(
+    tmp_path: Path, in_git: bool, settings: dict[str, str], masters: str
+) -> None:
+    # The default globs take every .md file, the masters blurb regions copy included.
+    make(tmp_path, "a.md", f"{masters}/b.md", f"{masters}-not/c.md", "sources/d.md")
+    if in_git:
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    config = parse_config(settings, root=tmp_path, file="regen.toml")
+    expected = ["a.md", f"{masters}-not/c.md", "sources/d.md"]
+    assert discover(config) == sorted(expected, key=lambda name: name.split("/"))
+
+
 def test_named_folder_is_filtered_and_named_file_is_taken(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,7 @@ from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions, staged_deletions_asked
 from regen.lockfile import Lines, LockReader, lock_outdated, lock_write, read_lock, record
-from regen.model import FileChange, Page, RegionKind, RegionResult, Status
+from regen.model import FileChange, Page, RegionKind, RegionResult, RegionSpec, Status
 from regen.plan import Planner, plan_pages
 from regen.readahead import read_ahead
 from regen.scan import scan_text
@@ -51,6 +51,7 @@ class Report:
     lock_outdated: bool = False  # regen.lock does not record what the pages hold
     also_written: tuple[str, ...] = ()  # files other than pages: regen.lock, a blurb master
     tally: Tally = field(default_factory=lambda: Tally())  # every page planned, kept or not
+    unused: tuple[RegionSpec, ...] = ()  # configured regions on no page (a complete run's)
 
     @property
     def results(self) -> tuple[RegionResult, ...]:
@@ -143,6 +144,7 @@ class _Part:
     built: list[tuple[str, str | None]] = field(default_factory=list)  # cache entries made
     used: set[str] = field(default_factory=set)  # cache entries found or made
     failures: dict[tuple[RegionKind, str], list[Problem]] = field(default_factory=dict)
+    met: set[str] = field(default_factory=set)  # the uuids of the regions planned
     pid: int = 0  # the process that planned it
 
 
@@ -342,6 +344,7 @@ def _check(
             raise
         part.planner_problems = planner.problems[known:]
         part.failures = {k: v for k, v in planner.failures.items() if k not in failed}
+        part.met = planner.met
         part.staged = staging.taken(since) if staging else []
         part.built, part.used = bodies.made() if part.pid != here else ([], set())
         return part
@@ -395,6 +398,7 @@ def _check(
                 planner.report(p for p in part.planner_problems if p not in told)
                 for key, found in part.failures.items():
                     planner.failures.setdefault(key, found)
+                planner.met |= part.met
                 bodies.adopt(part.built, part.used)
     else:
         for file in read_ahead(root, files):
@@ -434,6 +438,7 @@ def _check(
         complete=complete,
         lock_outdated=outdated,
         tally=tally,
+        unused=planner.unused_entries() if complete and only is None else (),
     )
 
 

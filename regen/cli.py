@@ -40,6 +40,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _say_unused(report: api.Report) -> None:
+    """The configured regions on no page: a note, not a problem (an entry may be written
+    before the page that will hold it)."""
+    if not report.unused:
+        return
+    where = [f"{spec.file}:{spec.line}" for spec in report.unused[:3]]
+    more = f" and {len(report.unused) - 3} more" if len(report.unused) > 3 else ""
+    _echo(
+        f"regen: note: {_plural(len(report.unused), 'configured region')} on no page"
+        f" ({', '.join(where)}{more}); put its markers on a page, or remove its entry",
+        err=True,
+    )
+
+
 class _OutputClosed(Exception):
     """The reader of the output went away (`regen list | head`), or the output cannot be
     written (a full disk: `why` says so). Not an OSError, which click would turn into exit
@@ -429,6 +443,8 @@ def _print_update(
             f"regen: all {_plural(regions, 'region')} in {_plural(pages, 'page')} up to date"
             + recorded
         )
+    if not quiet:
+        _say_unused(report)
     if fail_on_change and (report.written or report.also_written):
         what = " and ".join([*(["pages"] if report.written else []), *report.also_written])
         verb = "was" if what == LOCK_FILE else "were"
@@ -558,6 +574,7 @@ def check_command(
     regions = report.regions
     if quiet:
         return code
+    _say_unused(report)
     if stale:
         also = f", {edited} of them edited by hand," if edited else ""
         blurbs = any(r.status.edited and r.region.kind is RegionKind.BLURB for r in report.results)
@@ -931,6 +948,9 @@ def _report_json(report: api.Report) -> dict[str, Any]:
             "errors": report.count(Status.ERROR),
             "lock_outdated": report.lock_outdated,
         },
+        "unused": [
+            {"uuid": spec.uuid, "file": spec.file, "line": spec.line} for spec in report.unused
+        ],
     }
 
 

@@ -96,6 +96,7 @@ class Planner:
         self.failures: dict[tuple[RegionKind, str], list[Problem]] = {}
         self._built: dict[tuple[RegionKind, str], Built | None] = {}
         self._expected: dict[str, _Expected] = {}  # by BEGIN line (see _expect)
+        self.met: set[str] = set()  # the uuids of the regions planned (see unused_entries)
 
     def spec_for(self, region: Region) -> RegionSpec | None:
         spec = self.config.regions.get(region.uuid)
@@ -172,6 +173,10 @@ class Planner:
             if job is not None:
                 self._jobs[key] = job
             self._built[key] = built
+
+    def unused_entries(self) -> tuple[RegionSpec, ...]:
+        """The configured regions no page planned holds (in a run over every page: on none)."""
+        return tuple(s for s in self.config.regions.values() if s.uuid not in self.met)
 
     def report_unmet(self) -> None:
         """Build every configured region of a built-in generator that no page of this run met,
@@ -323,6 +328,7 @@ class Planner:
         BEGIN line, which names its kind, uuid and newline style, unless a problem was
         reported for this very page (an unknown uuid is reported on every page that has it)."""
         known = len(self.problems)
+        self.met.add(region.uuid)  # (here, once a distinct BEGIN line: not once a region)
         spec = self.spec_for(region)
         built = None
         if spec is None and region.uuid not in self.config.broken:

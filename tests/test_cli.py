@@ -26,6 +26,7 @@ from tests.conftest import (
     blurb,
     region,
 )
+from tests.test_workers import with_workers
 
 STALE_PAGE = "# Carriers\n\n" + region(UUID_A, "\nold table\n\n\n") + "\nThe end.\n"
 FRESH_PAGE = "# Carriers\n\n" + region(UUID_A, TABLE) + "\nThe end.\n"
@@ -685,3 +686,34 @@ def test_pages_and_other_files_named_are_checked_as_pages(repo: Repo, run: Runne
     repo.write("docs/a.md", STALE_PAGE)
     repo.write("notes.txt", "no regions\n")
     assert run("check", "docs/a.md", "notes.txt").code == ExitCode.STALE
+
+
+UUID_C = "5d0c1f0e-76e0-11eb-9439-0242ac130002"
+
+
+def with_entries(repo: Repo, *uuids: str) -> None:
+    """More entries like UUID_A's, for the uuids given."""
+    entry = CONFIG[CONFIG.index("[regions.") :]
+    repo.write("regen.toml", CONFIG + "".join("\n" + entry.replace(UUID_A, uuid) for uuid in uuids))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_configured_region_on_no_page_is_noted_not_failed(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    with_entries(repo, UUID_B, UUID_C)
+    repo.write("docs/a.md", "# A\n\n" + region(UUID_A, TABLE))
+    repo.write("docs/b.md", "# B\n\n" + region(UUID_B, TABLE))  # in the second process
+    with_workers(monkeypatch, workers)
+    note = (
+        "regen: note: 1 configured region on no page (regen.toml:23); put its markers on a"
+        " page, or remove its entry"
+    )
+    result = run("check")
+    assert result.code == ExitCode.OK
+    assert result.err.splitlines() == [note]
+    document = json.loads(run("check", "--format", "json").out)
+    assert document["unused"] == [{"uuid": UUID_C, "file": "regen.toml", "line": 23}]
+    assert run("update").err.splitlines() == [note]
+    assert run("check", "-q").err == ""
+    assert run("check", "docs/a.md").err == ""  # over some pages: the others may hold them

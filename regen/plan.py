@@ -359,7 +359,11 @@ class Planner:
 
     def _edited(self, path: str, region: Region, recorded: str) -> bool:
         """Whether the body is not what regen last wrote there, nor what it wrote before that
-        (a page restored from git, or taken from the other side of a merge)."""
+        (a page restored from git, or taken from the other side of a merge). An empty body
+        holds no edit to lose: it is a region waiting to be filled (pasted markers, a second
+        copy of a region on the same page, whose lock line is its first copy's)."""
+        if not region.body.strip():
+            return False
         found = digest(region.body)
         return found != recorded and not self.lock.wrote_earlier(path, region.uuid, found)
 

@@ -527,3 +527,32 @@ def test_a_deleted_lock_still_tells_a_blurb_edit_by_git(written: Repo, run: Runn
     assert result.code == ExitCode.INPUT_ERROR
     assert f"blurb {UUID_BLURB} was edited here since regen last spread it" in result.err
     assert EDITED_BLURB in written.read("docs/b.md")
+
+
+@pytest.mark.parametrize("emptied", ["", "\n", "\n\n  \n"])
+def test_an_empty_region_holds_no_edit_it_is_filled(
+    written: Repo, run: Runner, emptied: str
+) -> None:
+    # A second copy of a region pasted on the same page (whose lock line is the first's), or
+    # a region emptied: nothing is lost by filling it, so it is stale, not edited by hand.
+    text = written.read("docs/a.md")
+    copy = region(UUID_A, emptied)
+    written.write("docs/a.md", text + "\n" + copy)
+    result = run("check", "-q")
+    assert result.code == ExitCode.STALE
+    line = text.count("\n") + 2
+    assert result.out.splitlines() == [
+        f"docs/a.md:{line}: region {UUID_A} is stale (run 'regen update' to rebuild it)"
+    ]
+    updated = run("update")
+    assert updated.code == ExitCode.OK
+    assert "discarded" not in updated.out + updated.err
+    assert written.read("docs/a.md") == text + "\n" + region(UUID_A, TABLE)
+    assert run("check").code == ExitCode.OK
+
+
+def test_a_region_emptied_by_hand_is_refilled_as_stale(written: Repo, run: Runner) -> None:
+    edit(written, "docs/a.md", TABLE, "\n")
+    assert statuses(run)[("docs/a.md", UUID_A)] == "stale"
+    assert run("update").code == ExitCode.OK
+    assert TABLE in written.read("docs/a.md")

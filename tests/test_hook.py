@@ -13,6 +13,11 @@ from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git, git_init
 from tests.conftest import region as generated
 
 PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)
+UNSTAGED_CARRIERS = (
+    "sources/carriers.csv: has unstaged changes, and regen reads the work tree while the "
+    "commit takes the index (stage them with git add, or set them aside with "
+    "git stash --keep-index)"
+)
 
 
 @pytest.fixture
@@ -128,11 +133,7 @@ def test_unstaged_inputs_stop_a_staged_run(repo_git: Repo, run: Runner) -> None:
     repo_git.write("sources/carriers.csv", CARRIERS)
     result = run("update", "--staged", "--fail-on-change")
     assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0] == (
-        "sources/carriers.csv: has unstaged changes, and regen reads the work tree while the "
-        "commit takes the index (stage them with git add, or set them aside with "
-        "git stash --keep-index)"
-    )
+    assert result.err.splitlines()[0] == UNSTAGED_CARRIERS
 
 
 @pytest.mark.parametrize("also_staged", [None, "notes.txt"], ids=["a page alone", "and a stray"])
@@ -151,11 +152,7 @@ def test_a_staged_page_alone_is_stopped_by_its_sources_unstaged_changes(
     before = repo_git.snapshot()
     result = run("update", "--staged", "--fail-on-change")
     assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0] == (
-        "sources/carriers.csv: has unstaged changes, and regen reads the work tree while the "
-        "commit takes the index (stage them with git add, or set them aside with "
-        "git stash --keep-index)"
-    )
+    assert result.err.splitlines()[0] == UNSTAGED_CARRIERS
     assert repo_git.snapshot() == before
     assert run("check", "--staged").code == ExitCode.INPUT_ERROR
 

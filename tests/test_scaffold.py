@@ -12,6 +12,15 @@ from regen.markers import UUID
 from tests.conftest import BEGIN, UUID_A, Repo, Runner, region
 
 
+def refused(repo: Repo, run: Runner, *args: str) -> str:
+    """`regen new ARGS`, refused with nothing written: its first line."""
+    before = repo.snapshot()
+    result = run("new", *args)
+    assert result.code == ExitCode.INPUT_ERROR
+    assert repo.snapshot() == before
+    return result.err.splitlines()[0]
+
+
 def uuid_of(text: str) -> str:
     found = re.search(UUID, text)
     assert found is not None
@@ -156,14 +165,10 @@ def test_an_entry_its_generator_refuses_writes_nothing(repo: Repo, run: Runner) 
 
 def test_markers_in_a_code_block_are_refused(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", "```\ncode\n```\n")
-    before = repo.snapshot()
-    result = run("new", "keep", "--page", "docs/a.md", "--after-line", "1")
-    assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0] == (
+    assert refused(repo, run, "keep", "--page", "docs/a.md", "--after-line", "1") == (
         "docs/a.md:2: markers there would not be read as a region "
         "(choose a line outside code blocks and other regions)"
     )
-    assert repo.snapshot() == before
 
 
 def test_a_page_outside_the_repository_is_refused(
@@ -179,13 +184,9 @@ def test_a_page_outside_the_repository_is_refused(
 
 
 def test_a_page_that_does_not_exist_is_refused(repo: Repo, run: Runner) -> None:
-    before = repo.snapshot()
-    result = run("new", "keep", "--page", "docs/typo.md", "--after-line", "1")
-    assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0] == (
+    assert refused(repo, run, "keep", "--page", "docs/typo.md", "--after-line", "1") == (
         "docs/typo.md: cannot read: No such file or directory (check the path given to --page)"
     )
-    assert repo.snapshot() == before
 
 
 @pytest.mark.parametrize("after_line", [3, 4, 5])
@@ -194,14 +195,10 @@ def test_a_line_inside_a_region_is_refused_by_the_page_s_own_lines(
 ) -> None:
     page = "# A\n\n" + region(UUID_A, "| a |\n| - |\n") + "after\n"
     repo.write("docs/a.md", page)
-    before = repo.snapshot()
-    result = run("new", "keep", "--page", "docs/a.md", "--after-line", str(after_line))
-    assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0] == (
+    assert refused(repo, run, "keep", "--page", "docs/a.md", "--after-line", str(after_line)) == (
         f"docs/a.md:{after_line}: is inside the region {UUID_A} (lines 3-6)"
         " (give --after-line 2 or 6, or any line outside regions)"
     )
-    assert repo.snapshot() == before
     for outside in ("2", "6"):  # just before its BEGIN, just after its END
         repo.write("docs/a.md", page)
         assert run("new", "keep", "--page", "docs/a.md", "--after-line", outside).code == 0
@@ -209,21 +206,16 @@ def test_a_line_inside_a_region_is_refused_by_the_page_s_own_lines(
 
 def test_a_page_with_problems_of_its_own_is_refused_with_them(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", "# A\n\n" + BEGIN % UUID_A + "\nno end\n")
-    result = run("new", "keep", "--page", "docs/a.md", "--after-line", "1")
-    assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0].startswith(f"docs/a.md:3: generated BEGIN marker {UUID_A}")
+    first = refused(repo, run, "keep", "--page", "docs/a.md", "--after-line", "1")
+    assert first.startswith(f"docs/a.md:3: generated BEGIN marker {UUID_A}")
 
 
 def test_a_file_the_pages_globs_do_not_take_is_refused(repo: Repo, run: Runner) -> None:
     repo.write("README.md", "# Readme\n")  # pages = ["docs/**/*.md"]
-    before = repo.snapshot()
-    result = run("new", "keep", "--page", "README.md", "--after-line", "1")
-    assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines()[0] == (
+    assert refused(repo, run, "keep", "--page", "README.md", "--after-line", "1") == (
         "README.md: is not one of the pages: pages in regen.toml does not take it, so its"
         " region would never be filled (give a page pages takes, or add this one to it)"
     )
-    assert repo.snapshot() == before
 
 
 def test_an_empty_configuration_will_do_to_start(repo: Repo, run: Runner) -> None:

@@ -78,7 +78,7 @@ def pages_alone(change: Change, planner: Planner) -> list[str] | None:
     config = planner.config
     if config.file in change.paths:
         return None
-    inputs = all_inputs(planner)
+    inputs = _all_inputs(planner)
     if inputs is None:
         return None  # a broken entry: let the full run report it
     pages: list[str] = []
@@ -90,7 +90,7 @@ def pages_alone(change: Change, planner: Planner) -> list[str] | None:
     return pages
 
 
-def all_inputs(planner: Planner) -> frozenset[str] | None:
+def _all_inputs(planner: Planner) -> frozenset[str] | None:
     """Every file a configured region is built from; None when an entry is broken."""
     inputs = remembered_inputs(planner)
     return None if inputs is None else frozenset(p for paths in inputs.values() for p in paths)

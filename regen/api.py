@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from regen.affected import Change, affected_pages, all_inputs, pages_alone
+from regen.affected import Change, affected_pages, pages_alone
 from regen.cache import BodyCache
 from regen.config import Config, config_from_text, find_config, load_config
-from regen.discover import discover, matches, relative
+from regen.discover import discover, is_blurb_master, matches, relative
 from regen.errors import Problem, RegenError
 from regen.generators import Registry, default_registry
 from regen.git import changed_files, file_at, staged_deletions, staged_deletions_asked
@@ -302,7 +302,7 @@ def _check(
     except RegenError as exc:
         return Report((), (*problems, *exc.problems), root=root, lock=lock, complete=complete)
     if named:
-        problems += _inputs_named(files, planner)
+        problems += _inputs_named(files, conf)
     changes: list[FileChange] = []
     pages: list[Page] = []
     # A full check keeps a digest of each page's lock lines, not the lines (see Tally).
@@ -448,24 +448,19 @@ def _folders(root: Path, pages: Iterable[str]) -> set[Path]:
     return {(file.resolve() if file.is_symlink() else file).parent for file in files}
 
 
-def _inputs_named(files: Sequence[str], planner: Planner) -> list[Problem]:
+def _inputs_named(files: Sequence[str], config: Config) -> list[Problem]:
     """A source, blurb master or configuration named as a page would be checked as one (it
-    holds no region), and pass: the pages built from it are what the caller meant."""
-    config = planner.config
-    # A page the globs take is a page (but for a blurb master): only other files are looked
-    # up among the inputs.
-    blurbs = config.blurbs.strip("/") + "/"
-    others = [n for n in files if n.startswith(blurbs) or not matches(n, config.pages)]
-    inputs = (all_inputs(planner) or frozenset()) if others else frozenset()
+    holds no region), and pass: the pages built from it are what the caller meant. Told by
+    their names alone, the same on every run (a source is a CSV or JSON file)."""
     problems = []
-    for name in others:
+    for name in files:
         kind = (
             "the configuration"
             if name == config.file
             else "a blurb master"
-            if name.startswith(blurbs)
+            if is_blurb_master(name, config)
             else "a source"
-            if name in inputs
+            if name.lower().endswith((".csv", ".json")) and not matches(name, config.pages)
             else None
         )
         if kind is not None:

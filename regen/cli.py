@@ -21,7 +21,7 @@ from regen import api
 from regen.affected import Change
 from regen.config import Config
 from regen.diff import change_diff, edit_diff, region_diff
-from regen.discover import matches, relative
+from regen.discover import discover, matches, relative
 from regen.errors import ExitCode, Problem, RegenError
 from regen.generators import default_registry
 from regen.git import show_prefix
@@ -47,9 +47,12 @@ def _say_unused(report: api.Report) -> None:
         return
     where = [f"{spec.file}:{spec.line}" for spec in report.unused[:3]]
     more = f" and {len(report.unused) - 3} more" if len(report.unused) > 3 else ""
+    its = "its markers on a page, or remove its entry"
+    if len(report.unused) > 1:
+        its = "their markers on pages, or remove their entries"
     _echo(
         f"regen: note: {_plural(len(report.unused), 'configured region')} on no page"
-        f" ({', '.join(where)}{more}); put its markers on a page, or remove its entry",
+        f" ({', '.join(where)}{more}); put {its}",
         err=True,
     )
 
@@ -700,15 +703,16 @@ def new_command(
     if page is not None and after_line is not None:
         target = api.named_page(root, page)
         name = relative(root, target)
-        if not matches(name, config.pages) or matches(name, config.exclude):
+        marked = with_markers(target, name, after_line, region)
+        if not _a_page(config, name):
             raise RegenError.at(
                 name,
                 None,
-                f"is not one of the pages: {config.prefix}pages in {config.file} does not take it,"
-                " so its region would never be filled",
-                f"give a page {config.prefix}pages takes, or add this one to it",
+                f"is not one of the pages: {_why_not_a_page(config, name)}, so its region"
+                " would never be filled",
+                "give a page regen reads",
             )
-        writes.append(with_markers(target, name, after_line, region))
+        writes.append(marked)
     from regen.lock import run_lock
 
     with run_lock(root):
@@ -725,6 +729,23 @@ def new_command(
     if page is not None:
         _echo(f"regen: put the markers in {page} after line {after_line}", err=True)
     return ExitCode.OK
+
+
+def _a_page(config: Config, name: str) -> bool:
+    """Whether a run over every page reads the page `name`: discovery's own rule."""
+    try:
+        return name in discover(config)
+    except RegenError:  # no page at all
+        return False
+
+
+def _why_not_a_page(config: Config, name: str) -> str:
+    where = f"{config.prefix}%s in {config.file}"
+    if not matches(name, config.pages):
+        return f"{where % 'pages'} does not take it"
+    if matches(name, config.exclude):
+        return f"{where % 'exclude'} leaves it out"
+    return "regen never reads it (in a hidden or git-ignored folder, or a blurb master)"
 
 
 @cli.command("import")

@@ -13,6 +13,7 @@ from pathlib import Path
 from regen.config import Config
 from regen.errors import Problem, RegenError
 from regen.git import repository_files
+from regen.markers import UUID_RE
 
 # Never pages, never worth walking into: tool state, virtual environments, dependencies.
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
@@ -193,9 +194,8 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
     base = "" if start == root else relative(root, start) + "/"
     top = f"{root}{os.sep}"
     page, excluded = any_glob(config.pages), any_glob(config.exclude)
-    masters = _masters_folder(config)
     for rel in known:
-        if not rel.startswith(base) or rel.startswith(masters):
+        if not rel.startswith(base) or is_blurb_master(rel, config):
             continue
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts) or any(p in _SKIPPED_DIRS for p in parts[:-1]):
@@ -219,17 +219,22 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
             yield rel, None
 
 
-def _masters_folder(config: Config) -> str:
-    """The blurbs folder, as names below it start: its masters are what blurb regions copy,
-    never pages (the default globs, `**/*.md`, would take them)."""
-    return config.blurbs.strip("/") + "/"
+def is_blurb_master(name: str, config: Config) -> bool:
+    """Whether the page name is a blurb master: `<uuid>.md` right in the blurbs folder. What
+    blurb regions copy is never a page (the default globs, `**/*.md`, would take it); any
+    other file there is one like any other."""
+    folder = config.blurbs.strip("/")
+    prefix = "" if folder in ("", ".") else folder + "/"
+    if not name.startswith(prefix) or not name.endswith(".md"):
+        return False
+    stem = name[len(prefix) : -3]
+    return "/" not in stem and UUID_RE.fullmatch(stem) is not None
 
 
 def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
     """The pages below `start` (a folder below the resolved root): walked with scandir, so that
     symlinks are known without asking, and only they are resolved."""
     pending = [start]
-    masters = _masters_folder(config)
     while pending:
         folder = pending.pop()
         rel_base = "" if folder == root else relative(root, folder) + "/"
@@ -248,7 +253,7 @@ def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
                 continue
             if not matches(rel, config.pages) or matches(rel, config.exclude):
                 continue
-            if rel.startswith(masters):
+            if is_blurb_master(rel, config):
                 continue
             if entry.is_symlink():
                 real = _resolved(folder / name)  # a symlink may lead elsewhere

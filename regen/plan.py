@@ -184,8 +184,8 @@ class Planner:
         entry, those of a page whose markers are broken (which meets none) included."""
         for spec in self.config.regions.values():
             key = (RegionKind.GENERATED, spec.uuid)
-            if spec.generator not in BUILTINS or key in self._built or key in self.failures:
-                continue
+            if spec.generator not in BUILTINS or key in self._built or spec.uuid in self.met:
+                continue  # (met: built, or its problems told, at a page; as a blurb, say)
             if self.only is not None and spec.uuid != self.only:
                 continue
             used_at = (self.config.file, spec.line or 1)

@@ -717,3 +717,21 @@ def test_a_configured_region_on_no_page_is_noted_not_failed(
     assert run("update").err.splitlines() == [note]
     assert run("check", "-q").err == ""
     assert run("check", "docs/a.md").err == ""  # over some pages: the others may hold them
+
+
+def test_a_blurb_entry_s_problem_is_told_once(repo: Repo, run: Runner) -> None:
+    # Met on a page as a blurb: not built again as an entry no page met.
+    repo.write("regen.toml", CONFIG + f'\n[regions."{UUID_C}"]\ngenerator = "blurb"\n')
+    repo.write("docs/a.md", "# A\n\n" + blurb(UUID_C, "text\n"))
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[-1] == "regen: 1 problem found", result.err
+
+
+def test_several_configured_regions_on_no_page_are_noted_together(repo: Repo, run: Runner) -> None:
+    with_entries(repo, UUID_B, UUID_C)
+    repo.write("docs/a.md", "# A\n")
+    assert run("check").err.splitlines() == [
+        "regen: note: 3 configured regions on no page (regen.toml:3, regen.toml:13,"
+        " regen.toml:23); put their markers on pages, or remove their entries"
+    ]

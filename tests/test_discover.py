@@ -66,21 +66,31 @@ def test_default_globs_skip_hidden_and_dependency_folders(tmp_path: Path) -> Non
     assert discover(config) == ["a.md"]
 
 
+MASTER = "b69a2546-9baa-11ec-b909-0242ac120002.md"
+
+
 @pytest.mark.parametrize("in_git", [False, True])
 @pytest.mark.parametrize(
     ("settings", "masters"),
-    [({}, "sources/blurbs"), ({"blurbs": "text/shared/"}, "text/shared")],
+    [
+        ({}, "sources/blurbs"),
+        ({"blurbs": "text/shared/"}, "text/shared"),
+        ({"blurbs": "./docs"}, "docs"),
+        ({"blurbs": "."}, ""),
+    ],
 )
-def test_blurb_masters_are_never_pages(
+def test_blurb_masters_are_never_pages_and_nothing_else_is_left_out(
     tmp_path: Path, in_git: bool, settings: dict[str, str], masters: str
 ) -> None:
-    # The default globs take every .md file, the masters blurb regions copy included.
-    make(tmp_path, "a.md", f"{masters}/b.md", f"{masters}-not/c.md", "sources/d.md")
+    # The default globs take every .md file, the masters blurb regions copy included; any
+    # other file in the blurbs folder, or below it, is a page like any other.
+    folder = f"{masters}/" if masters else ""
+    pages = ["a.md", f"{folder}notes.md", f"{folder}sub/{MASTER}", "sources/d.md"]
+    make(tmp_path, *pages, f"{folder}{MASTER}", f"{folder}{MASTER.upper()}"[:-3] + ".md")
     if in_git:
         subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     config = parse_config(settings, root=tmp_path, file="regen.toml")
-    expected = ["a.md", f"{masters}-not/c.md", "sources/d.md"]
-    assert discover(config) == sorted(expected, key=lambda name: name.split("/"))
+    assert discover(config) == sorted(set(pages), key=lambda name: name.split("/"))
 
 
 def test_named_folder_is_filtered_and_named_file_is_taken(

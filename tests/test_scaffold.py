@@ -9,7 +9,7 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.markers import UUID
-from tests.conftest import BEGIN, UUID_A, Repo, Runner, region
+from tests.conftest import BEGIN, UUID_A, UUID_BLURB, Repo, Runner, git_init, region
 
 
 def refused(repo: Repo, run: Runner, *args: str) -> str:
@@ -210,12 +210,31 @@ def test_a_page_with_problems_of_its_own_is_refused_with_them(repo: Repo, run: R
     assert first.startswith(f"docs/a.md:3: generated BEGIN marker {UUID_A}")
 
 
-def test_a_file_the_pages_globs_do_not_take_is_refused(repo: Repo, run: Runner) -> None:
-    repo.write("README.md", "# Readme\n")  # pages = ["docs/**/*.md"]
-    assert refused(repo, run, "keep", "--page", "README.md", "--after-line", "1") == (
-        "README.md: is not one of the pages: pages in regen.toml does not take it, so its"
-        " region would never be filled (give a page pages takes, or add this one to it)"
-    )
+@pytest.mark.parametrize(
+    ("page", "why"),
+    [
+        ("README.md", "pages in regen.toml does not take it"),  # pages = ["docs/**/*.md"]
+        ("docs/drafts/d.md", "exclude in regen.toml leaves it out"),
+        ("docs/.github/h.md", "regen never reads it (in a hidden or git-ignored folder, or a"),
+        ("docs/node_modules/m.md", "regen never reads it (in a hidden or git-ignored folder, or a"),
+    ],
+)
+def test_a_file_regen_never_reads_as_a_page_is_refused(
+    repo: Repo, run: Runner, page: str, why: str
+) -> None:
+    repo.write("regen.toml", 'exclude = ["docs/drafts/**"]\n' + repo.read("regen.toml"))
+    repo.write("docs/a.md", "# A\n")
+    repo.write(page, "# Not a page\n")
+    first = refused(repo, run, "keep", "--page", page, "--after-line", "1")
+    assert first.startswith(f"{page}: is not one of the pages: {why}")
+    assert first.endswith("so its region would never be filled (give a page regen reads)")
+
+
+def test_a_blurb_master_is_refused_as_a_page(repo: Repo, run: Runner) -> None:
+    repo.write("regen.toml", 'pages = ["**/*.md"]\n' + repo.read("regen.toml").split("\n", 1)[1])
+    master = f"sources/blurbs/{UUID_BLURB}.md"
+    first = refused(repo, run, "keep", "--page", master, "--after-line", "1")
+    assert first.startswith(f"{master}: is not one of the pages: regen never reads it")
 
 
 def test_an_empty_configuration_will_do_to_start(repo: Repo, run: Runner) -> None:
@@ -226,3 +245,12 @@ def test_an_empty_configuration_will_do_to_start(repo: Repo, run: Runner) -> Non
     assert result.code == ExitCode.OK, result.err
     assert run("update").code == ExitCode.OK
     assert run("check").code == ExitCode.OK
+
+
+def test_a_page_git_ignores_is_refused(repo: Repo, run: Runner) -> None:
+    git_init(repo.root)
+    repo.write(".gitignore", "docs/build/\n")
+    repo.write("docs/a.md", "# A\n")
+    repo.write("docs/build/out.md", "# Built\n")
+    first = refused(repo, run, "keep", "--page", "docs/build/out.md", "--after-line", "1")
+    assert first.startswith("docs/build/out.md: is not one of the pages: regen never reads it")

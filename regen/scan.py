@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from regen.errors import Problem, RegenError
 from regen.markers import MalformedMarker, Marker, Role, parse_marker
-from regen.model import Document, Part, Region
+from regen.model import Document, Part, Region, RegionKind
 
 # CommonMark: up to three spaces, then three or more backticks or tildes. A backtick fence's
 # info string may not hold a backtick.
@@ -110,21 +110,27 @@ def _candidates(text: str) -> list[tuple[int, bool]]:
     return lines
 
 
-# A BEGIN indented as code (four spaces or a tab): Markdown shows it, regen does not read it.
-_INDENTED_BEGIN = re.compile(r"^(?: {4,}|[ ]{0,3}\t)[ \t]*(?:\{\{!--|<!--)[ \t]*BEGIN\b", re.M)
+# A marker line indented as code (four spaces or a tab): Markdown shows it, regen does not
+# read it.
+_INDENTED_MARKER = re.compile(
+    r"^(?: {4,}|[ ]{0,3}\t)[ \t]*(?:\{\{!--|<!--)[ \t]*(?P<role>BEGIN|END)\b(?P<rest>[^\n]*)", re.M
+)
 
 
-def _indented_begin(text: str, before: int, uuid: str | None) -> str | None:
-    """The hint for an END without BEGIN whose BEGIN is there, but indented as code (one of
-    the same uuid, when the END names one)."""
-    found = [
-        match
-        for match in _INDENTED_BEGIN.finditer(text, 0, before)
-        if uuid is None or uuid in text[match.end() : text.find("\n", match.end())].lower()
-    ]
-    if not found:
+def _indented_begin(text: str, before: int, end: Marker) -> str | None:
+    """The hint for an END without BEGIN whose BEGIN is there, but indented as code: the last
+    indented BEGIN above it that no indented END closes (an example in an indented block
+    has both), of its kind, and of its uuid when it names one."""
+    last = None
+    for found in _INDENTED_MARKER.finditer(text, 0, before):
+        last = found if found["role"] == "BEGIN" else None
+    if last is None:
         return None
-    line = text.count("\n", 0, found[-1].start()) + 1  # the last one above the END
+    rest = last["rest"].lower()
+    blurb = end.kind is RegionKind.BLURB
+    if ("shared-blurb" in rest) != blurb or (end.uuid is not None and end.uuid not in rest):
+        return None
+    line = text.count("\n", 0, last.start()) + 1
     return (
         f"the BEGIN at line {line} is indented by four spaces or a tab, which makes it code:"
         " indent it by three spaces at most"
@@ -188,7 +194,7 @@ def scan_text(text: str, path: str) -> Document:
             continue
         # An END marker.
         if current is None:
-            hint = _indented_begin(text, start, marker.uuid)
+            hint = _indented_begin(text, start, marker)
             hint = hint or "add the BEGIN line above it or delete this one"
             problems.append(Problem(path, number, f"{marker.describe()} marker has no BEGIN", hint))
             continue

@@ -246,3 +246,21 @@ def test_an_indented_begin_of_another_region_is_not_blamed() -> None:
         "docs/p.md:3: generated END marker has no BEGIN "
         "(add the BEGIN line above it or delete this one)"
     ]
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        f"    {BLURB_BEGIN % UUID_BLURB}\n    {BLURB_END}\n",  # an example: it has its END
+        f"    {BEGIN % UUID_A}\n",  # another kind
+        "    ```text\n    {{!-- BEGIN shared-blurb <uuid> --}}\n    {{!-- END shared-blurb --}}\n",
+    ],
+    ids=["closed example", "other kind", "fenced example"],
+)
+def test_an_indented_begin_is_blamed_only_when_it_is_the_lost_one(above: str) -> None:
+    text = f"1. Paste:\n\n{above}\n{BLURB_END}\n"
+    line = text.count("\n")
+    assert problems(text) == [
+        f"docs/p.md:{line}: shared-blurb END marker has no BEGIN "
+        "(add the BEGIN line above it or delete this one)"
+    ]

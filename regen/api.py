@@ -52,6 +52,7 @@ class Report:
     also_written: tuple[str, ...] = ()  # files other than pages: regen.lock, a blurb master
     tally: Tally = field(default_factory=lambda: Tally())  # every page planned, kept or not
     unused: tuple[RegionSpec, ...] = ()  # configured regions on no page (a complete run's)
+    unstaged: bool = False  # with --staged: built from inputs the commit does not hold
 
     @property
     def results(self) -> tuple[RegionResult, ...]:
@@ -287,6 +288,7 @@ def _check(
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
     unstaged: tuple[list[str], Change] | None = None  # (pages alone, their change): see below
     named = bool(paths)  # by the caller (not the pages a change holds alone)
+    held: list[Problem] = []  # inputs with unstaged changes (--staged)
     if change is not None and not paths:
         direct = pages_alone(change, planner)
         if direct is not None:  # only pages changed: read just those
@@ -413,7 +415,8 @@ def _check(
             pages.append(page)  # the whole graph is needed to know what the change affects
     if change is not None:
         chosen = affected_pages(pages, planner, change)
-        problems.extend(_unstaged(chosen, planner, change))
+        held = _unstaged(chosen, planner, change)
+        problems.extend(held)
         for page in chosen:
             planned(page, tally, changes, problems)
     if complete:
@@ -424,7 +427,8 @@ def _check(
         # prepared: the pre-commit case stays light.
         again = [_readable(root, name) for name in unstaged[0]]
         chosen = [page for page in again if page is not None]
-        problems.extend(_unstaged(chosen, planner, unstaged[1]))
+        held = _unstaged(chosen, planner, unstaged[1])
+        problems.extend(held)
     outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines
     # What was built goes to the cache at once. A full run of every region knows which
@@ -439,6 +443,7 @@ def _check(
         lock_outdated=outdated,
         tally=tally,
         unused=planner.unused_entries() if complete and only is None else (),
+        unstaged=bool(held),
     )
 
 

@@ -551,8 +551,9 @@ def check_command(
     if verbose and not report.problems:
         _print_statuses(report.results)
     # Stale regions are listed even when problems stop the run (after them): fixing those
-    # must not be followed by a second failure that this run already knew of.
-    for page in report.stale:
+    # must not be followed by a second failure that this run already knew of. Not when they
+    # were built from inputs the commit does not hold (--staged, with unstaged changes).
+    for page in () if report.unstaged else report.stale:
         for result, lines in change_diff(page.results):
             message, hint = _why_outdated(result)
             _echo(f"{result.path}:{result.region.line}: {message} ({hint})")
@@ -567,7 +568,8 @@ def check_command(
                 for line in lines:
                     _echo(_coloured(line))
     if report.problems:
-        also = f"; and {_plural(stale, 'region')} stale, listed above" if stale else ""
+        listed = stale and not report.unstaged
+        also = f"; and {_plural(stale, 'region')} stale, listed above" if listed else ""
         return _report_problems(report.problems, also)
     if behind:
         message, hint = LOCK_BEHIND

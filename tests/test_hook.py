@@ -170,3 +170,16 @@ def test_a_staged_page_alone_is_not_stopped_by_unstaged_files_it_does_not_read(
     git(repo_git.root, "add", "sources/unused.csv")
     repo_git.write("sources/unused.csv", "a,b\n1,3\n")
     assert run("update", "--staged", "--fail-on-change").code == ExitCode.OK
+
+
+def test_a_staged_check_lists_no_region_built_from_unstaged_data(
+    repo_git: Repo, run: Runner
+) -> None:
+    # What the work tree's source would build is not what the commit holds: not shown.
+    repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "Telus Mobility"))
+    git(repo_git.root, "add", "sources/carriers.csv")
+    repo_git.write("sources/carriers.csv", CARRIERS.replace("Telus", "Telus Mobile"))
+    result = run("check", "--staged")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.out == ""
+    assert result.err.splitlines() == [UNSTAGED_CARRIERS, "regen: 1 problem found"]

@@ -241,17 +241,35 @@ _CONFLICT = re.compile(r"^<{7}(?: |\r?$)(?s:.*?)^>{7}(?: |\r?$)", re.M)
 
 
 def parse_source(text: str, key: SourceKey) -> SourceTable:
-    """A source's text as a table, by the file's extension."""
+    """A source's text as a table, by the file's extension. Text git left unmerged is said
+    to be so: where it breaks the file, or where a record begins with a conflict line (a
+    one-column CSV reads it as rows); not where such lines sit inside a quoted cell."""
     conflict = _CONFLICT.search(text) if "<<<<<<<" in text else None
-    if conflict is not None:
-        first = text.count("\n", 0, conflict.start()) + 1
-        last = first + text.count("\n", conflict.start(), conflict.end())
-        raise RegenError.at(
-            key.path,
-            first,
-            f"unresolved merge conflict (lines {first}-{last})",
-            "keep the rows you want, and remove the <<<<<<<, ======= and >>>>>>> lines",
-        )
+    try:
+        table = _parse_by_type(text, key)
+    except RegenError:
+        if conflict is not None:
+            raise _conflict_error(text, conflict, key.path) from None
+        raise
+    if conflict is not None and any(
+        row and row[0].startswith("<<<<<<<") for row in (table.columns, *table.rows)
+    ):
+        raise _conflict_error(text, conflict, key.path)
+    return table
+
+
+def _conflict_error(text: str, conflict: re.Match[str], path: str) -> RegenError:
+    first = text.count("\n", 0, conflict.start()) + 1
+    last = first + text.count("\n", conflict.start(), conflict.end())
+    return RegenError.at(
+        path,
+        first,
+        f"unresolved merge conflict (lines {first}-{last})",
+        "keep the rows you want, and remove the <<<<<<<, ======= and >>>>>>> lines",
+    )
+
+
+def _parse_by_type(text: str, key: SourceKey) -> SourceTable:
     suffix = PurePosixPath(key.path).suffix.lower()
     if suffix == ".csv":
         if key.records:

@@ -951,3 +951,15 @@ def test_an_unresolved_merge_conflict_is_named_as_such(newline: str, name: str, 
 def test_conflict_like_text_inside_a_cell_is_only_text() -> None:
     table = parse_source('sku,note\nA1,"<<<<<<< not a conflict"\n', SourceKey("p.csv"))
     assert rows(table) == [["A1", "<<<<<<< not a conflict"]]
+
+
+def test_conflict_lines_inside_a_quoted_cell_are_only_text() -> None:
+    text = 'sku,note\nA1,"x\n<<<<<<< HEAD\ny\n>>>>>>> b"\n'
+    assert rows(parse_source(text, SourceKey("p.csv"))) == [["A1", "x\n<<<<<<< HEAD\ny\n>>>>>>> b"]]
+
+
+def test_a_conflict_that_breaks_the_rows_is_named_as_such() -> None:
+    text = "sku,price\n<<<<<<< HEAD\nA1,10\n=======\nA1,11\n>>>>>>> b1\nB2,20\n"
+    with pytest.raises(RegenError) as caught:
+        parse_source(text, SourceKey("p.csv"))
+    assert [p.message for p in caught.value.problems] == ["unresolved merge conflict (lines 2-6)"]

@@ -194,8 +194,9 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
     base = "" if start == root else relative(root, start) + "/"
     top = f"{root}{os.sep}"
     page, excluded = any_glob(config.pages), any_glob(config.exclude)
+    master = blurb_masters(config)
     for rel in known:
-        if not rel.startswith(base) or is_blurb_master(rel, config):
+        if not rel.startswith(base) or master(rel):
             continue
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts) or any(p in _SKIPPED_DIRS for p in parts[:-1]):
@@ -223,18 +224,28 @@ def is_blurb_master(name: str, config: Config) -> bool:
     """Whether the page name is a blurb master: `<uuid>.md` right in the blurbs folder. What
     blurb regions copy is never a page (the default globs, `**/*.md`, would take it); any
     other file there is one like any other."""
+    return blurb_masters(config)(name)
+
+
+def blurb_masters(config: Config) -> Callable[[str], bool]:
+    """is_blurb_master for one configuration, its folder worked out once (for every name)."""
     folder = config.blurbs.strip("/")
     prefix = "" if folder in ("", ".") else folder + "/"
-    if not name.startswith(prefix) or not name.endswith(".md"):
-        return False
-    stem = name[len(prefix) : -3]
-    return "/" not in stem and UUID_RE.fullmatch(stem) is not None
+    start, match = len(prefix), UUID_RE.fullmatch
+
+    def master(name: str) -> bool:
+        if not name.startswith(prefix) or not name.endswith(".md"):
+            return False
+        stem = name[start:-3]
+        return "/" not in stem and match(stem) is not None
+
+    return master
 
 
 def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
     """The pages below `start` (a folder below the resolved root): walked with scandir, so that
     symlinks are known without asking, and only they are resolved."""
-    pending = [start]
+    pending, master = [start], blurb_masters(config)
     while pending:
         folder = pending.pop()
         rel_base = "" if folder == root else relative(root, folder) + "/"
@@ -253,7 +264,7 @@ def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
                 continue
             if not matches(rel, config.pages) or matches(rel, config.exclude):
                 continue
-            if is_blurb_master(rel, config):
+            if master(rel):
                 continue
             if entry.is_symlink():
                 real = _resolved(folder / name)  # a symlink may lead elsewhere

@@ -43,9 +43,8 @@ _MARKER = re.compile(
 )
 
 # A marker whose uuid is not one (a character lost, a placeholder left): said as such.
-_MARKER_WITH_ANY_UUID = re.compile(
-    _MARKER.pattern.replace(f"(?P<uuid>{UUID})", r"(?P<uuid>[^\s'\"]+?)")
-)
+# Compiled when first needed (by a malformed line): not on every run's start-up.
+_MARKER_WITH_ANY_UUID = _MARKER.pattern.replace(f"(?P<uuid>{UUID})", r"(?P<uuid>[^\s'\"]+?)")
 
 # A line that means to be a marker: a comment opening, then marker words in any case or
 # spelling. Anything like this that _MARKER does not accept is reported, never taken as text.
@@ -95,7 +94,7 @@ def parse_marker(line: str) -> Marker | None:
     if match is None:
         looks = _LOOKS_LIKE_MARKER.match(line)
         if looks:
-            near = _MARKER_WITH_ANY_UUID.match(line)
+            near = re.match(_MARKER_WITH_ANY_UUID, line)
             if near is not None and near["uuid"].lower() != "<uuid>":
                 raise MalformedMarker(
                     f"malformed marker: '{near['uuid']}' is not a uuid",

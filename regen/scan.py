@@ -112,8 +112,9 @@ def _candidates(text: str) -> list[tuple[int, bool]]:
 
 # A marker line indented as code (four spaces or a tab): Markdown shows it, regen does not
 # read it.
-_INDENTED_MARKER = re.compile(
-    r"^(?: {4,}|[ ]{0,3}\t)[ \t]*(?:\{\{!--|<!--)[ \t]*(?P<role>BEGIN|END)\b(?P<rest>[^\n]*)", re.M
+# (Compiled when first needed, by a page with an END without BEGIN.)
+_INDENTED_MARKER = (
+    r"(?m)^(?: {4,}|[ ]{0,3}\t)[ \t]*(?:\{\{!--|<!--)[ \t]*(?P<role>BEGIN|END)\b(?P<rest>[^\n]*)"
 )
 
 
@@ -122,7 +123,7 @@ def _indented_begin(text: str, before: int, end: Marker) -> str | None:
     indented BEGIN above it that no indented END closes (an example in an indented block
     has both), of its kind, and of its uuid when it names one."""
     last = None
-    for found in _INDENTED_MARKER.finditer(text, 0, before):
+    for found in re.finditer(_INDENTED_MARKER, text[:before]):
         last = found if found["role"] == "BEGIN" else None
     if last is None:
         return None

@@ -237,14 +237,15 @@ def _read(root: Path, path: str) -> str:
 
 
 # What git leaves in a file it could not merge: said as such, not as ragged rows.
-_CONFLICT = re.compile(r"^<{7}(?: |\r?$)(?s:.*?)^>{7}(?: |\r?$)", re.M)
+# (Compiled when first needed, by a source holding <<<<<<<.)
+_CONFLICT = r"(?m)^<{7}(?: |\r?$)(?s:.*?)^>{7}(?: |\r?$)"
 
 
 def parse_source(text: str, key: SourceKey) -> SourceTable:
     """A source's text as a table, by the file's extension. Text git left unmerged is said
     to be so: where it breaks the file, or where a record begins with a conflict line (a
     one-column CSV reads it as rows); not where such lines sit inside a quoted cell."""
-    conflict = _CONFLICT.search(text) if "<<<<<<<" in text else None
+    conflict = re.search(_CONFLICT, text) if "<<<<<<<" in text else None
     try:
         table = _parse_by_type(text, key)
     except RegenError:

@@ -4,7 +4,7 @@ After a reboot, or on a tree whose files the kernel has dropped from memory, rea
 after another waits on the disk once a page: two processes took 0.18 s to read 3,000 pages
 here, more than checking them. Hinting each page a little before it is read (posix_fadvise
 WILLNEED, which returns at once) keeps many reads in flight: 0.06 s. A check of those pages
-read from disk went from 0.51 s to 0.36 to 0.39 s (the floor, one loop reading them: 0.33 s).
+read from disk went from 0.51 s to 0.37-0.41 s (the floor, one loop reading them: 0.33-0.36 s).
 
 With the files in memory (after a checkout, or any earlier run) a hint only costs time. So
 hinting starts only once a page is found on disk: a read with RWF_NOWAIT fails rather than

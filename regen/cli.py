@@ -451,10 +451,10 @@ def _print_update(
     if fail_on_change and (report.written or report.also_written):
         what = " and ".join([*(["pages"] if report.written else []), *report.also_written])
         verb = "was" if what == LOCK_FILE else "were"
-        _echo(
-            f"regen: {what} {verb} rewritten; review them, git add them, and commit again",
-            err=True,
-        )
+        # Paths are shown from the configuration's folder; git adds them from the top.
+        below = _workspace_prefix(report)
+        add = f"git add them (the paths above are within {below})" if below else "git add them"
+        _echo(f"regen: {what} {verb} rewritten; review them, {add}, and commit again", err=True)
         return ExitCode.STALE
     return ExitCode.OK
 

@@ -123,6 +123,10 @@ def test_a_hook_installed_below_the_top_names_its_configuration(
     done = git(top, "commit", "-m", "rename", check=False)
     assert done.returncode != 0
     assert "updated docs/carriers.md (1 region)" in done.stdout + done.stderr
+    assert (  # the paths are from the configuration's folder: where git finds them, said
+        "were rewritten; review them, git add them (the paths above are within"
+        " documentation/), and commit again" in done.stdout + done.stderr
+    )
 
 
 def test_unstaged_inputs_stop_a_staged_run(repo_git: Repo, run: Runner) -> None:

@@ -286,7 +286,7 @@ def _check(
     problems: list[Problem] = list(conf.problems)
     bodies = BodyCache(root if cache else None, owner=conf.file)
     planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
-    unstaged: tuple[list[str], Change] | None = None  # (pages alone, their change): see below
+    recheck: tuple[list[str], Change] | None = None  # (pages alone, their change): see below
     named = bool(paths)  # by the caller (not the pages a change holds alone)
     held: list[Problem] = []  # inputs with unstaged changes (--staged)
     if change is not None and not paths:
@@ -295,7 +295,7 @@ def _check(
             present = [page for page in direct if (root / page).is_file()]
             paths = [root / page for page in present]
             if change.unstaged:
-                unstaged = (present, change)
+                recheck = (present, change)
             change = None
             if not paths:
                 return Report((), tuple(problems), root=root, lock=lock, complete=complete)
@@ -421,13 +421,13 @@ def _check(
             planned(page, tally, changes, problems)
     if complete:
         planner.report_unmet()
-    if unstaged is not None:
+    if recheck is not None:
         # Staged pages alone, with other files unstaged (--staged): the sources their regions
         # read must be as staged too. Only then are the pages read again, and their entries
         # prepared: the pre-commit case stays light.
-        again = [_readable(root, name) for name in unstaged[0]]
+        again = [_readable(root, name) for name in recheck[0]]
         chosen = [page for page in again if page is not None]
-        held = _unstaged(chosen, planner, unstaged[1])
+        held = _unstaged(chosen, planner, recheck[1])
         problems.extend(held)
     outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
     problems += lock.problems  # the whole file in a full run; in another, its pages' lines

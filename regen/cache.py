@@ -201,8 +201,9 @@ class BodyCache:
 
     def _load(self) -> dict[str, str]:
         """Every pack's entries, read once a run (at the first look-up) and indexed by key; a
-        line that is not an entry (a damaged pack) is skipped, and its entry rebuilt. An owner
-        not used for a month (its pack that old) counts as none: its entries may go."""
+        line that is not an entry (a damaged pack) is skipped, and its entry rebuilt. An entry
+        its owner has not used for a month (its line says when it last did), or of an owner
+        unknown, may go (see flush)."""
         if self._index is None:
             self._index = {}
             folder = self.folder

@@ -188,10 +188,10 @@ class Planner:
                 continue  # (met: built, or its problems told, at a page; as a blurb, say)
             if self.only is not None and spec.uuid != self.only:
                 continue
-            used_at = (self.config.file, spec.line or 1)
-            job = self._guarded(spec, lambda g, c: g.prepare(c), used_at)
+            job = self.job_of(spec)  # (its problems told once, at its entry)
             if job is not None:
                 region = Region(RegionKind.GENERATED, spec.uuid, spec.line or 1, "", "", "")
+                used_at = (self.config.file, spec.line or 1)
                 self._built[key] = self._finish(job, spec, region, used_at)
 
     def _masters(self) -> list[str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import build
+from least import least
 
 PYTHON = sys.executable
 REGEN = [PYTHON, "-m", "regen"]
@@ -193,6 +194,7 @@ class Size:
 
     samples: list[Sample]
     from_disk: list[Sample] | None
+    least: list[str]  # the table of bench/least.py, files in memory
 
 
 def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> Size:
@@ -260,8 +262,10 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> Size:
         samples.append(measure("cog --check", cog, cog_root, repeat))
         commands.append(("cog --check", cog))
         folders.append(cog_root)
+    print(f"the least a cold check of {pages} pages could take ...", flush=True)
+    steps = least(root).markdown()
     if not can_drop_caches():
-        return Size(samples, None)
+        return Size(samples, None, steps)
 
     def from_disk(index: int) -> None:
         if commands[index][0] == "regen check, cold (no cache)":
@@ -270,7 +274,7 @@ def run_size(pages: int, repeat: int, work: Path, with_cog: bool) -> Size:
 
     subprocess.run([*REGEN, "check", "-q"], cwd=root, check=True)  # the warm run's cache
     print(f"the same, {pages} pages, each run after the file cache is dropped ...", flush=True)
-    return Size(samples, side_by_side(commands, folders, repeat, from_disk))
+    return Size(samples, side_by_side(commands, folders, repeat, from_disk), steps)
 
 
 def table(samples: Sequence[Sample], floor: float) -> list[str]:
@@ -294,6 +298,14 @@ def against_cog(samples: Sequence[Sample]) -> list[str]:
     cold = by_name["regen check, cold (no cache)"].median
     return [f"- cog --check: {by_name['cog --check'].median / cold:.2f}× regen's cold check."]
 
+
+LEAST = """\
+### The least a cold check could take
+
+`bench/least.py`: the steps a cold check cannot skip, each timed alone as its fastest run in a
+warm process, with scanning and planning free. What a cold check costs beyond these sums is
+its scanning, planning and counting of the pages, and the workers' start and merge.
+"""
 
 FROM_DISK = """\
 ### Read from disk
@@ -327,7 +339,7 @@ def report(results: dict[int, Size]) -> str:
         lines += table(samples, samples[0].median)
         lines += ["", f"- pre-commit check: {affected / click:.2f}× `import click`."]
         lines += against_cog(samples)
-        lines.append("")
+        lines += ["", LEAST, *size.least, ""]
         if size.from_disk is None:
             lines += [
                 "### Read from disk",

@@ -122,6 +122,8 @@ class LockFile:
                     return False
                 at += size
                 continue
+            if wanted is None and not _fits_a_line(page):
+                continue  # no line can hold its name
             skipped = unsure.get(page, frozenset())
             name, found = page.encode("utf-8"), {}
             while at < len(text):
@@ -131,7 +133,7 @@ class LockFile:
                     break
                 found[words[1].decode("utf-8")] = words[2].decode("ascii")
                 at = end
-            if {u: h for u, h in found.items() if u not in skipped} != {
+            if wanted is not None and {u: h for u, h in found.items() if u not in skipped} != {
                 u: h for u, h in wanted if u not in skipped
             }:
                 return False
@@ -176,8 +178,10 @@ def _digest_of_block(block: bytes) -> bytes:
 
 
 DIGEST_SIZE = 20
-NO_LINES = _digest_of_block(b"")  # a page regen writes no line for (unreadable, say)
 UNSURE = b"\xff" * DIGEST_SIZE  # a page with regions not fresh: its entries are kept
+# A page whose regions are not known (it could not be read or scanned, or no line can hold its
+# name): whatever lines the file holds for it stand, as its lines cannot be worked out.
+UNKNOWN = b"\xfe" * DIGEST_SIZE
 
 
 @dataclass(frozen=True)
@@ -198,12 +202,16 @@ class Expected:
         )
         return cls(list(pages), digests, pages)
 
-    def __iter__(self) -> Iterator[tuple[str, bytes | Entries]]:
-        """Each page, in the section's order, with its digest, or its entries when unsure."""
+    def __iter__(self) -> Iterator[tuple[str, bytes | Entries | None]]:
+        """Each page, in the section's order, with its digest, or its entries when unsure, or
+        None when its lines are not known (whatever the file holds for it stands)."""
         names, digests = self.names, self.digests
         for at in sorted(range(len(names)), key=names.__getitem__):
             digest = bytes(digests[at * DIGEST_SIZE : (at + 1) * DIGEST_SIZE])
-            yield names[at], self.lines[names[at]] if digest == UNSURE else digest
+            if digest == UNSURE:
+                yield names[at], self.lines[names[at]]
+            else:
+                yield names[at], None if digest == UNKNOWN else digest
 
 
 # A [regions] section as regen writes it: checked in one pass of the regex engine, so that a
@@ -571,6 +579,8 @@ def _streams_as(
             if _digest_of_block(stream.take(size)) != wanted:
                 return False
             continue
+        if wanted is None and not _fits_a_line(page):
+            continue  # no line can hold its name
         skipped = unsure.get(page, frozenset())
         name, found, entry = page.encode("utf-8"), dict[str, str](), None
         while (line := stream.line()) and (entry := _ENTRY_LINE.fullmatch(line)):
@@ -583,6 +593,8 @@ def _streams_as(
             stream.take(len(line))
         if line and not entry:
             return False  # not an entry: the full reading names the line
+        if wanted is None:
+            continue  # not known: what the file holds stands
         kept = {uuid: value for uuid, value in found.items() if uuid not in skipped}
         if kept != {uuid: value for uuid, value in wanted if uuid not in skipped}:
             return False
@@ -715,9 +727,9 @@ class Lines:
     digests: bytearray | None = None
 
     def skip(self) -> None:
-        """A page planned that gets no line (one that cannot be read)."""
+        """A page planned whose lines are not known (one that cannot be read or scanned)."""
         if self.digests is not None:
-            self.digests += NO_LINES
+            self.digests += UNKNOWN
 
     def expected(self, names: Sequence[str]) -> Expected:
         """What the section must hold, when `names` are the pages planned, in order."""

@@ -352,6 +352,37 @@ def test_a_streamed_agreement_is_what_a_full_reading_finds(
         assert lockfile.lock_outdated(LockReader(file=file), digested, True, names) == outdated
 
 
+@pytest.mark.parametrize(
+    ("in_the_file", "agrees"),
+    [
+        ({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H2, ("docs/c.md", UUID_1): H1}, True),
+        ({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_2): H3, ("docs/c.md", UUID_1): H1}, True),
+        ({("docs/a.md", UUID_1): H1, ("docs/c.md", UUID_1): H1}, True),  # b.md: no line
+        ({("docs/a.md", UUID_1): H2, ("docs/b.md", UUID_1): H2, ("docs/c.md", UUID_1): H1}, False),
+        ({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H2}, False),  # c.md's line lost
+        ({("docs/a.md", UUID_1): H1, ("docs/b0.md", UUID_1): H1, ("docs/c.md", UUID_1): H1}, False),
+    ],
+)
+def test_the_lines_of_a_page_not_read_stand_as_they_are(
+    tmp_path: Path, in_the_file: dict[tuple[str, str], str], agrees: bool
+) -> None:
+    """A page a full check could not read or scan (b.md): whatever the lock holds for it
+    stands, in the streamed comparison and in the full reading; the others are compared."""
+    names = ["docs/a.md", "docs/b.md", "docs/c.md"]
+    digests = bytearray()
+    lines = Lines(digests=digests)
+    for page in names:
+        if page == "docs/b.md":
+            lines.skip()
+        else:
+            digests += block_digest(page, lockfile.entries_of({UUID_1: H1}))
+    file = tmp_path / "regen.lock"
+    file.write_text(LockFile.of(in_the_file).render(), encoding="utf-8")
+    assert LockReader(file=file).agrees(lines.expected(names), {}, {}) is agrees
+    assert LockFile.of(in_the_file).same_regions(lines.expected(names), {}) is agrees
+    assert lockfile.lock_outdated(LockReader(file=file), lines, True, names) is not agrees
+
+
 def test_a_streamed_comparison_reads_pieces_and_holds_no_text(tmp_path: Path) -> None:
     regions = {(f"docs/{n:05}.md", UUID_1): H1 for n in range(40_000)}  # 2 MB: pieces of 1 MB
     file = tmp_path / "regen.lock"

@@ -81,6 +81,27 @@ def test_json_reports_problems(repo: Repo, run: Runner) -> None:
     ]
 
 
+def test_json_lock_outdated_leaves_alone_the_lines_of_a_page_it_cannot_read(
+    repo: Repo, run: Runner
+) -> None:
+    repo.write("docs/a.md", FRESH)
+    repo.write("docs/b.md", FRESH)
+    assert run("update", "-q").code == ExitCode.OK  # regen.lock records both pages
+    lock = repo.read("regen.lock")
+
+    def lock_outdated() -> object:
+        return json.loads(run("check", "--format", "json").out)["summary"]["lock_outdated"]
+
+    assert lock_outdated() is False
+    # b.md's region cannot be read: its lines in the lock are not known to be wrong.
+    repo.write("docs/b.md", FRESH.replace("{{!-- END", "{{!-- FIN"))
+    assert lock_outdated() is False
+    repo.write("regen.lock", lock.replace("docs/a.md", "docs/a2.md"))
+    assert lock_outdated() is True  # the pages read are still compared
+    repo.write("regen.lock", lock.replace("docs/b.md", "docs/b2.md"))
+    assert lock_outdated() is True  # and lines of no page planned are still found
+
+
 def test_quiet_prints_one_line_a_stale_region(repo: Repo, run: Runner) -> None:
     repo.write("docs/a.md", STALE)
     result = run("check", "--quiet")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from regen.config import Config
-from regen.discover import matches
+from regen.discover import blurb_masters, matches
 from regen.generators import BUILTINS, LazyRegistry
 from regen.model import Page, Region, RegionSpec
 from regen.plan import Planner
@@ -82,8 +82,9 @@ def pages_alone(change: Change, planner: Planner) -> list[str] | None:
     if inputs is None:
         return None  # a broken entry: let the full run report it
     pages: list[str] = []
+    master = blurb_masters(config)
     for path in sorted(change.paths):
-        if path in inputs or path.startswith(config.blurbs.rstrip("/") + "/"):
+        if path in inputs or master(path):
             return None
         if matches(path, config.pages) and not matches(path, config.exclude):
             pages.append(path)

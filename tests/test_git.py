@@ -219,6 +219,24 @@ def test_changed_blurb_master_selects_its_pages(repo_git: Repo, run: Runner) -> 
     assert repo_git.read("docs/carriers.md") == FRESH
 
 
+@pytest.mark.parametrize("folder", [".", "docs/shared", "sources/blurbs"])
+def test_changed_blurb_master_selects_its_pages_wherever_the_masters_are(
+    repo_git: Repo, run: Runner, folder: str
+) -> None:
+    master = f"{folder}/{UUID_BLURB}.md".removeprefix("./")
+    (repo_git.root / f"sources/blurbs/{UUID_BLURB}.md").unlink()
+    repo_git.write(master, BLURB)
+    repo_git.write("regen.toml", f'blurbs = "{folder}"\n' + repo_git.read("regen.toml"))
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", "masters moved")
+    assert run("check").code == ExitCode.OK
+    repo_git.write(master, "New text.\n")
+    for how in (["--changed"], ["--affected", master]):
+        result = run("check", "-q", *how)
+        assert result.code == ExitCode.STALE, how
+        assert result.out.startswith(f"docs/blurb.md:3: region {UUID_BLURB} is stale"), how
+
+
 def test_unrelated_change_selects_nothing(repo_git: Repo, run: Runner) -> None:
     repo_git.write("notes.txt", "x\n")
     result = run("check", "--changed")

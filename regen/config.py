@@ -274,7 +274,12 @@ def _region(uuid: str, entry: Options, seen: Mapping[str, RegionSpec]) -> Region
 def _inside(node: Options, root: Path) -> str:
     """A folder path from the configuration, checked to stay inside the repository."""
     value = node.string()
-    resolved = (root / value).resolve()
+    try:
+        resolved = (root / value).resolve()
+    except RuntimeError:  # a symlink loop (Python 3.11; non-strict, it raises no OSError)
+        raise node.error(
+            f"'{value}' leads into a symlink loop", "fix the link, or name another folder"
+        ) from None
     if not resolved.is_relative_to(root.resolve()):
         raise node.error(f"'{value}' is outside the repository", "use a path below " + str(root))
     return posixpath.normpath(Path(value).as_posix())

@@ -83,7 +83,11 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
     targets = [(path, _locate(root, path)) for path in paths]
     known = repository_files(root, _named(root, [t for _, t in targets if t is not None]))
     for path, target in targets:
-        if target is None:
+        if target is None and _resolved(_normal(path)) is None:
+            problems.append(
+                Problem(str(path), None, "leads into a symlink loop", "fix or remove the link")
+            )
+        elif target is None:
             problems.append(
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
@@ -130,11 +134,16 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
+def _normal(path: Path) -> Path:
+    """`path` made absolute, with '..' folded and no symlink followed."""
+    return Path(os.path.normpath(Path.cwd() / path))
+
+
 def _locate(root: Path, path: Path) -> Path | None:
     """`path` as a path below `root`, or None when it leads outside. '..' is folded first, so
     that `docs/../README.md` is matched against the globs as `README.md`; a path named through
     a symlinked folder is taken at its real place."""
-    normal = Path(os.path.normpath(Path.cwd() / path))
+    normal = _normal(path)
     real = _resolved(normal)
     if real is None or not real.is_relative_to(root):
         return None

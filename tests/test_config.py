@@ -484,6 +484,17 @@ def test_blurbs_leading_outside_the_repository_is_a_problem(tmp_path: Path) -> N
     ]
 
 
+@pytest.mark.parametrize("key", ["sources", "blurbs"])
+def test_a_folder_in_a_symlink_loop_is_a_problem(tmp_path: Path, key: str) -> None:
+    (tmp_path / "loop").symlink_to("loop")
+    path = write(tmp_path / "regen.toml", f'{key} = "loop/data"\n')
+
+    assert config_problems(path) == [
+        f"regen.toml:1: {key}: 'loop/data' leads into a symlink loop (fix the link, or name"
+        " another folder)"
+    ]
+
+
 def test_a_bad_value_is_replaced_by_its_default(tmp_path: Path) -> None:
     path = write(
         tmp_path / "regen.toml", 'pages = 3\nexclude = [1]\nsources = "../x"\nblurbs = false\n'

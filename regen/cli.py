@@ -989,6 +989,20 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code; never raises. REGEN_DEBUG=1 adds the
     traceback of an error to its one-line message."""
+    try:
+        return _main(argv)
+    except _OutputClosed as exc:  # while an error was said, on an output gone meanwhile
+        return _output_closed(exc)
+
+
+def _output_closed(exc: _OutputClosed) -> int:
+    _silence_stdout()
+    if exc.why:
+        _say_output_lost(exc.why)
+    return ExitCode.OUTPUT_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     debug = os.environ.get("REGEN_DEBUG") == "1"
     try:
         code = cli.main(
@@ -1005,10 +1019,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _echo("regen: interrupted", err=True)
         return ExitCode.INTERRUPTED
     except _OutputClosed as exc:
-        _silence_stdout()
-        if exc.why:
-            _say_output_lost(exc.why)
-        return ExitCode.OUTPUT_CLOSED
+        return _output_closed(exc)
     except RegenError as exc:
         if debug:
             _print_traceback()

@@ -606,6 +606,23 @@ def test_a_closed_output_is_no_crash(repo: Repo, closed: str) -> None:
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [("chek",), ("update", "--since", "nope"), ("check", "docs/none.md"), ("check",)],
+)
+def test_errors_to_a_closed_stderr_are_exit_141(repo: Repo, args: tuple[str, ...]) -> None:
+    """A usage error, a run that cannot start and a problem, each said on a stderr whose
+    reader is gone: exit 141, as for stdout, not 1 ("stale") from an escaped exception."""
+    repo.write("docs/a.md", "{{!-- END shared-blurb --}}\n")
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before regen writes a byte
+    try:
+        done = _regen_process(repo, *args, stdout=subprocess.DEVNULL, stderr=write)
+    finally:
+        os.close(write)
+    assert done.returncode == ExitCode.OUTPUT_CLOSED
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("command", ["check", "list"])
 def test_output_to_a_full_disk_is_said_on_stderr_and_exit_141(repo: Repo, command: str) -> None:

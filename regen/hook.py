@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from regen.errors import RegenError
+from regen.write import PageWrite, write_pages
 
 MARK = "# installed by regen install-hook"
 
@@ -54,16 +55,27 @@ def install_hook(start: Path, config_file: Path) -> Path:
     top = _toplevel(start)
     config = config_file.relative_to(top).as_posix() if config_file.is_relative_to(top) else ""
     hook = folder / "pre-commit"
-    if hook.exists() and MARK not in hook.read_text(encoding="utf-8", errors="replace"):
+    try:
+        held = hook.read_bytes() if hook.exists() or hook.is_symlink() else None
+    except OSError as exc:
+        raise RegenError.at(
+            str(hook), None, f"cannot read the hook there: {exc.strerror}", "move it aside"
+        ) from None
+    if held is not None and MARK.encode() not in held:
         raise RegenError.at(
             str(hook),
             None,
             "a pre-commit hook that regen did not write is already there; left as it is",
             f"to chain regen, add this line to it: {command(config=config)} || exit 1",
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    hook.write_text(hook_script(config=config), encoding="utf-8")
-    hook.chmod(0o755)
+    # As pages are written: whole or not at all, and not over a hook changed meanwhile.
+    write_pages([PageWrite(hook, hook_script(config=config).encode(), str(hook), held)])
+    try:
+        hook.chmod(0o755)
+    except OSError as exc:
+        raise RegenError.at(
+            str(hook), None, f"cannot make the hook executable: {exc.strerror}", "chmod +x it"
+        ) from None
     return hook
 
 

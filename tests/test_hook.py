@@ -77,6 +77,27 @@ def test_a_foreign_hook_is_never_replaced(repo_git: Repo, run: Runner) -> None:
     assert "exec old" not in hook.read_text()
 
 
+def test_a_hook_that_cannot_be_read_is_one_line(repo_git: Repo, run: Runner) -> None:
+    hook = repo_git.root / ".git/hooks/pre-commit"
+    hook.mkdir(parents=True)
+    result = run("install-hook")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines() == [
+        f"{hook}: cannot read the hook there: Is a directory (move it aside)",
+        "regen: 1 problem found",
+    ]
+
+
+def test_the_hook_is_written_whole_and_executable(repo_git: Repo, run: Runner) -> None:
+    hook = repo_git.root / ".git/hooks/pre-commit"
+    hook.unlink(missing_ok=True)
+    (repo_git.root / ".git/hooks").chmod(0o700)
+    assert run("install-hook").code == ExitCode.OK
+    assert hook.stat().st_mode & 0o777 == 0o755
+    assert hook.read_text().startswith(f"#!/bin/sh\n{MARK}")
+    assert [p.name for p in hook.parent.iterdir() if "regen-tmp" in p.name] == []
+
+
 def test_hooks_path_is_honoured(repo_git: Repo, run: Runner) -> None:
     git(repo_git.root, "config", "core.hooksPath", ".githooks")
     assert run("install-hook").code == 0

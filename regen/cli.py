@@ -88,6 +88,11 @@ def _echo(text: str = "", *, err: bool = False) -> None:
         raise _OutputClosed(exc.strerror or str(exc)) from None
 
 
+def _say_waiting(why: str) -> None:
+    """Said while a run waits for another's lock on the tree."""
+    _echo(f"regen: {why}", err=True)
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so that Python's last flush at exit does not fail again."""
     with contextlib.suppress(OSError, ValueError, AttributeError):  # captured in tests
@@ -401,7 +406,7 @@ def update_command(
         config=chosen.config,
         change=chosen.change,
         cache=chosen.cache,
-        on_wait=lambda why: _echo(f"regen: {why}", err=True),
+        on_wait=_say_waiting,
         keep_edited=keep_edited,
         force=force,
         every_region=verbose,  # else only the pages written are kept
@@ -489,7 +494,7 @@ def adopt_command(
         int(number),
         config=command_config or settings.config,
         force=force,
-        on_wait=lambda why: _echo(f"regen: {why}", err=True),
+        on_wait=_say_waiting,
     )
     code = _print_update(report, quiet=quiet, verbose=verbose, summary=False)
     if code == ExitCode.OK and not quiet:
@@ -689,7 +694,7 @@ def new_command(
         with_entry,
         with_markers,
     )
-    from regen.write import write_pages
+    from regen.write import PageWrite, write_pages
 
     if (page is None) != (after_line is None):
         raise click.UsageError("--page and --after-line go together")
@@ -715,13 +720,12 @@ def new_command(
                 "give a page regen reads",
             )
         writes.append(marked)
+    if region.master is not None and not (root / region.master).exists():
+        writes.append(PageWrite(root / region.master, b"", region.master, None))
     from regen.lock import run_lock
 
-    with run_lock(root):
-        write_pages(writes)  # the entry and the page together, or neither
-    if region.master is not None and not (root / region.master).exists():
-        (root / region.master).parent.mkdir(parents=True, exist_ok=True)
-        (root / region.master).write_text("", encoding="utf-8")
+    with run_lock(root, on_wait=_say_waiting):
+        write_pages(writes)  # the entry, the page and the blurb's master together, or none
     _echo(region.begin)
     _echo(region.end)
     if region.entry:
@@ -788,7 +792,7 @@ def import_command(
         config=command_config or settings.config,
         prefer=prefer,
         dry_run=dry_run,
-        on_wait=lambda why: _echo(f"regen: {why}", err=True),
+        on_wait=_say_waiting,
         normalize=normalize,
     )
     if plan.problems:

@@ -83,6 +83,29 @@ def test_new_blurb_makes_its_master_and_no_entry(repo: Repo, run: Runner) -> Non
     assert repo.read("regen.toml") == before
 
 
+def test_new_blurb_writes_its_master_with_the_page_or_nothing(repo: Repo, run: Runner) -> None:
+    repo.write("docs/a.md", "# Title\n")
+    blurbs = repo.root / "sources/blurbs"
+    for master in blurbs.iterdir():
+        master.unlink()
+    blurbs.rmdir()
+    repo.write("sources/blurbs", "a file where the masters' folder should be\n")
+    before = repo.snapshot()
+    result = run("new", "blurb", "--page", "docs/a.md", "--after-line", "1")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert re.fullmatch(
+        r"sources/blurbs/[0-9a-f-]{36}\.md: cannot write: Not a directory \(.*\)",
+        result.err.splitlines()[0],
+    )
+    assert repo.snapshot() == before  # the page too is as it was
+    (repo.root / "sources/blurbs").unlink()
+    result = run("new", "blurb", "--page", "docs/a.md", "--after-line", "1")
+    assert result.code == ExitCode.OK
+    uuid = uuid_of(result.out)
+    assert (blurbs / f"{uuid}.md").read_text() == ""
+    assert uuid in repo.read("docs/a.md")
+
+
 def test_new_refuses_an_unknown_generator(repo: Repo, run: Runner) -> None:
     before = repo.snapshot()
     result = run("new", "tabel")

@@ -570,6 +570,7 @@ def _write(
     """Put the report's pages (staged already, or not), regen.lock and `extra` in place, all
     or none: with any problem, the staged temp files are removed and nothing is written."""
     from regen.edits import edit_problems
+    from regen.write import PartialWrite
 
     # A lock found to be exactly what regen writes has no problem to name: not read again.
     found = [] if report.lock.verified else report.lock.full()[1]
@@ -591,12 +592,19 @@ def _write(
             staging.stage(write)
         staging.clean(Path(folder).resolve() for folder in report.tally.folders)
         written = staging.commit()
+    except PartialWrite as exc:  # a rename failed: what was put in place before it is said
+        return _with_written(replace(report, problems=exc.problems), exc.written)
     except RegenError as exc:
         staging.abort()
         return replace(report, problems=exc.problems)
     except BaseException:
         staging.abort()
         raise
+    return _with_written(report, written)
+
+
+def _with_written(report: Report, written: Sequence[str]) -> Report:
+    """The report, saying which of its pages were written, and which other files."""
     pages = {stale.path for stale in report.stale}
     return replace(
         report,

@@ -435,7 +435,8 @@ def _print_update(
             if result.status.edited:  # printed even with --quiet: it is lost from the page
                 _print_discarded(report, result)
     if report.problems:
-        return _report_problems(report.problems, "" if report.written else NOTHING_WRITTEN)
+        anything = report.written or report.also_written
+        return _report_problems(report.problems, "" if anything else NOTHING_WRITTEN)
     regions, pages = report.regions, report.pages
     if quiet or not summary:
         pass

@@ -22,7 +22,7 @@ from regen.plan import Planner
 from regen.scan import scan_text
 from regen.sources import SourceCache
 from regen.textfile import decode
-from regen.write import PageWrite, write_pages
+from regen.write import PageWrite, PartialWrite, write_pages
 
 
 def import_regions(
@@ -97,6 +97,8 @@ def import_regions(
         record = _lock_write(conf, registry, recorded, plan, pages)
         try:
             written = write_pages([*plan.writes, *([record] if record else [])])
+        except PartialWrite as exc:  # a rename failed: what was put in place before it
+            return replace(plan, problems=exc.problems, written=exc.written)
         except RegenError as exc:
             return replace(plan, problems=exc.problems)
     return replace(plan, written=tuple(written))

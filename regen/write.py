@@ -154,13 +154,21 @@ class Staging:
                         raise
                     done = ", ".join(written) or "none"
                     message = _failed(shown, exc).message
-                    hint = f"pages written before it: {done}"
-                    raise RegenError([Problem(shown, None, message, hint)]) from None
+                    hint = f"written before it: {done}"
+                    raise PartialWrite([Problem(shown, None, message, hint)], written) from None
                 written.append(shown)
         for folder in {target.parent for _, target, _, _ in self._staged}:
             _sync_folder(folder)
         self._staged = []
         return written
+
+
+class PartialWrite(RegenError):
+    """A rename failed after others were done: `written` are in place, the rest still old."""
+
+    def __init__(self, problems: Sequence[Problem], written: Sequence[str]) -> None:
+        super().__init__(problems)
+        self.written = tuple(written)
 
 
 @contextlib.contextmanager

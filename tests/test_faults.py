@@ -3,6 +3,7 @@ Each gives one clear error line and writes no page at all."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -89,6 +90,34 @@ def test_a_read_only_page_writes_no_page(repo: Repo, run: Runner) -> None:
     )
     assert first.read_text() == STALE
     assert locked.read_text() == STALE
+
+
+def test_a_rename_failing_midway_says_what_was_written(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one failure that can leave some pages new and others old (the disk failing during
+    the renames): the pages already in place are said, never "nothing was written"."""
+    pages = [repo.write(f"docs/p{n}.md", STALE) for n in range(3)]
+    replace = Path.replace
+
+    def failing(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target).name == "p1.md":
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing)
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.out == "updated docs/p0.md (1 region)\n"
+    assert result.err == (
+        "docs/p1.md: cannot write: Input/output error (written before it: docs/p0.md)\n"
+        "regen: 1 problem found\n"
+    )
+    assert [page.read_text() for page in pages] == [FRESH, STALE, STALE]
+    assert sorted(p.name for p in (repo.root / "docs").iterdir()) == ["p0.md", "p1.md", "p2.md"]
+    monkeypatch.setattr(Path, "replace", replace)
+    assert run("update", "-q").code == ExitCode.OK
+    assert [page.read_text() for page in pages] == [FRESH] * 3
 
 
 def test_leftover_temp_files_are_removed(repo: Repo, run: Runner) -> None:

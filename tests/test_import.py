@@ -4,8 +4,10 @@ them again byte for byte; copies that drifted are rewritten to the one taken."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -177,6 +179,29 @@ def test_import_then_check_is_clean(repo: Repo, run: Runner) -> None:
     assert repo.read("docs/skus.md") == before["docs/skus.md"][0].decode().replace(
         NOTE_OLD, NOTE_TEXT
     )
+
+
+def test_an_import_whose_rename_fails_midway_says_what_was_written(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree(repo)
+    replace = Path.replace
+    done: list[str] = []
+
+    def failing(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target).name == "regen.lock":  # the last write: every other is in place
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        done.append(Path(target).relative_to(repo.root).as_posix())
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing)
+    result = run("import")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines() == [
+        f"regen.lock: cannot write: Input/output error (written before it: {', '.join(done)})",
+        "regen: 1 problem found",
+    ]
+    assert "regen.toml" in done
 
 
 def test_imported_regions_are_recorded_so_a_later_hand_edit_is_told_apart(

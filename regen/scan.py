@@ -95,9 +95,10 @@ def _openings(text: str) -> list[int]:
     return found
 
 
-def _candidates(text: str) -> list[tuple[int, bool]]:
+def _candidates(text: str, after_cr: list[int]) -> list[tuple[int, bool]]:
     """The start of every line whose first characters, after at most three spaces, open a
-    fence or a comment, and whether it is a fence."""
+    fence or a comment, and whether it is a fence. Comment openings that start a line only
+    after a CR alone (a line break to Markdown, not to regen) go to `after_cr`."""
     # (A second opening on a line is never taken: the first stands between it and the line's
     # start, where only spaces may.)
     lines: list[tuple[int, bool]] = []
@@ -107,7 +108,35 @@ def _candidates(text: str) -> list[tuple[int, bool]]:
         gap = opening - start
         if gap <= 3 and (gap == 0 or text[start:opening] == " " * gap):
             lines.append((start, text[opening] in "`~"))
+        elif text[opening] not in "`~" and (cr := rfind("\r", start, opening)) >= 0:
+            gap = opening - cr - 1
+            if gap <= 3 and (gap == 0 or text[cr + 1 : opening] == " " * gap):
+                after_cr.append(cr + 1)
     return lines
+
+
+# A CR not followed by LF: a line break to Markdown (CommonMark), but regen's lines end in LF.
+LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _after_lone_cr(text: str, path: str, starts: list[int]) -> list[Problem]:
+    """A problem for each marker that starts a line only after a CR alone: regen would not see
+    it (a page of classic Mac line endings, or a stray CR before a marker)."""
+    problems = []
+    for start in starts:
+        end = text.find("\n", start) + 1 or len(text)
+        piece = LONE_CR.split(text[start:end], 1)[0]
+        if _is_marker_like(piece):
+            problems.append(
+                Problem(
+                    path,
+                    text.count("\n", 0, start) + 1,
+                    "a marker follows a line break that is a CR alone (classic Mac line"
+                    " endings), which regen does not read as one",
+                    "make the page's line endings LF or CRLF",
+                )
+            )
+    return problems
 
 
 # A marker line indented as code (four spaces or a tab): Markdown shows it, regen does not
@@ -148,8 +177,9 @@ def scan_text(text: str, path: str) -> Document:
     current: _Open | None = None
     number, counted = 1, 0  # the line number at offset `counted`
     count, find = text.count, text.find
+    after_cr: list[int] = []
 
-    for start, fenced in _candidates(text):
+    for start, fenced in _candidates(text, after_cr):
         number += count("\n", counted, start)
         counted = start
         end = find("\n", start) + 1 or len(text)
@@ -251,6 +281,9 @@ def scan_text(text: str, path: str) -> Document:
                 "close the fence",
             )
         )
+    if after_cr:
+        problems += _after_lone_cr(text, path, after_cr)
+        problems.sort(key=lambda problem: problem.line or 0)
     if problems:
         raise RegenError(problems)
     if placed < len(text):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from regen.markers import MalformedMarker, Role, parse_marker
 from regen.model import Document, Part, Region
-from regen.scan import _FENCE
+from regen.scan import _FENCE, LONE_CR
 from regen.textfile import split_lines
 
 
@@ -18,6 +18,13 @@ def _fence(line: str) -> tuple[str, int, str] | None:
     if match is None:
         return None
     return match["fence"][0], len(match["fence"]), stripped[match.end() :]
+
+
+def _marker_like(piece: str) -> bool:
+    try:
+        return parse_marker(piece) is not None
+    except MalformedMarker:
+        return True
 
 
 def reference_scan(text: str) -> Document | list[int]:
@@ -33,6 +40,13 @@ def reference_scan(text: str) -> Document | list[int]:
     opened: tuple[int, str, Role, object] | None = None  # line index, uuid, role, kind
     for index, line in enumerate(lines):
         number = index + 1
+        # A marker starting a line only after a CR alone (a line break to Markdown) is one
+        # regen cannot read: a problem, in or out of a fence.
+        for piece in LONE_CR.split(line)[1:]:
+            indent = len(piece) - len(piece.lstrip(" "))
+            opens = piece[indent:].startswith(("{{!--", "<!--"))
+            if indent <= 3 and opens and _marker_like(piece):
+                problems.append(number)
         found = _fence(line)
         if fence is not None:
             if found and found[0] == fence[0] and found[1] >= fence[1] and not found[2].strip():

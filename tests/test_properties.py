@@ -99,6 +99,11 @@ tricky_lines = st.sampled_from(
         "!-- !-- {!-- <!- {{!-",
         "Wow! Look!",
         "\r",
+        "# Title\r" + BLURB_END,
+        "text\r   <!-- END shared-blurb -->\rmore",
+        "x\r    " + BLURB_END,
+        "\r<!-- a comment -->",
+        BLURB_END + "\r",
     ]
 )
 

@@ -264,3 +264,41 @@ def test_an_indented_begin_is_blamed_only_when_it_is_the_lost_one(above: str) ->
         f"docs/p.md:{line}: shared-blurb END marker has no BEGIN "
         "(add the BEGIN line above it or delete this one)"
     ]
+
+
+# A CR alone: a line break to Markdown, not to regen ------------------------------------------
+
+LONE_CR = (
+    "a marker follows a line break that is a CR alone (classic Mac line endings), which regen"
+    " does not read as one (make the page's line endings LF or CRLF)"
+)
+
+
+def test_a_page_of_classic_mac_line_endings_with_regions_is_a_problem() -> None:
+    page = f"# T\r\r{BEGIN % UUID_A}\rold\r{END % UUID_A}\rtail\r"
+    with pytest.raises(RegenError) as caught:
+        scan_text(page, "p.md")
+    assert [str(p) for p in caught.value.problems] == [f"p.md:1: {LONE_CR}"] * 2
+
+
+def test_a_stray_cr_before_a_marker_is_a_problem_at_its_line() -> None:
+    page = f"# T\n\ntext\r   {BEGIN % UUID_A}\nold\n{END % UUID_A}\n"
+    with pytest.raises(RegenError) as caught:
+        scan_text(page, "p.md")
+    assert [str(p) for p in caught.value.problems] == [
+        f"p.md:3: {LONE_CR}",
+        "p.md:5: generated END marker has no BEGIN"
+        " (add the BEGIN line above it or delete this one)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "a\rb\r<!-- a comment, no marker -->\rc\r",  # no marker: not regen's business
+        "a\r    <!-- BEGIN shared-blurb -->\r",  # indented as code
+        f"# T\r\n\r\n{BLURB_BEGIN % UUID_BLURB}\r\nx\r\n{BLURB_END}\r\n",  # CRLF
+    ],
+)
+def test_a_cr_alone_elsewhere_is_only_text(page: str) -> None:
+    assert scan_text(page, "p.md").join() == page

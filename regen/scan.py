@@ -142,8 +142,11 @@ def _after_lone_cr(text: str, path: str, starts: list[int]) -> list[Problem]:
 # A marker line indented as code (four spaces or a tab): Markdown shows it, regen does not
 # read it.
 # (Compiled when first needed, by a page with an END without BEGIN.)
+# The indent is checked by a look-ahead, then taken possessively: `(?: {4,}|...)[ \t]*` made
+# the engine try every split of a long run of spaces between the two, quadratic in its length
+# (a minute for a line of 160,000 spaces).
 _INDENTED_MARKER = (
-    r"(?m)^(?: {4,}|[ ]{0,3}\t)[ \t]*(?:\{\{!--|<!--)[ \t]*(?P<role>BEGIN|END)\b(?P<rest>[^\n]*)"
+    r"(?m)^(?= {4}| {0,3}\t)[ \t]*+(?:\{\{!--|<!--)[ \t]*(?P<role>BEGIN|END)\b(?P<rest>[^\n]*)"
 )
 
 

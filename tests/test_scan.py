@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from regen.errors import RegenError
@@ -302,3 +304,21 @@ def test_a_stray_cr_before_a_marker_is_a_problem_at_its_line() -> None:
 )
 def test_a_cr_alone_elsewhere_is_only_text(page: str) -> None:
     assert scan_text(page, "p.md").join() == page
+
+
+def test_the_hint_for_an_end_without_begin_is_linear_in_a_long_line_of_spaces() -> None:
+    """The hint's search for an indented BEGIN once tried every split of a run of spaces
+    (a minute for this page): a guard against a hang, with a generous bound, not a timing."""
+    page = " " * 200_000 + "x\n" + END % UUID_A + "\n"
+    found: list[RegenError] = []
+
+    def scan() -> None:
+        with pytest.raises(RegenError) as caught:
+            scan_text(page, "p.md")
+        found.append(caught.value)
+
+    worker = threading.Thread(target=scan, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "the scan hangs"
+    assert [p.line for p in found[0].problems] == [2]

@@ -397,7 +397,31 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> Source
     for item in flat:
         columns.update(dict.fromkeys(item))
     rows = [tuple(item.get(column, "") for column in columns) for item in flat]
+    if _SURROGATE_ESCAPE.search(text):  # a pair, or half of one: only then is it looked for
+        _refuse_lone_surrogates(text, path, [list(columns), *rows])
     return SourceTable(list(columns), rows)
+
+
+# JSON writes a character beyond U+FFFF as two escapes, a UTF-16 pair; half of one alone reads
+# as a lone surrogate, which no UTF-8 page can hold.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(text: str, path: str, cells: Sequence[Sequence[str]]) -> None:
+    for row in cells:
+        for cell in row:
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                half = f"\\u{ord(cell[exc.start]):04x}"
+                where = text.lower().find(half)
+                line = text.count("\n", 0, where) + 1 if where >= 0 else None
+                raise RegenError.at(
+                    path,
+                    line,
+                    f"'{half}' is half of a UTF-16 pair, alone: no page can hold it",
+                    "write the character itself, or both halves of its pair",
+                ) from None
 
 
 def _reject_constant(name: str) -> Any:

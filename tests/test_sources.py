@@ -324,6 +324,28 @@ def test_json_records_at_a_nested_path() -> None:
     assert rows(frame) == [["B404"], ["B524"]]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "half"),
+    [
+        ('[{"a": "\\ud800", "b": "x"}]', 1, "\\ud800"),
+        ('[\n{"a": "ok"},\n{"\\uDC00": "x"}]', 3, "\\udc00"),  # in a key, upper case
+    ],
+)
+def test_json_half_of_a_utf16_pair_alone_is_an_error(text: str, line: int, half: str) -> None:
+    """It reads as a lone surrogate, which no page can hold: said at the source, not as an
+    internal error when the page is written."""
+    assert json_error(text) == [
+        f"sources/s.json:{line}: '{half}' is half of a UTF-16 pair, alone: no page can hold it"
+        " (write the character itself, or both halves of its pair)"
+    ]
+
+
+def test_json_pairs_and_escaped_backslashes_are_text() -> None:
+    frame = parse_json('[{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}]', "s.json")
+
+    assert rows(frame) == [["\U0001f600", "\\ud800"]]
+
+
 def test_json_missing_key_in_the_records_path_is_an_error() -> None:
     assert json_error('{"data": {"skus": []}}', ("data", "sku")) == [
         "sources/s.json: no key 'data.sku' in the document"

@@ -67,9 +67,12 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
     taken as they are; named folders and the default (the whole repository) are filtered by
     the configured page globs and excludes."""
     root = config.root.resolve()
+    problems: list[Problem] = []
     if not paths:
         known = repository_files(root)  # in a git repository, ignored files are never pages
-        found = _unique(root, _pages(root, root, config, known))
+        found = _unique(root, _pages(root, root, config, known, problems))
+        if problems:
+            raise RegenError(problems)
         if not found:
             raise RegenError.at(
                 config.file,
@@ -78,7 +81,6 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
                 f"fix the globs; they are relative to the folder holding {config.file}",
             )
         return found
-    problems: list[Problem] = []
     files: list[Found] = []
     targets = [(path, _locate(root, path)) for path in paths]
     known = repository_files(root, _named(root, [t for _, t in targets if t is not None]))
@@ -91,9 +93,14 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
             problems.append(
                 Problem(str(path), None, "outside the repository", f"name pages below {root}")
             )
+        elif (why := _unreadable(target)) is not None:
+            problems.append(
+                Problem(str(path), None, f"cannot read: {why}", "check its permissions")
+            )
         elif target.is_dir():
-            below = list(_pages(root, target, config, known))
-            if not below:
+            before = len(problems)
+            below = list(_pages(root, target, config, known, problems))
+            if not below and len(problems) == before:
                 problems.append(
                     Problem(
                         str(path),
@@ -116,11 +123,25 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
     return _unique(root, files)
 
 
+def _unreadable(target: Path) -> str | None:
+    """Why the named path cannot be looked at (a folder above it that may not be entered);
+    None when it can, or does not exist (said as such after)."""
+    try:
+        target.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def _named(root: Path, targets: Sequence[Path]) -> list[str]:
     """What git is asked about for the named paths: each, and where a symlink among them leads."""
     named = set()
     for target in targets:
         named.add(relative(root, target) if target != root else ".")
+        if _unreadable(target) is not None:
+            continue  # said when the named paths are looked at
         real = _resolved(target) if target.is_symlink() else None
         if real is not None and real.is_relative_to(root):
             named.add(relative(root, real) if real != root else ".")
@@ -190,11 +211,14 @@ def _known(root: Path, file: Path, known: set[str]) -> bool:
     return real is not None and real.is_relative_to(root) and relative(root, real) in known
 
 
-def _pages(root: Path, start: Path, config: Config, known: set[str] | None) -> Iterator[Found]:
+def _pages(
+    root: Path, start: Path, config: Config, known: set[str] | None, problems: list[Problem]
+) -> Iterator[Found]:
     """The pages below `start`: from git's listing in a git repository (so that ignored trees,
-    a build folder of thousands of files, are never walked), else from the file system."""
+    a build folder of thousands of files, are never walked), else from the file system; a
+    folder that cannot be read but may hold pages goes to `problems`."""
     if known is None:
-        return _walk(root, start, config)
+        return _walk(root, start, config, problems)
     return _listed(root, start, config, known)
 
 
@@ -218,8 +242,11 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
             continue
         try:
             mode = os.lstat(top + rel).st_mode  # strings: a Path a name costs twice the time
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
             continue  # deleted from the work tree, still in the index
+        except OSError:  # in a folder that may not be entered: reading it says so
+            yield rel, None
+            continue
         if stat.S_ISLNK(mode):
             real = _resolved(root / rel)
             if real is None or not real.is_relative_to(root) or not real.is_file():
@@ -227,6 +254,33 @@ def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterato
             yield rel, real
         elif stat.S_ISREG(mode):
             yield rel, None
+
+
+def _may_hold_pages(folder: str, globs: Sequence[str]) -> bool:
+    """Whether a page below `folder` ('' or ending in '/') could match one of the globs: each
+    of its names matches the glob's part at that depth, and the glob goes deeper (or a `**`
+    comes first, which goes anywhere)."""
+    names = folder.rstrip("/").split("/") if folder else []
+    for glob in globs:
+        parts = glob.split("/")
+        for depth, name in enumerate(names):
+            if "**" in parts[depth]:
+                return True
+            if depth == len(parts) - 1 or not glob_regex(parts[depth]).match(name):
+                break
+        else:
+            return True
+    return False
+
+
+def _unreadable_folder(folder: str, exc: OSError, config: Config) -> Problem:
+    shown = folder.rstrip("/") or "."
+    return Problem(
+        shown,
+        None,
+        f"cannot read this folder: {exc.strerror or exc}; pages in it would go unchecked",
+        f"make it readable, or add it to {config.prefix}exclude in {config.file}",
+    )
 
 
 def is_blurb_master(name: str, config: Config) -> bool:
@@ -251,17 +305,22 @@ def blurb_masters(config: Config) -> Callable[[str], bool]:
     return master
 
 
-def _walk(root: Path, start: Path, config: Config) -> Iterator[Found]:
+def _walk(root: Path, start: Path, config: Config, problems: list[Problem]) -> Iterator[Found]:
     """The pages below `start` (a folder below the resolved root): walked with scandir, so that
-    symlinks are known without asking, and only they are resolved."""
+    symlinks are known without asking, and only they are resolved. A folder that cannot be
+    read is a problem when the globs could take a page in it: its pages would go unchecked."""
     pending, master = [start], blurb_masters(config)
     while pending:
         folder = pending.pop()
         rel_base = "" if folder == root else relative(root, folder) + "/"
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue  # unreadable: not ours to judge here
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # gone meanwhile
+        except OSError as exc:
+            if _may_hold_pages(rel_base, config.pages):
+                problems.append(_unreadable_folder(rel_base, exc, config))
+            continue
         for entry in entries:
             name = entry.name
             rel = rel_base + name

@@ -198,3 +198,27 @@ page_name = st.lists(part, min_size=1, max_size=3).map("/".join)
 @given(st.lists(page_name))
 def test_the_order_key_sorts_names_as_their_parts_do(names: list[str]) -> None:
     assert sorted(names, key=_order) == sorted(names, key=lambda n: PurePosixPath(n).parts)
+
+
+@pytest.mark.parametrize(
+    ("folder", "globs", "may"),
+    [
+        ("", ["docs/*.md"], True),
+        ("docs/", ["docs/*.md"], True),
+        ("docs/sub/", ["docs/*.md"], False),
+        ("docs/sub/", ["docs/**/*.md"], True),
+        ("build/", ["docs/**/*.md"], False),
+        ("build/x/", ["**/*.md"], True),
+        ("guide/a/", ["guide/*/index.md"], True),
+        ("guide/a/b/", ["guide/*/index.md"], False),
+        ("guides/", ["guide?/**"], True),
+        ("other/", ["docs/*.md", "other/**"], True),
+        ("docs/", ["README.md"], False),
+    ],
+)
+def test_a_folder_may_hold_pages_when_a_glob_reaches_below_it(
+    folder: str, globs: list[str], may: bool
+) -> None:
+    from regen.discover import _may_hold_pages
+
+    assert _may_hold_pages(folder, globs) is may

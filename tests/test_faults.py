@@ -15,7 +15,7 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.lock import lock_path
-from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, Repo, Runner
+from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, Repo, Runner, git_init
 from tests.conftest import region as generated
 
 FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -205,3 +205,73 @@ def test_another_users_lock_file_still_locks(repo: Repo, run: Runner) -> None:
     lock.chmod(0o444)  # as if made by another user; root still opens it, so check the mode path
     assert run("update").code == 0
     assert repo.read("docs/a.md") == FRESH
+
+
+# Without root's power over permissions --------------------------------------------------------
+
+
+def regen_unprivileged(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`regen ARGS` in a process that permission bits apply to: as root (which CI is), with
+    the capabilities that override them dropped; as anyone else, as it is."""
+    command = [sys.executable, "-m", "regen", *args]
+    if os.geteuid() == 0:
+        setpriv = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+        probe = subprocess.run([*setpriv, "true"], capture_output=True, check=False)
+        if probe.returncode != 0:
+            pytest.skip(f"cannot drop capabilities here: {probe.stderr.decode().strip()}")
+        command = [*setpriv, *command]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def locked_folder(repo: Repo) -> Iterator[Path]:
+    """docs/sub, holding a stale page, that may not be read or entered."""
+    repo.write("docs/a.md", FRESH)
+    repo.write("docs/sub/s.md", STALE)
+    folder = repo.root / "docs/sub"
+    folder.chmod(0)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.usefixtures("locked_folder")
+def test_a_folder_that_cannot_be_read_is_a_problem_not_skipped(repo: Repo) -> None:
+    done = regen_unprivileged(repo.root, "check")
+    assert done.returncode == ExitCode.INPUT_ERROR
+    assert done.stderr.splitlines()[0] == (
+        "docs/sub: cannot read this folder: Permission denied; pages in it would go unchecked"
+        " (make it readable, or add it to exclude in regen.toml)"
+    )
+    done = regen_unprivileged(repo.root, "check", "docs/sub/s.md")
+    assert done.returncode == ExitCode.INPUT_ERROR
+    assert done.stderr.splitlines()[0] == (
+        "docs/sub/s.md: cannot read: Permission denied (check its permissions)"
+    )
+    repo.write("regen.toml", 'exclude = ["docs/sub"]\n' + CONFIG)
+    done = regen_unprivileged(repo.root, "check")
+    assert (done.returncode, done.stdout) == (0, "regen: all 1 region in 1 page up to date\n")
+
+
+@pytest.mark.usefixtures("locked_folder")
+def test_a_folder_the_globs_cannot_reach_is_not_regens_business(repo: Repo) -> None:
+    repo.write("regen.toml", CONFIG.replace('pages = ["docs/**/*.md"]', 'pages = ["docs/*.md"]'))
+    assert regen_unprivileged(repo.root, "check").returncode == ExitCode.OK
+    repo.write("regen.toml", CONFIG.replace('pages = ["docs/**/*.md"]', 'pages = ["guide/**"]'))
+    repo.write("guide/g.md", FRESH)
+    assert regen_unprivileged(repo.root, "check").returncode == ExitCode.OK
+
+
+def test_a_tracked_page_in_a_folder_that_cannot_be_read_is_said(
+    repo: Repo, locked_folder: Path
+) -> None:
+    locked_folder.chmod(0o755)
+    git_init(repo.root)
+    subprocess.run(["git", "add", "-A"], cwd=repo.root, check=True)
+    locked_folder.chmod(0)
+    done = regen_unprivileged(repo.root, "check")
+    assert done.returncode == ExitCode.INPUT_ERROR
+    assert done.stderr.splitlines()[0] == (
+        "docs/sub/s.md: cannot read: Permission denied (check the path)"
+    )

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from regen.model import RegionSpec
+from regen.textfile import read_regular
 
 FOLDER = ".regen-cache"
 T = TypeVar("T")
@@ -100,8 +101,8 @@ class BodyCache:
         if path not in self._digests:
             assert self.root is not None
             try:
-                data = (self.root / path).read_bytes()
-            except OSError:
+                data = read_regular(self.root / path)
+            except OSError:  # the build says why, if it reads the file
                 self._digests[path] = None
             else:
                 self._digests[path] = hashlib.sha256(data).hexdigest()

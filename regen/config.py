@@ -21,7 +21,7 @@ from regen.errors import Problem, RegenError
 from regen.markers import UUID_RE
 from regen.model import RegionSpec
 from regen.options import KeyLines, Options, index_keys
-from regen.textfile import decode
+from regen.textfile import NotARegularFile, decode, read_regular
 
 DEFAULT_PAGES: tuple[str, ...] = ("**/*.md",)
 NO_GLOBS: tuple[str, ...] = ()
@@ -101,11 +101,13 @@ def load_config(path: str | os.PathLike[str], *, cache: bool = False) -> Config:
     path = Path(path)
     shown = path.name  # every path regen shows is relative to the folder holding this file
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise RegenError.at(
             str(path), None, "configuration file not found", "check the --config path"
         ) from None
+    except NotARegularFile as exc:
+        raise RegenError.at(str(path), None, str(exc.strerror), "name a TOML file") from None
     except OSError as exc:
         raise RegenError.at(
             str(path),

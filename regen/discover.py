@@ -116,6 +116,12 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
             )
         elif target.is_file():
             files.append((relative(root, target), _real(target)))
+        elif target.exists():
+            problems.append(
+                Problem(
+                    str(path), None, "not a regular file (a named pipe or a device)", "name a page"
+                )
+            )
         else:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:

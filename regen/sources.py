@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from regen.errors import Problem, RegenError
-from regen.textfile import decode
+from regen.textfile import NotARegularFile, decode, read_regular
 
 T = TypeVar("T")
 
@@ -222,13 +222,15 @@ def _path_of(failed: SourceKey | str) -> str:
 
 def _read(root: Path, path: str) -> str:
     try:
-        data = (root / path).read_bytes()
+        data = read_regular(root / path)
     except FileNotFoundError:
         raise SourceNotFound([Problem(path, None, "file not found")]) from None
     except IsADirectoryError:
         raise RegenError.at(
             path, None, "a folder, not a file", "name a .csv or .json file"
         ) from None
+    except NotARegularFile as exc:
+        raise RegenError.at(path, None, str(exc.strerror), "name a .csv or .json file") from None
     except OSError as exc:
         raise RegenError.at(
             path, None, f"cannot read: {exc.strerror}", "check its permissions"

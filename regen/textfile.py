@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from regen.errors import RegenError
 
@@ -52,3 +55,20 @@ def split_lines(text: str) -> list[str]:
     if tail:
         result.append(tail)
     return result
+
+
+class NotARegularFile(OSError):
+    """A named pipe, a socket or a device where a file is read: reading it could wait forever."""
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of the file at `path`, which must be a regular file (or a symlink to one):
+    opened without waiting (a named pipe with no writer would block the run), then checked."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb", buffering=0) as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(0, "not a regular file (a named pipe or a device)", str(path))
+        return file.readall()

@@ -275,3 +275,37 @@ def test_a_tracked_page_in_a_folder_that_cannot_be_read_is_said(
     assert done.stderr.splitlines()[0] == (
         "docs/sub/s.md: cannot read: Permission denied (check the path)"
     )
+
+
+def test_named_pipes_where_files_are_read_are_refused_not_waited_on(repo: Repo) -> None:
+    """A source, the configuration or a page that is a named pipe with no writer: one line
+    each, never a run that waits forever (each run is bounded by a timeout here)."""
+    repo.write("docs/a.md", STALE)
+
+    def regen(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "regen", *args]
+        return subprocess.run(
+            command, cwd=repo.root, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    assert regen("check").returncode == ExitCode.STALE  # the cache now remembers the source's bytes
+    source = repo.root / "sources/carriers.csv"
+    source.unlink()
+    os.mkfifo(source)
+    for _ in range(2):  # the cache's look-up reads the source too
+        done = regen("check")
+        assert done.returncode == ExitCode.INPUT_ERROR
+        assert done.stderr.splitlines()[0] == (
+            "sources/carriers.csv: not a regular file (a named pipe or a device)"
+            " (name a .csv or .json file)"
+        )
+    os.mkfifo(repo.root / "pipe.toml")
+    done = regen("--config", "pipe.toml", "check")
+    assert done.stderr.splitlines()[0] == (
+        "pipe.toml: not a regular file (a named pipe or a device) (name a TOML file)"
+    )
+    os.mkfifo(repo.root / "docs/pipe.md")
+    done = regen("check", "docs/pipe.md")
+    assert done.stderr.splitlines()[0] == (
+        "docs/pipe.md: not a regular file (a named pipe or a device) (name a page)"
+    )

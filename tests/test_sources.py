@@ -714,10 +714,10 @@ def test_text_that_cannot_be_read_names_the_reason(
 ) -> None:
     write(tmp_path / "s.csv", "a\n1\n")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(regen.sources, "read_regular", refuse)
 
     assert text_error(tmp_path, "s.csv") == [
         "s.csv: cannot read: Permission denied (check its permissions)"
@@ -823,13 +823,13 @@ def test_cache_reads_a_file_once_for_two_records_paths(
 ) -> None:
     source = write(tmp_path / "s.json", '{"a": [{"x": "1"}], "b": [{"x": "2"}]}')
     reads: list[str] = []
-    real = Path.read_bytes
+    real = regen.sources.read_regular
 
-    def counting(self: Path) -> bytes:
-        reads.append(self.name)
-        return real(self)
+    def counting(path: Path) -> bytes:
+        reads.append(path.name)
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(regen.sources, "read_regular", counting)
     cache = SourceCache(tmp_path)
 
     first = cache.table(SourceKey("s.json", ("a",)))

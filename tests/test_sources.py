@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import regen.sources
+import regen.textfile
 from regen.errors import RegenError
 from regen.sources import (
     SourceCache,
@@ -823,7 +824,7 @@ def test_cache_reads_a_file_once_for_two_records_paths(
 ) -> None:
     source = write(tmp_path / "s.json", '{"a": [{"x": "1"}], "b": [{"x": "2"}]}')
     reads: list[str] = []
-    real = regen.sources.read_regular
+    real = regen.textfile.read_regular
 
     def counting(path: Path) -> bytes:
         reads.append(path.name)

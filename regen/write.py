@@ -213,6 +213,16 @@ def _unchanged(target: Path, held: str | None) -> bool:
         return False
 
 
+def _read_only(target: Path, status: os.stat_result) -> bool:
+    """Whether the page is not this process's to rewrite. A rename needs only its folder to
+    be writable, so the page's own permission is asked: may this user write it (another
+    user's page stays theirs; rewritten, it would become this user's). Root may write any
+    page, so for root a page that no one may write is read-only, as chmod a-w meant it."""
+    if os.geteuid() == 0:
+        return not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
 def _checked_target(target: Path, write: PageWrite) -> os.stat_result:
     """The page's status, once it is known to be writable and as it was read."""
     try:
@@ -220,7 +230,7 @@ def _checked_target(target: Path, write: PageWrite) -> os.stat_result:
         status = target.stat()
     except OSError as exc:
         raise RegenError([_failed(write.shown, exc)]) from None
-    if not status.st_mode & stat.S_IWUSR:
+    if _read_only(target, status):
         raise RegenError.at(
             write.shown,
             None,

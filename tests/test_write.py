@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,10 @@ from regen.write import PageWrite, write_atomic, write_pages
 def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
     page = tmp_path / "p.md"
     page.write_bytes(b"old")
-    page.chmod(0o600)
+    page.chmod(0o640)  # not the temp file's own 0o600: kept, not happened upon
     write_atomic(page, b"new\r\n", "p.md", b"old")
     assert page.read_bytes() == b"new\r\n"
-    assert page.stat().st_mode & 0o777 == 0o600
+    assert page.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
 
 
@@ -147,3 +149,65 @@ def test_folders_made_for_new_files_go_when_nothing_is_written(tmp_path: Path) -
             ]
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.md"]
+
+
+NOBODY = 65534
+
+
+def _as_nobody(write: Callable[[], None]) -> str:
+    """Run `write` in a forked child that is user and group 65534 (nobody), with regen's
+    modules already loaded: what it raised (its RegenError's text), or '' when it wrote."""
+    read, out = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        os.close(read)
+        said = b""
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            write()
+        except RegenError as exc:
+            said = str(exc).encode()
+        except BaseException as exc:  # anything else: the test says what
+            said = f"unexpected {type(exc).__name__}: {exc}".encode()
+        os.write(out, said)
+        os._exit(0)
+    os.close(out)
+    with os.fdopen(read, "rb") as pipe:
+        said = pipe.read().decode()
+    os.waitpid(child, 0)
+    return said
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder anyone may write in (pytest's own are its user's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="regen-shared-"))
+    folder.chmod(0o777)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to become another user")
+def test_a_page_the_user_may_not_write_is_read_only_though_its_folder_is_writable(
+    shared_folder: Path,
+) -> None:
+    """A rename needs only the folder: another user's page would be replaced, and become
+    this user's. It is refused as read-only; a page the user may write, by its group, is not."""
+    page = shared_folder / "p.md"
+    page.write_bytes(b"old")
+    page.chmod(0o644)  # root's
+    said = _as_nobody(lambda: write_atomic(page, b"new", "p.md", b"old"))
+    assert said == (
+        "p.md: the page is read-only; no page was written "
+        "(make it writable (chmod u+w) if regen may rewrite it)"
+    )
+    assert page.read_bytes() == b"old"
+    assert (page.stat().st_uid, len(list(shared_folder.iterdir()))) == (0, 1)
+    os.chown(page, 0, NOBODY)
+    page.chmod(0o464)  # its owner may not write it, its group (nobody's) may
+    assert _as_nobody(lambda: write_atomic(page, b"new", "p.md", b"old")) == ""
+    assert page.read_bytes() == b"new"

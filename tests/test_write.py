@@ -175,9 +175,9 @@ def _as_nobody(write: Callable[[], None]) -> str:
         os._exit(0)
     os.close(out)
     with os.fdopen(read, "rb") as pipe:
-        said = pipe.read().decode()
+        heard = pipe.read().decode()
     os.waitpid(child, 0)
-    return said
+    return heard
 
 
 @pytest.fixture

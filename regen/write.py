@@ -257,7 +257,7 @@ def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None, to
         mode = 0o600 if status is not None else 0o666  # a page's own mode is set below
         while temp is None:
             unique = token + secrets.token_hex(4)
-            candidate = target.parent / f".{target.name}.{unique}{TEMP_SUFFIX}"
+            candidate = target.parent / _temp_name(target, unique)
             try:
                 fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             except FileExistsError:
@@ -280,6 +280,21 @@ def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None, to
         if temp is not None:
             temp.unlink(missing_ok=True)
         raise
+
+
+def _temp_name(target: Path, unique: str) -> str:
+    """`.<page>.<unique>.regen-tmp`, the page's name cut short where the whole would be longer
+    than a file name may be here: else a page named near that limit could never be updated."""
+    tail = f".{unique}{TEMP_SUFFIX}"
+    try:
+        limit = os.pathconf(target.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    room = limit - 1 - len(tail.encode("utf-8"))
+    name = target.name.encode("utf-8", "surrogateescape")
+    if len(name) > room:  # cut at a character's start, never inside one
+        name = name[:room].decode("utf-8", "ignore").encode("utf-8")
+    return f".{name.decode('utf-8', 'surrogateescape')}{tail}"
 
 
 def _new_target(write: PageWrite, made: list[Path]) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from regen.errors import RegenError
-from regen.write import PageWrite, write_atomic, write_pages
+from regen.write import PageWrite, _temp_name, remove_leftovers, write_atomic, write_pages
 
 
 def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
@@ -211,3 +211,20 @@ def test_a_page_the_user_may_not_write_is_read_only_though_its_folder_is_writabl
     page.chmod(0o464)  # its owner may not write it, its group (nobody's) may
     assert _as_nobody(lambda: write_atomic(page, b"new", "p.md", b"old")) == ""
     assert page.read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("name", ["a" * 252 + ".md", "é" * 126 + ".md", "日本" * 41 + ".md"])
+def test_a_page_named_near_the_longest_name_allowed_is_written(tmp_path: Path, name: str) -> None:
+    """Its temp file's name (`.<page>.<token>.regen-tmp`) would be too long: the page's name
+    in it is cut short, at a character's start, and it is still known as regen's."""
+    page = tmp_path / name
+    page.write_bytes(b"old")
+    write_atomic(page, b"new", name, b"old")
+    assert page.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    temp = _temp_name(page, "0123456789abcdef01234567")
+    assert len(temp.encode("utf-8")) <= 255
+    assert temp.startswith(".")
+    assert temp.endswith(".0123456789abcdef01234567.regen-tmp")
+    (tmp_path / temp).write_bytes(b"half a page")  # as a crashed run leaves it
+    assert remove_leftovers([tmp_path]) == [tmp_path / temp]

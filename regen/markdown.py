@@ -26,12 +26,25 @@ class Column:
 _BARE_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 
 
+# A comment opened in a cell and not closed there would run on through the rest of the table,
+# to the `--}}` or `-->` of the region's END marker: the page's template (Handlebars, for
+# `{{!`) or its HTML would hide the rows after it. Such an opener is escaped with a backslash,
+# which both read as "this is text"; a comment closed within its cell is the data's own.
+# As for '|': an opener after an odd number of backslashes is escaped already.
+_UNCLOSED_COMMENT = re.compile(
+    r"(?<!\\)((?:\\\\)*)(\{\{!--(?!.*?--\}\})|\{\{!(?!--)(?!.*?\}\})|<!--(?!.*?-->))"
+)
+
+
 def escape_cell(text: str) -> str:
-    """Make `text` safe as one cell: a '|' cannot end the cell, a newline cannot end the row.
-    A '|' the source already escapes (`\\|`) is left as it is, since cells are Markdown."""
-    if "|" not in text and "\n" not in text and "\r" not in text:
-        return text  # as most cells are: two substitutions saved (a cold run makes 10,000)
+    """Make `text` safe as one cell: a '|' cannot end the cell, a newline cannot end the row,
+    a comment it opens cannot hide the rows after it. A '|' the source already escapes (`\\|`)
+    is left as it is, since cells are Markdown."""
+    if "|" not in text and "\n" not in text and "\r" not in text and "!" not in text:
+        return text  # as most cells are: three substitutions saved (a cold run makes 10,000)
     folded = _NEWLINES.sub(" ", text)
+    if "!" in folded:
+        folded = _UNCLOSED_COMMENT.sub(r"\1\\\2", folded)
     return _BARE_PIPE.sub(r"\1\\|", folded)
 
 

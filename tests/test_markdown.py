@@ -62,6 +62,47 @@ def test_an_escaped_cell_is_one_line_whose_every_pipe_is_escaped(text: str) -> N
         assert cell == text
 
 
+def test_a_comment_a_cell_opens_and_does_not_close_is_escaped() -> None:
+    """It would hide the rows after it, up to the END marker's `--}}` or `-->`."""
+    assert escape_cell("{{!-- x") == r"\{{!-- x"
+    assert escape_cell("{{! x") == r"\{{! x"
+    assert escape_cell("<!-- x") == r"\<!-- x"
+    assert escape_cell("a | {{!-- b") == r"a \| \{{!-- b"
+    # Closed within the cell, or escaped already: the data's own.
+    for text in ("{{!-- x --}} y", "{{! x }}", "<!-- x -->", r"\{{!-- x", "Wow!", "{{> p}}"):
+        assert escape_cell(text) == text
+    assert escape_cell(r"\\{{!-- x") == r"\\\{{!-- x"  # after an escaped backslash: open
+
+
+def _openers_left_open(cell: str) -> list[str]:
+    """Each comment opener in the cell, no backslash before it, with no closer after it."""
+    found = []
+    for opener, closer in (("{{!--", "--}}"), ("{{!", "}}"), ("<!--", "-->")):
+        at = cell.find(opener)
+        while at >= 0:
+            shadowed = opener == "{{!" and cell.startswith("{{!--", at)
+            backslashes = len(cell[:at]) - len(cell[:at].rstrip("\\"))
+            escaped = backslashes % 2 == 1
+            if not shadowed and not escaped and cell.find(closer, at + len(opener)) < 0:
+                found.append(opener)
+            at = cell.find(opener, at + 1)
+    return found
+
+
+_PIECES = st.sampled_from(["{{!--", "{{!", "<!--", "--}}", "}}", "-->", "a", " ", "\\", "!", "|"])
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_no_cell_leaves_a_comment_open(text: str) -> None:
+    assert _openers_left_open(escape_cell(text)) == []
+
+
+def test_rows_after_a_cell_opening_an_html_comment_are_still_read() -> None:
+    lines = render_table([Column("x")], [["<!-- a"], ["b"]])
+    _, _, parsed = cells("\n".join(lines) + "\n")
+    assert parsed == [["<!-- a"], ["b"]]
+
+
 def test_parsed_alignment() -> None:
     lines = render_table([Column("a", "left"), Column("b", "center"), Column("c", "right")], [])
     lines.append("| 1 | 2 | 3 |")

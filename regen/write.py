@@ -268,9 +268,10 @@ def _temp_file(target: Path, write: PageWrite, status: os.stat_result | None, to
             out.flush()
             os.fsync(out.fileno())
         if status is not None:
-            temp.chmod(stat.S_IMODE(status.st_mode))
+            # The owner first: a change of owner clears the set-user-ID and set-group-ID bits.
             with contextlib.suppress(OSError):  # only root may give a file to another owner
                 os.chown(temp, status.st_uid, status.st_gid)
+            temp.chmod(stat.S_IMODE(status.st_mode))
         return temp
     except OSError as exc:
         if temp is not None:

@@ -23,6 +23,17 @@ def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to own a page as another user")
+def test_another_users_page_keeps_its_owner_and_every_mode_bit(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_bytes(b"old")
+    os.chown(page, 65534, 65534)
+    page.chmod(0o6755)  # set-user-ID and set-group-ID, which a change of owner clears
+    write_atomic(page, b"new", "p.md", b"old")
+    status = page.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o7777) == (65534, 65534, 0o6755)
+
+
 def test_replaces_the_file_not_its_content(tmp_path: Path) -> None:
     # A reader holding the old file open keeps reading the old bytes: the new ones arrive by
     # rename, never by rewriting in place (which a crash could leave half done).

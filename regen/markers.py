@@ -82,6 +82,14 @@ class MalformedMarker(ValueError):
 
 # A pure function of the line, and marker lines repeat across a site's pages (one uuid on a
 # thousand pages): each distinct line is parsed once. Errors are raised, never cached.
+def _visible(text: str) -> str:
+    """`text` with each character that does not show (a zero-width space, a no-break space, a
+    control character) written as its \\u escape: what the user must find to fix it."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 @functools.lru_cache(maxsize=8192)
 def parse_marker(line: str) -> Marker | None:
     """The marker on `line` (with or without its line ending), or None for an ordinary line.
@@ -97,7 +105,7 @@ def parse_marker(line: str) -> Marker | None:
             near = re.match(_MARKER_WITH_ANY_UUID, line)
             if near is not None and near["uuid"].lower() != "<uuid>":
                 raise MalformedMarker(
-                    f"malformed marker: '{near['uuid']}' is not a uuid",
+                    f"malformed marker: '{_visible(near['uuid'])}' is not a uuid",
                     "a uuid is 32 hexadecimal digits grouped 8-4-4-4-12, as 'regen new' makes",
                 )
             words = looks["words"]

@@ -86,6 +86,11 @@ def holding(hint: str, words: str) -> str:
             UUID_HINT,
         ),
         (f"<!-- END shared-blurb {U}x -->", f"malformed marker: '{U}x' is not a uuid", UUID_HINT),
+        (  # a zero-width space in it, shown
+            f"<!-- END shared-blurb {U[:8]}\u200b{U[8:]} -->",
+            f"malformed marker: '{U[:8]}\\u200b{U[8:]}' is not a uuid",
+            UUID_HINT,
+        ),
         (
             f"{{{{!-- {GEN_BEGIN} <uuid> --}}}}",
             "malformed marker",

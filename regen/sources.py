@@ -360,7 +360,17 @@ def parse_json(text: str, path: str, records_path: Sequence[str] = ()) -> Source
     """A JSON list of records (objects), found at `records_path` in the document."""
     try:
         # Numbers stay as written ("1.50" is not "1.5"): sources are text, as in CSV.
-        document = json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant)
+        document = json.loads(
+            text,
+            parse_float=str,
+            parse_int=str,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_object_once_a_key,
+        )
+    except _TwiceAKey as exc:  # where, the hook cannot tell: no line rather than a wrong one
+        raise RegenError.at(
+            path, None, f"the key {json.dumps(exc.key)} appears twice in one object", "keep one"
+        ) from None
     except json.JSONDecodeError as exc:
         raise RegenError.at(
             path,
@@ -424,6 +434,25 @@ def _refuse_lone_surrogates(text: str, path: str, cells: Sequence[Sequence[str]]
                     f"'{half}' is half of a UTF-16 pair, alone: no page can hold it",
                     "write the character itself, or both halves of its pair",
                 ) from None
+
+
+class _TwiceAKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_once_a_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, whose keys must differ: JSON itself keeps the last of two silently, as a
+    CSV header with a column twice is refused."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _TwiceAKey(key)
+            seen.add(key)
+    return found
 
 
 def _reject_constant(name: str) -> Any:

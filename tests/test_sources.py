@@ -341,6 +341,15 @@ def test_json_half_of_a_utf16_pair_alone_is_an_error(text: str, line: int, half:
     ]
 
 
+def test_json_key_twice_in_one_object_is_an_error_as_a_csv_column_twice_is() -> None:
+    assert json_error('[{"sku": "B404"}, {"sku": "B524", "n": "1", "sku": "B523"}]') == [
+        'sources/s.json: the key "sku" appears twice in one object (keep one)'
+    ]
+    assert json_error('{"data": {"a": [], "a": []}}', ("data",)) == [
+        'sources/s.json: the key "a" appears twice in one object (keep one)'
+    ]
+
+
 def test_json_pairs_and_escaped_backslashes_are_text() -> None:
     frame = parse_json('[{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}]', "s.json")
 

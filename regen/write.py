@@ -58,7 +58,9 @@ class Staging:
     takes this run's own, even those a forked worker of it (which shares the token) wrote."""
 
     def __init__(self) -> None:
-        self._token = secrets.token_hex(4)  # this run's: every temp name starts with it
+        # This run's: every temp name starts with it. Its process id tells another run (one
+        # of a nested configuration, say, in the same folders) that the run is still going.
+        self._token = f"{os.getpid()}x{secrets.token_hex(4)}"
         self._prefix = self._token  # this process's (a forked worker adds its number)
         # (shown, target, temp, a hash of what the target held: None for a new file)
         self._staged: list[Staged] = []
@@ -335,10 +337,30 @@ def remove_leftovers(folders: Iterable[Path], keep: str | None = None) -> list[P
         for temp, token in _temp_files(folder):
             if keep is not None and token.startswith(keep):
                 continue  # this run's own
+            if _still_running(token):
+                continue  # another run's, about to be put in place
             with contextlib.suppress(OSError):
                 temp.unlink()
                 removed.append(temp)
     return removed
+
+
+def _still_running(token: str) -> bool:
+    """Whether the run that wrote a temp file with this random part is still going: another
+    process whose id it names is alive (a reused id only keeps a leftover a while longer)."""
+    found = re.match(r"(\d+)x", token)
+    if found is None:
+        return False  # no process named (an older regen's)
+    pid = int(found[1])
+    if pid == os.getpid():
+        return False  # an earlier run of this process, which is done
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 def _temp_files(folder: Path) -> Iterator[tuple[Path, str]]:

@@ -129,6 +129,28 @@ def test_leftover_temp_files_are_removed(repo: Repo, run: Runner) -> None:
     assert kept.exists()
 
 
+def test_temp_files_of_a_run_still_going_are_left_to_it(repo: Repo, run: Runner) -> None:
+    """Another run in the same folders (a nested configuration's, which has a lock of its
+    own) is not robbed of its temp files; a dead run's and an older regen's are removed."""
+    repo.write("docs/a.md", STALE)
+    with subprocess.Popen(["true"]) as ended:
+        ended.wait()  # its process id is free again
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        going = repo.write(f"docs/.b.md.{alive.pid}x0badcafe01234567.regen-tmp", "going")
+        gone = repo.write(f"docs/.c.md.{ended.pid}x0badcafe01234567.regen-tmp", "gone")
+        older = repo.write("docs/.d.md.0badcafe01234567.regen-tmp", "older")
+        assert run("update").code == ExitCode.OK
+        assert going.exists()
+        assert not gone.exists()
+        assert not older.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert run("update").code == ExitCode.OK
+    assert not going.exists()
+
+
 def test_a_second_run_waits_for_the_first(repo: Repo) -> None:
     repo.write("docs/a.md", STALE)
     holder = subprocess.Popen(

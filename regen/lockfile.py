@@ -394,10 +394,6 @@ class LockReader:
         assert self.text is not None
         return _page_lines(self.text, self._regions_at + 1, page)
 
-    def block_of(self, page: str) -> Entries:
-        """The page's entries, as regen would write them from what the file records."""
-        return entries_of(self.entries_of(page))
-
     def wrote_earlier(self, page: str, uuid: str, body_digest: str) -> bool:
         """Whether regen wrote this body there before, as the lock in git's HEAD, its parents
         or a merge in progress says: a page restored to an older version, or taken from the

@@ -374,8 +374,3 @@ def _temp_files(folder: Path) -> Iterator[tuple[Path, str]]:
         name = entry.name
         if name.endswith(TEMP_SUFFIX) and _TEMP.match(name):
             yield entry, name.rsplit(".", 2)[-2]
-
-
-def write_atomic(file: Path, data: bytes, shown: str, expected: bytes) -> None:
-    """Write one page as write_pages() does."""
-    write_pages([PageWrite(file, data, shown, expected)])

@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from regen.errors import RegenError
-from regen.write import PageWrite, _temp_name, remove_leftovers, write_atomic, write_pages
+from regen.write import PageWrite, _temp_name, remove_leftovers, write_pages
+
+
+def write_atomic(file: Path, data: bytes, shown: str, expected: bytes) -> None:
+    """Write one page as every run writes its pages."""
+    write_pages([PageWrite(file, data, shown, expected)])
 
 
 def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:

@@ -533,7 +533,8 @@ def update(
 
     Runs on one tree are serialised (`on_wait` hears why this one waits). Every page is
     written, or none: a page that cannot be (a full disk, a page saved meanwhile) stops them
-    all. Temp files a crashed run left beside its pages are removed first."""
+    all; only a rename failing midway leaves some written (the report says which). Temp files
+    a crashed run left in the folders written to are removed as those are staged."""
     try:
         conf = configuration(config, cache=cache)
         registry = default_registry() if registry is None else registry

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +46,7 @@ def master_from_copy(config: Config, root: Path, page: Page, line: int) -> Adopt
         else:
             hint = "a generated region is built from its sources: make the change there"
         raise RegenError.at(where, region.line, f"region {region.uuid} is not a blurb", hint)
-    # Normalised as the blurb generator names it (blurbs = "." gives no "./" in front).
-    shown = posixpath.normpath(f"{config.blurbs}/{region.uuid}.md")
+    shown = config.master(region.uuid)
     file = root / shown
     text = region.body.replace("\r\n", "\n")
     try:

@@ -55,6 +55,16 @@ class Config:
     def line(self, *path: str) -> int | None:
         return self.keys.line(path)
 
+    def master(self, uuid: str) -> str:
+        """The blurb `uuid`'s master, relative to the root."""
+        return master_path(self.blurbs, uuid)
+
+
+def master_path(blurbs: str, uuid: str) -> str:
+    """`<blurbs>/<uuid>.md`, normalised (blurbs = "." gives no "./" in front): one name for a
+    master wherever it is made, read or shown."""
+    return posixpath.normpath(f"{blurbs}/{uuid}.md")
+
 
 def find_config(start: Path) -> Path:
     """The nearest regen.toml, or pyproject.toml with a [tool.regen] table, at or above `start`."""

@@ -189,7 +189,7 @@ def plan_import(
             continue  # on none of the pages named: their copies were read to choose well
         kinds = {c.region.kind for c in copies}
         configured = uuid in config.regions or uuid in config.broken
-        mastered = kinds == {RegionKind.BLURB} and (root / _master(config, uuid)).exists()
+        mastered = kinds == {RegionKind.BLURB} and (root / config.master(uuid)).exists()
         if configured or mastered:
             skipped += 1
         elif len(kinds) > 1:
@@ -204,7 +204,7 @@ def plan_import(
     for choice in candidates:
         copy = choice.chosen.copies[0]
         if choice.kind is RegionKind.BLURB:
-            files[choice.uuid] = (_master(config, choice.uuid), choice.chosen.text)
+            files[choice.uuid] = (config.master(choice.uuid), choice.chosen.text)
             continue
         try:
             table = read_table(choice.chosen.text)
@@ -269,10 +269,6 @@ def plan_import(
 
 
 _MOVE_HINT = "move it away, or configure the region by hand"
-
-
-def _master(config: Config, uuid: str) -> str:
-    return posixpath.normpath(f"{config.blurbs}/{uuid}.md")
 
 
 def _all(choice: Choice) -> tuple[Copy, ...]:

@@ -98,7 +98,7 @@ def new_region(
         lines = [f'[{config.prefix}regions."{uuid}"]', f'generator = "{generator}"']
         lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in options.items()]
         entry = "\n".join(lines) + "\n"
-    master = f"{config.blurbs}/{uuid}.md" if blurb else None
+    master = config.master(uuid) if blurb else None
     return NewRegion(uuid, wrap(begin), wrap(end), entry, master)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import posixpath
-
+from regen.config import master_path
 from regen.errors import RegenError
 from regen.generators import Context, Job
 from regen.sources import SourceNotFound
@@ -15,7 +14,7 @@ class BlurbGenerator:
 
     def prepare(self, context: Context) -> Job:
         context.options.only()
-        master = posixpath.normpath(f"{context.blurbs_dir}/{context.spec.uuid}.md")
+        master = master_path(context.blurbs_dir, context.spec.uuid)
 
         def build() -> str:
             try:

@@ -345,6 +345,14 @@ def test_source_without_rows_is_an_error(tmp_path: Path) -> None:
     ]
 
 
+def test_json_source_of_no_record_has_no_rows_not_unknown_columns(tmp_path: Path) -> None:
+    write_source(tmp_path, "e.json", "[]")
+
+    assert build_error(tmp_path, 'source = "e.json"\ncolumns = ["a", "b"]\n') == [
+        f"regen.toml:4: {KEY}.source: sources/e.json has no rows (add rows, or remove the region)"
+    ]
+
+
 def test_source_without_rows_is_named_before_the_where_conditions(tmp_path: Path) -> None:
     write_source(tmp_path, "e.csv", "a,b\n")
     options = 'columns = ["a"]\nwhere = { a = "x" }\nsource = "e.csv"\n'

@@ -154,6 +154,8 @@ def build_table(source: SourceTable, options: TableOptions, records: Records | N
     caller has them already): filtered, sorted, grouped. Other generators that are tables at
     heart (skus) describe themselves as TableOptions."""
     where = _Where(options.source.path, source.lines)
+    if source.empty and not source.columns:  # a JSON source of no record has no columns either
+        raise _no_rows(options, source)
     _check_columns(source, options)
     table = Records(source) if records is None else records
     rows = _filter(table, table.rows, options.filters)

@@ -95,10 +95,11 @@ def _openings(text: str) -> list[int]:
     return found
 
 
-def _candidates(text: str, after_cr: list[int]) -> list[tuple[int, bool]]:
+def _candidates(text: str, unseen: list[int]) -> list[tuple[int, bool]]:
     """The start of every line whose first characters, after at most three spaces, open a
-    fence or a comment, and whether it is a fence. Comment openings that start a line only
-    after a CR alone (a line break to Markdown, not to regen) go to `after_cr`."""
+    fence or a comment, and whether it is a fence. Comment openings that seem to start a line
+    and do not (after a CR alone, a line break to Markdown but not to regen, or after
+    characters that do not show) go to `unseen`."""
     # (A second opening on a line is never taken: the first stands between it and the line's
     # start, where only spaces may.)
     lines: list[tuple[int, bool]] = []
@@ -108,34 +109,56 @@ def _candidates(text: str, after_cr: list[int]) -> list[tuple[int, bool]]:
         gap = opening - start
         if gap <= 3 and (gap == 0 or text[start:opening] == " " * gap):
             lines.append((start, text[opening] in "`~"))
-        elif text[opening] not in "`~" and (cr := rfind("\r", start, opening)) >= 0:
+        elif text[opening] in "`~":
+            continue
+        elif (cr := rfind("\r", start, opening)) >= 0:
             gap = opening - cr - 1
             if gap <= 3 and (gap == 0 or text[cr + 1 : opening] == " " * gap):
-                after_cr.append(cr + 1)
+                unseen.append(cr + 1)
+        elif gap <= 8 and _shows_nothing(text[start:opening]):
+            unseen.append(opening)  # characters that do not show, before a marker
     return lines
+
+
+# Characters that do not show (no-break and other Unicode spaces, zero-width characters, a
+# byte order mark inside a page): before a marker, the line looks like one and is not.
+INVISIBLE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+INVISIBLE += "\u200b\u200c\u200d\u202f\u205f\u2060\u3000\ufeff"
+
+
+def _shows_nothing(prefix: str) -> bool:
+    """Whether the prefix holds characters that do not show, and nothing else but spaces (only
+    spaces: indented code, which is text)."""
+    return not prefix.strip(" " + INVISIBLE) and bool(prefix.strip(" "))
 
 
 # A CR not followed by LF: a line break to Markdown (CommonMark), but regen's lines end in LF.
 LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def _after_lone_cr(text: str, path: str, starts: list[int]) -> list[Problem]:
-    """A problem for each marker that starts a line only after a CR alone: regen would not see
-    it (a page of classic Mac line endings, or a stray CR before a marker)."""
+def _unseen(text: str, path: str, starts: list[int]) -> list[Problem]:
+    """A problem for each marker regen would not see, though it starts a line to the eye:
+    after a CR alone (a page of classic Mac line endings, or a stray CR), or after characters
+    that do not show (a no-break space, say, pasted in)."""
     problems = []
     for start in starts:
         end = text.find("\n", start) + 1 or len(text)
         piece = LONE_CR.split(text[start:end], 1)[0]
-        if _is_marker_like(piece):
-            problems.append(
-                Problem(
-                    path,
-                    text.count("\n", 0, start) + 1,
-                    "a marker follows a line break that is a CR alone (classic Mac line"
-                    " endings), which regen does not read as one",
-                    "make the page's line endings LF or CRLF",
-                )
+        if not _is_marker_like(piece):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start].replace(" ", "")
+        if before and not before.endswith("\r"):
+            shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(before))
+            message = f"a marker with characters that do not show before it ({shown})"
+            hint = "delete them: a marker starts its line, after three spaces at most"
+        else:
+            message = (
+                "a marker follows a line break that is a CR alone (classic Mac line endings),"
+                " which regen does not read as one"
             )
+            hint = "make the page's line endings LF or CRLF"
+        problems.append(Problem(path, text.count("\n", 0, start) + 1, message, hint))
     return problems
 
 
@@ -180,9 +203,9 @@ def scan_text(text: str, path: str) -> Document:
     current: _Open | None = None
     number, counted = 1, 0  # the line number at offset `counted`
     count, find = text.count, text.find
-    after_cr: list[int] = []
+    unseen: list[int] = []
 
-    for start, fenced in _candidates(text, after_cr):
+    for start, fenced in _candidates(text, unseen):
         number += count("\n", counted, start)
         counted = start
         end = find("\n", start) + 1 or len(text)
@@ -284,8 +307,8 @@ def scan_text(text: str, path: str) -> Document:
                 "close the fence",
             )
         )
-    if after_cr:
-        problems += _after_lone_cr(text, path, after_cr)
+    if unseen:
+        problems += _unseen(text, path, unseen)
         problems.sort(key=lambda problem: problem.line or 0)
     if problems:
         raise RegenError(problems)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from regen.markers import MalformedMarker, Role, parse_marker
 from regen.model import Document, Part, Region
-from regen.scan import _FENCE, LONE_CR
+from regen.scan import _FENCE, INVISIBLE, LONE_CR
 from regen.textfile import split_lines
 
 
@@ -47,6 +47,13 @@ def reference_scan(text: str) -> Document | list[int]:
             opens = piece[indent:].startswith(("{{!--", "<!--"))
             if indent <= 3 and opens and _marker_like(piece):
                 problems.append(number)
+        # Characters that do not show before a marker: a problem, in or out of a fence.
+        first = min((at for at in (line.find("{{!--"), line.find("<!--")) if at >= 0), default=-1)
+        prefix = line[:first] if first > 0 else ""
+        unseen = "\r" not in prefix and len(prefix) <= 8 and prefix.strip(" ") != ""
+        unseen = unseen and not prefix.strip(" " + INVISIBLE)
+        if unseen and _marker_like(LONE_CR.split(line[first:])[0]):
+            problems.append(number)
         found = _fence(line)
         if fence is not None:
             if found and found[0] == fence[0] and found[1] >= fence[1] and not found[2].strip():

@@ -104,6 +104,11 @@ tricky_lines = st.sampled_from(
         "x\r    " + BLURB_END,
         "\r<!-- a comment -->",
         BLURB_END + "\r",
+        "\u00a0" + BLURB_END,
+        " \u200b " + BLURB_END,
+        "    " + BLURB_END,
+        "\u00a0x" + BLURB_END,
+        "\ufeff\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0" + BLURB_END,
     ]
 )
 

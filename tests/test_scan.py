@@ -294,12 +294,28 @@ def test_a_stray_cr_before_a_marker_is_a_problem_at_its_line() -> None:
     ]
 
 
+def test_a_marker_after_characters_that_do_not_show_is_a_problem_naming_them() -> None:
+    """Pasted from a web page, say: a no-break space before both markers made a region that
+    looks whole and that regen never saw."""
+    page = f"# T\n\u00a0{BLURB_BEGIN % UUID_BLURB}\nx\n \u200b\u00a0{BLURB_END}\n"
+    with pytest.raises(RegenError) as caught:
+        scan_text(page, "p.md")
+    hint = "(delete them: a marker starts its line, after three spaces at most)"
+    assert [str(p) for p in caught.value.problems] == [
+        f"p.md:2: a marker with characters that do not show before it (U+00A0) {hint}",
+        f"p.md:4: a marker with characters that do not show before it (U+200B, U+00A0) {hint}",
+    ]
+
+
 @pytest.mark.parametrize(
     "page",
     [
         "a\rb\r<!-- a comment, no marker -->\rc\r",  # no marker: not regen's business
         "a\r    <!-- BEGIN shared-blurb -->\r",  # indented as code
         f"# T\r\n\r\n{BLURB_BEGIN % UUID_BLURB}\r\nx\r\n{BLURB_END}\r\n",  # CRLF
+        f"    {BLURB_END}\n",  # indented as code: text
+        f"\u00a0x {BLURB_END}\n",  # after text that shows
+        "\u00a0<!-- a comment, no marker -->\n",
     ],
 )
 def test_a_cr_alone_elsewhere_is_only_text(page: str) -> None:

@@ -270,6 +270,7 @@ def _check(
     paths: Sequence[PathLike],
     change: Change | None,
     cache: bool,
+    *,
     sources: SourceCache | None = None,
     only: str | None = None,
     every_region: bool = True,
@@ -279,55 +280,127 @@ def _check(
     """Plan the pages. With `staging` (update), a page to rewrite goes to a temp file as soon
     as it is planned, and only its results are kept: memory does not grow with the pages to
     write; the caller puts them in place, or removes the temp files when a problem is found.
-    `writes` (or `staging`): the caller writes regen.lock after, from every page's lines."""
-    root = conf.root.resolve()
-    lock = read_lock(root)
-    complete = not paths and change is None
-    problems: list[Problem] = list(conf.problems)
-    bodies = BodyCache(root if cache else None, owner=conf.file)
-    planner = Planner(conf, registry, sources or SourceCache(root), bodies, lock, only)
-    recheck: tuple[list[str], Change] | None = None  # (pages alone, their change): see below
-    named = bool(paths)  # by the caller (not the pages a change holds alone)
-    held: list[Problem] = []  # inputs with unstaged changes (--staged)
-    if change is not None and not paths:
-        direct = pages_alone(change, planner)
-        if direct is not None:  # only pages changed: read just those
-            present = [page for page in direct if (root / page).is_file()]
-            paths = [root / page for page in present]
-            if change.unstaged:
-                recheck = (present, change)
-            change = None
-            if not paths:
-                return Report((), tuple(problems), root=root, lock=lock, complete=complete)
-    try:
-        files = discover(conf, [Path(p) for p in paths])
-    except RegenError as exc:
-        return Report((), (*problems, *exc.problems), root=root, lock=lock, complete=complete)
-    if named:
-        problems += _inputs_named(files, conf)
-    changes: list[FileChange] = []
-    pages: list[Page] = []
-    # A full check keeps a digest of each page's lock lines, not the lines (see Tally).
-    tally = Tally.of_run(complete=complete, keep=writes or staging is not None or not complete)
+    `writes` (or `staging`): the caller writes regen.lock after, from every page's lines.
+    `only`: the one uuid whose regions are rebuilt (adopt); `every_region`: keep every page's
+    results, not only those of the pages a rewrite changes."""
+    run = _Run(conf, registry, cache, sources, only, every_region, staging)
+    return run.report(paths, change, keep=writes or staging is not None)
 
-    def planned(
-        page: Page, tally: Tally, changes: list[FileChange], problems: list[Problem]
+
+class _Run:
+    """One run over the pages, step by step: which pages it reads (_select), how it plans
+    them (every page, shared among workers, or those a change affects), and its report."""
+
+    def __init__(
+        self,
+        conf: Config,
+        registry: Registry,
+        cache: bool,
+        sources: SourceCache | None,
+        only: str | None,
+        every_region: bool,
+        staging: Staging | None,
     ) -> None:
+        self.conf, self.only = conf, only
+        self.every_region, self.staging = every_region, staging
+        self.root = root = conf.root.resolve()
+        self.lock = read_lock(root)
+        self.problems: list[Problem] = list(conf.problems)
+        self.bodies = BodyCache(root if cache else None, owner=conf.file)
+        self.planner = Planner(
+            conf, registry, sources or SourceCache(root), self.bodies, self.lock, only
+        )
+        self.here = os.getpid()  # this process: a part planned elsewhere was a worker's
+        self.changes: list[FileChange] = []
+        self.held: list[Problem] = []  # inputs with unstaged changes (--staged)
+        # The pages alone of a change, and the change, when some of its files are unstaged
+        # (--staged): see _recheck.
+        self.recheck: tuple[list[str], Change] | None = None
+
+    def report(self, paths: Sequence[PathLike], change: Change | None, *, keep: bool) -> Report:
+        complete = not paths and change is None
+        selected = self._select(paths, change)
+        if selected is None:
+            return self._early(complete)
+        files, change = selected
+        # A full check keeps a digest of each page's lock lines, not the lines (see Tally).
+        tally = Tally.of_run(complete=complete, keep=keep or not complete)
+        if change is None:
+            self._plan_every(files, tally)
+        else:
+            self._plan_change(files, change, tally)
+        planner, lock, only = self.planner, self.lock, self.only
+        if complete:
+            planner.report_unmet()
+        if self.recheck is not None:
+            self._recheck(*self.recheck)
+        outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
+        self.problems += lock.problems  # the whole file in a full run; else its pages' lines
+        # What was built goes to the cache at once. A full run of every region knows which
+        # entries are still in use, and drops the others.
+        self.bodies.flush(complete=complete and only is None)
+        return Report(
+            tuple(self.changes),
+            (*self.problems, *planner.problems),
+            root=self.root,
+            lock=lock,
+            complete=complete,
+            lock_outdated=outdated,
+            tally=tally,
+            unused=planner.unused_entries() if complete and only is None else (),
+            unstaged=bool(self.held),
+        )
+
+    def _early(self, complete: bool) -> Report:
+        """The report of a run that found no page to read, or could not look for them."""
+        return Report((), tuple(self.problems), root=self.root, lock=self.lock, complete=complete)
+
+    def _select(
+        self, paths: Sequence[PathLike], change: Change | None
+    ) -> tuple[list[str], Change | None] | None:
+        """The pages to read, and the change whose affected pages are planned among them
+        (None: all of them are); None when there is none to read, or a problem says why."""
+        root, named = self.root, bool(paths)  # named by the caller, not by a change alone
+        if change is not None and not paths:
+            direct = pages_alone(change, self.planner)
+            if direct is not None:  # only pages changed: read just those
+                present = [page for page in direct if (root / page).is_file()]
+                if change.unstaged:
+                    self.recheck = (present, change)
+                if not present:
+                    return None
+                paths, change = [root / page for page in present], None
+        try:
+            files = discover(self.conf, [Path(p) for p in paths])
+        except RegenError as exc:
+            self.problems += exc.problems
+            return None
+        if named:
+            self.problems += _inputs_named(files, self.conf)
+        return files, change
+
+    def _planned(
+        self, page: Page, tally: Tally, changes: list[FileChange], problems: list[Problem]
+    ) -> None:
+        """Plan the page: counted in `tally`, kept in `changes` as far as it is stale (all of
+        it with every_region), staged when it is to be rewritten and nothing went wrong."""
+        planner, staging = self.planner, self.staging
         change = planner.plan_page(page)
         tally.add(change)
-        clean = not problems and not planner.problems and not conf.problems
+        clean = not problems and not planner.problems and not self.conf.problems
         if staging is not None and change.changed and clean:
             try:
                 staging.stage(page_write(change))
                 change = change.as_staged()
             except RegenError as exc:
                 problems.extend(exc.problems)  # the caller removes what was staged
-        if every_region or change.changed:  # else kept only in the tally: memory stays flat
+        if self.every_region or change.changed:  # else only in the tally: memory stays flat
             changes.append(change.slim())
 
-    def plan_part(files: Sequence[str]) -> _Part:
+    def _plan_part(self, files: Sequence[str], tally: Tally) -> _Part:
         """Read and plan these pages (in a worker, or here), each kept only as far as it is
         stale."""
+        planner, staging, root = self.planner, self.staging, self.root
         part = _Part(tally=tally.like(), pid=os.getpid())
         known, since = len(planner.problems), len(staging.taken()) if staging else 0
         failed = set(planner.failures)
@@ -339,7 +412,7 @@ def _check(
                     part.problems.extend(exc.problems)
                     part.tally.lines.skip()  # (its place among the digests kept)
                     continue
-                planned(page, part.tally, part.changes, part.problems)
+                self._planned(page, part.tally, part.changes, part.problems)
         except BaseException:  # in a worker: its temp files go (here, the caller's abort does)
             if staging is not None:
                 staging.discard(staging.taken(since))
@@ -348,21 +421,23 @@ def _check(
         part.failures = {k: v for k, v in planner.failures.items() if k not in failed}
         part.met = planner.met
         part.staged = staging.taken(since) if staging else []
-        part.built, part.used = bodies.made() if part.pid != here else ([], set())
+        part.built, part.used = self.bodies.made() if part.pid != self.here else ([], set())
         return part
 
-    if change is None:
+    def _plan_every(self, files: list[str], tally: Tally) -> None:
+        """Plan every page: in parts, shared among forked workers when there are enough."""
+        planner, staging, root = self.planner, self.staging, self.root
         workers = worker_count(len(files))
         if workers > 1:
             planner.prebuild()  # each region once, here, not once in every worker
-        here = os.getpid()
+        here = self.here
 
         def discard(part: _Part) -> None:
             if staging is not None:
                 staging.discard(part.staged)
 
         def in_worker(number: int) -> None:
-            bodies.forget_made()  # this process writes those built before the fork
+            self.bodies.forget_made()  # this process writes those built before the fork
             if staging is not None:
                 staging.as_worker(number)
 
@@ -370,6 +445,9 @@ def _check(
             if staging is not None:
                 part = split(files, workers)[number]
                 staging.remove_strays(_folders(root, part), worker=number)
+
+        def plan_part(part: Sequence[str]) -> _Part:
+            return self._plan_part(part, tally)
 
         try:
             parts = in_parts(files, plan_part, workers, discard, in_worker, lost)
@@ -385,66 +463,54 @@ def _check(
             raise
         for number in range(len(parts)):
             part, parts[number] = parts[number], _Part()  # each part's tally goes once merged
-            tally.merge(part.tally)
-            changes.extend(part.changes)
-            problems.extend(part.problems)
-            if part.pid != here:  # a worker's: what this process's planner does not know
-                # A region that failed in an earlier part was reported at its first page
-                # there, as one process would: not again at this part's first page.
-                told = {
-                    p
-                    for key, found in part.failures.items()
-                    if key in planner.failures
-                    for p in found
-                }
-                planner.report(p for p in part.planner_problems if p not in told)
-                for key, found in part.failures.items():
-                    planner.failures.setdefault(key, found)
-                planner.met |= part.met
-                bodies.adopt(part.built, part.used)
-    else:
-        for file in read_ahead(root, files):
+            self._merge(part, tally)
+
+    def _merge(self, part: _Part, tally: Tally) -> None:
+        """Take in what a part found, in the order of the pages."""
+        planner = self.planner
+        tally.merge(part.tally)
+        self.changes.extend(part.changes)
+        self.problems.extend(part.problems)
+        if part.pid == self.here:
+            return
+        # A worker's: what this process's planner does not know. A region that failed in an
+        # earlier part was reported at its first page there, as one process would: not again
+        # at this part's first page.
+        told = {p for key, found in part.failures.items() if key in planner.failures for p in found}
+        planner.report(p for p in part.planner_problems if p not in told)
+        for key, found in part.failures.items():
+            planner.failures.setdefault(key, found)
+        planner.met |= part.met
+        self.bodies.adopt(part.built, part.used)
+
+    def _plan_change(self, files: list[str], change: Change, tally: Tally) -> None:
+        """Plan the pages the change affects, once every page is read: the whole graph is
+        needed to know which those are."""
+        pages: list[Page] = []
+        for file in read_ahead(self.root, files):
             try:
-                page = read_page(root, file)
+                page = read_page(self.root, file)
             except RegenError as exc:
                 # A broken page the change did not touch (a draft) is not this run's business:
                 # any full run reports it.
                 if file in change.paths:
-                    problems.extend(exc.problems)
+                    self.problems.extend(exc.problems)
                 continue
-            pages.append(page)  # the whole graph is needed to know what the change affects
-    if change is not None:
-        chosen = affected_pages(pages, planner, change)
-        held = _unstaged(chosen, planner, change)
-        problems.extend(held)
+            pages.append(page)
+        chosen = affected_pages(pages, self.planner, change)
+        self.held = _unstaged(chosen, self.planner, change)
+        self.problems.extend(self.held)
         for page in chosen:
-            planned(page, tally, changes, problems)
-    if complete:
-        planner.report_unmet()
-    if recheck is not None:
-        # Staged pages alone, with other files unstaged (--staged): the sources their regions
-        # read must be as staged too. Only then are the pages read again, and their entries
-        # prepared: the pre-commit case stays light.
-        again = [_readable(root, name) for name in recheck[0]]
+            self._planned(page, tally, self.changes, self.problems)
+
+    def _recheck(self, names: list[str], change: Change) -> None:
+        """Staged pages alone, with other files unstaged (--staged): the sources their regions
+        read must be as staged too. Only then are the pages read again, and their entries
+        prepared: the pre-commit case stays light."""
+        again = [_readable(self.root, name) for name in names]
         chosen = [page for page in again if page is not None]
-        held = _unstaged(chosen, planner, recheck[1])
-        problems.extend(held)
-    outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
-    problems += lock.problems  # the whole file in a full run; in another, its pages' lines
-    # What was built goes to the cache at once. A full run of every region knows which
-    # entries are still in use, and drops the others.
-    bodies.flush(complete=complete and only is None)
-    return Report(
-        tuple(changes),
-        (*problems, *planner.problems),
-        root=root,
-        lock=lock,
-        complete=complete,
-        lock_outdated=outdated,
-        tally=tally,
-        unused=planner.unused_entries() if complete and only is None else (),
-        unstaged=bool(held),
-    )
+        self.held = _unstaged(chosen, self.planner, change)
+        self.problems.extend(self.held)
 
 
 def _folders(root: Path, pages: Iterable[str]) -> set[Path]:
@@ -647,7 +713,9 @@ def adopt(
         sources = SourceCache(root)
         sources.give(master.master, master.text)
         # No body cache: it keys bodies by the files on disk, and the master is not there yet.
-        report = _check(conf, registry, (), None, False, sources, master.uuid, False, writes=True)
+        report = _check(
+            conf, registry, (), None, False, sources=sources, only=master.uuid, writes=True
+        )
         # Not complete: the other regions were left unbuilt, their entries as they were.
         extra = [master.write] if master.write else []
         policy = Policy(force=force, adopted=adopted)

@@ -279,6 +279,16 @@ def _may_hold_pages(folder: str, globs: Sequence[str]) -> bool:
     return False
 
 
+def _all_excluded(folder: str, config: Config) -> bool:
+    """Whether the excludes take everything below `folder` ('' or ending in '/'): told by
+    names one and two levels down that no glob spells out (`docs/private/**` takes both;
+    `docs/private/*.md` neither)."""
+    if not config.exclude or not folder:
+        return False
+    excluded = any_glob(config.exclude)
+    return excluded(folder + "\0") and excluded(folder + "\0/\0")
+
+
 def _unreadable_folder(folder: str, exc: OSError, config: Config) -> Problem:
     shown = folder.rstrip("/") or "."
     return Problem(
@@ -324,7 +334,7 @@ def _walk(root: Path, start: Path, config: Config, problems: list[Problem]) -> I
         except (FileNotFoundError, NotADirectoryError):
             continue  # gone meanwhile
         except OSError as exc:
-            if _may_hold_pages(rel_base, config.pages):
+            if _may_hold_pages(rel_base, config.pages) and not _all_excluded(rel_base, config):
                 problems.append(_unreadable_folder(rel_base, exc, config))
             continue
         for entry in entries:

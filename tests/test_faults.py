@@ -271,9 +271,12 @@ def test_a_folder_that_cannot_be_read_is_a_problem_not_skipped(repo: Repo) -> No
     assert done.stderr.splitlines()[0] == (
         "docs/sub/s.md: cannot read: Permission denied (check its permissions)"
     )
-    repo.write("regen.toml", 'exclude = ["docs/sub"]\n' + CONFIG)
-    done = regen_unprivileged(repo.root, "check")
-    assert (done.returncode, done.stdout) == (0, "regen: all 1 region in 1 page up to date\n")
+    for exclude in ("docs/sub", "docs/sub/**", "**/sub/**"):  # as the README writes them
+        repo.write("regen.toml", f'exclude = ["{exclude}"]\n' + CONFIG)
+        done = regen_unprivileged(repo.root, "check")
+        assert (done.returncode, done.stdout) == (0, "regen: all 1 region in 1 page up to date\n")
+    repo.write("regen.toml", 'exclude = ["docs/sub/*.md"]\n' + CONFIG)  # not what is below
+    assert regen_unprivileged(repo.root, "check").returncode == ExitCode.INPUT_ERROR
 
 
 @pytest.mark.usefixtures("locked_folder")

@@ -556,11 +556,14 @@ def test_what_a_region_should_hold_is_worked_out_once_but_applies_to_each_page(
 
 
 def _regen_process(
-    repo: Repo, *args: str, script: str = "", **popen: Any
+    repo: Repo, *args: str, script: str = "", unbuffered: bool = False, **popen: Any
 ) -> subprocess.CompletedProcess[str]:
     """`regen ARGS` through its console entry (cli.run) in a new interpreter, its output
-    buffered as in a terminal's pipe (no PYTHONUNBUFFERED), after `script`."""
+    buffered as in a terminal's pipe (no PYTHONUNBUFFERED), after `script`; `unbuffered`:
+    with PYTHONUNBUFFERED=1, as CI machines and containers often set it."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
     code = f"{script}\nimport sys\nsys.argv = ['regen', *{list(args)!r}]\n"
     code += "from regen.cli import run\nrun()\n"
     return subprocess.run(
@@ -606,18 +609,23 @@ def test_a_closed_output_is_no_crash(repo: Repo, closed: str) -> None:
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("unbuffered", [False, True])
 @pytest.mark.parametrize(
     "args",
     [("chek",), ("update", "--since", "nope"), ("check", "docs/none.md"), ("check",)],
 )
-def test_errors_to_a_closed_stderr_are_exit_141(repo: Repo, args: tuple[str, ...]) -> None:
+def test_errors_to_a_closed_stderr_are_exit_141(
+    repo: Repo, args: tuple[str, ...], unbuffered: bool
+) -> None:
     """A usage error, a run that cannot start and a problem, each said on a stderr whose
     reader is gone: exit 141, as for stdout, not 1 ("stale") from an escaped exception."""
     repo.write("docs/a.md", "{{!-- END shared-blurb --}}\n")
     read, write = os.pipe()
     os.close(read)  # the reader is gone before regen writes a byte
     try:
-        done = _regen_process(repo, *args, stdout=subprocess.DEVNULL, stderr=write)
+        done = _regen_process(
+            repo, *args, unbuffered=unbuffered, stdout=subprocess.DEVNULL, stderr=write
+        )
     finally:
         os.close(write)
     assert done.returncode == ExitCode.OUTPUT_CLOSED

@@ -426,8 +426,15 @@ def _refuse_lone_surrogates(text: str, path: str, cells: Sequence[Sequence[str]]
                 cell.encode("utf-8")
             except UnicodeEncodeError as exc:
                 half = f"\\u{ord(cell[exc.start]):04x}"
-                where = text.lower().find(half)
-                line = text.count("\n", 0, where) + 1 if where >= 0 else None
+                # The escape alone, not one half of a pair: a high half no low one follows,
+                # or a low half after no high one.
+                alone = re.search(
+                    rf"(?i){re.escape(half)}(?!\\u(?:dc|dd|de|df))"
+                    if half[3] in "89ab"  # \\ud8.. to \\udb..: a high half
+                    else rf"(?i)(?<!\\ud[89ab][0-9a-f]{{2}}){re.escape(half)}",
+                    text,
+                )
+                line = text.count("\n", 0, alone.start()) + 1 if alone else None
                 raise RegenError.at(
                     path,
                     line,

@@ -330,6 +330,12 @@ def test_json_records_at_a_nested_path() -> None:
     [
         ('[{"a": "\\ud800", "b": "x"}]', 1, "\\ud800"),
         ('[\n{"a": "ok"},\n{"\\uDC00": "x"}]', 3, "\\udc00"),  # in a key, upper case
+        (
+            '[\n{"a": "\\ud83d\\ude00"},\n{"a": "x"},\n{"a": "\\ud83d"}]',
+            4,
+            "\\ud83d",
+        ),  # paired above
+        ('[\n{"a": "\\ud83d\\ude00"},\n{"a": "\\ude00"}]', 3, "\\ude00"),
     ],
 )
 def test_json_half_of_a_utf16_pair_alone_is_an_error(text: str, line: int, half: str) -> None:

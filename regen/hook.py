@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from regen.errors import RegenError
+from regen.textfile import read_regular
 from regen.write import PageWrite, write_pages
 
 MARK = "# installed by regen install-hook"
@@ -56,7 +57,11 @@ def install_hook(start: Path, config_file: Path) -> Path:
     config = config_file.relative_to(top).as_posix() if config_file.is_relative_to(top) else ""
     hook = folder / "pre-commit"
     try:
-        held = hook.read_bytes() if hook.exists() or hook.is_symlink() else None
+        held = read_regular(hook) if hook.exists() or hook.is_symlink() else None
+    except FileNotFoundError:  # a symlink to nothing
+        raise RegenError.at(
+            str(hook), None, "a symlink to a file that does not exist", "remove it, or fix it"
+        ) from None
     except OSError as exc:
         raise RegenError.at(
             str(hook), None, f"cannot read the hook there: {exc.strerror}", "move it aside"

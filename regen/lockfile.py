@@ -24,6 +24,7 @@ import functools
 import hashlib
 import mmap
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -653,9 +654,20 @@ def _earlier_texts(root: Path | None) -> dict[str, str]:
 
 
 def read_lock(root: Path) -> LockReader:
-    """The lock file at the root; an empty one when there is none."""
+    """The lock file at the root; an empty one when there is none, or when it is no file
+    (a named pipe would be waited on forever): then with a problem that says so."""
     file = root / LOCK_FILE
-    return LockReader(root=root, file=file if file.exists() or file.is_symlink() else None)
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        return LockReader(root=root, file=file if file.is_symlink() else None)
+    except OSError:
+        return LockReader(root=root, file=file)  # reading it says why it cannot be read
+    if stat.S_ISREG(mode):
+        return LockReader(root=root, file=file)
+    kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a named pipe or a device)"
+    hint = "remove it: 'regen update' writes regen.lock anew"
+    return LockReader(root=root, problems=[Problem(LOCK_FILE, None, kind, hint)])
 
 
 def record(

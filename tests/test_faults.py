@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -333,4 +333,30 @@ def test_named_pipes_where_files_are_read_are_refused_not_waited_on(repo: Repo) 
     done = regen("check", "docs/pipe.md")
     assert done.stderr.splitlines()[0] == (
         "docs/pipe.md: not a regular file (a named pipe or a device) (name a page)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (os.mkfifo, "not a regular file (a named pipe or a device)"),
+        (Path.mkdir, "a folder"),
+    ],
+)
+def test_a_lock_that_is_no_file_is_one_line_never_waited_on(
+    repo: Repo, make: Callable[[Path], object], said: str
+) -> None:
+    repo.write("docs/a.md", FRESH)
+    make(repo.root / "regen.lock")
+    done = subprocess.run(
+        [sys.executable, "-m", "regen", "check"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == ExitCode.INPUT_ERROR
+    assert done.stderr.splitlines()[0] == (
+        f"regen.lock: {said} (remove it: 'regen update' writes regen.lock anew)"
     )

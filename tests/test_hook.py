@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,15 +79,31 @@ def test_a_foreign_hook_is_never_replaced(repo_git: Repo, run: Runner) -> None:
     assert "exec old" not in hook.read_text()
 
 
-def test_a_hook_that_cannot_be_read_is_one_line(repo_git: Repo, run: Runner) -> None:
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (Path.mkdir, "cannot read the hook there: Is a directory (move it aside)"),
+        (
+            os.mkfifo,  # never waited on
+            "cannot read the hook there: not a regular file (a named pipe or a device)"
+            " (move it aside)",
+        ),
+        (
+            lambda hook: hook.symlink_to(hook.parent / "gone"),
+            "a symlink to a file that does not exist (remove it, or fix it)",
+        ),
+    ],
+)
+def test_a_hook_that_cannot_be_read_is_one_line(
+    repo_git: Repo, run: Runner, make: Callable[[Path], object], said: str
+) -> None:
     hook = repo_git.root / ".git/hooks/pre-commit"
-    hook.mkdir(parents=True)
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.unlink(missing_ok=True)
+    make(hook)
     result = run("install-hook")
     assert result.code == ExitCode.INPUT_ERROR
-    assert result.err.splitlines() == [
-        f"{hook}: cannot read the hook there: Is a directory (move it aside)",
-        "regen: 1 problem found",
-    ]
+    assert result.err.splitlines() == [f"{hook}: {said}", "regen: 1 problem found"]
 
 
 def test_the_hook_is_written_whole_and_executable(repo_git: Repo, run: Runner) -> None:

@@ -225,12 +225,11 @@ def _read(root: Path, path: str) -> str:
         data = read_regular(root / path)
     except FileNotFoundError:
         raise SourceNotFound([Problem(path, None, "file not found")]) from None
-    except IsADirectoryError:
-        raise RegenError.at(
-            path, None, "a folder, not a file", "name a .csv or .json file"
-        ) from None
-    except NotARegularFile as exc:
-        raise RegenError.at(path, None, str(exc.strerror), "name a .csv or .json file") from None
+    except (IsADirectoryError, NotARegularFile) as exc:
+        what = "a folder, not a file" if isinstance(exc, IsADirectoryError) else exc.strerror
+        # A blurb's master is read here too: its fix is a file of text, not a table.
+        hint = "make it a file of the blurb's text" if path.endswith(".md") else None
+        raise RegenError.at(path, None, str(what), hint or "name a .csv or .json file") from None
     except OSError as exc:
         raise RegenError.at(
             path, None, f"cannot read: {exc.strerror}", "check its permissions"

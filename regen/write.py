@@ -233,6 +233,14 @@ def _checked_target(target: Path, write: PageWrite) -> os.stat_result:
     except OSError as exc:
         raise RegenError([_failed(write.shown, exc)]) from None
     if _read_only(target, status):
+        if os.geteuid() not in (0, status.st_uid):  # only its owner may make it writable
+            raise RegenError.at(
+                write.shown,
+                None,
+                "the page is another user's, and not writable by this one; no page was written",
+                f"run regen as its owner (uid {status.st_uid}), or have them let this user"
+                " write it",
+            )
         raise RegenError.at(
             write.shown,
             None,

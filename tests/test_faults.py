@@ -15,7 +15,18 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.lock import lock_path
-from tests.conftest import CARRIERS, CONFIG, TABLE, UUID_A, Repo, Runner, git_init
+from tests.conftest import (
+    BLURB,
+    CARRIERS,
+    CONFIG,
+    TABLE,
+    UUID_A,
+    UUID_BLURB,
+    Repo,
+    Runner,
+    blurb,
+    git_init,
+)
 from tests.conftest import region as generated
 
 FRESH = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -359,4 +370,24 @@ def test_a_lock_that_is_no_file_is_one_line_never_waited_on(
     assert done.returncode == ExitCode.INPUT_ERROR
     assert done.stderr.splitlines()[0] == (
         f"regen.lock: {said} (remove it: 'regen update' writes regen.lock anew)"
+    )
+
+
+def test_a_blurb_master_that_is_a_named_pipe_is_one_line(repo: Repo) -> None:
+    repo.write("docs/b.md", blurb(UUID_BLURB, BLURB))
+    master = repo.root / f"sources/blurbs/{UUID_BLURB}.md"
+    master.unlink()
+    os.mkfifo(master)
+    done = subprocess.run(
+        [sys.executable, "-m", "regen", "check"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == ExitCode.INPUT_ERROR
+    assert done.stderr.splitlines()[0] == (
+        f"sources/blurbs/{UUID_BLURB}.md: not a regular file (a named pipe or a device)"
+        " (make it a file of the blurb's text)"
     )

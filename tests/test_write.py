@@ -218,8 +218,8 @@ def test_a_page_the_user_may_not_write_is_read_only_though_its_folder_is_writabl
     page.chmod(0o644)  # root's
     said = _as_nobody(lambda: write_atomic(page, b"new", "p.md", b"old"))
     assert said == (
-        "p.md: the page is read-only; no page was written "
-        "(make it writable (chmod u+w) if regen may rewrite it)"
+        "p.md: the page is another user's, and not writable by this one; no page was written"
+        " (run regen as its owner (uid 0), or have them let this user write it)"
     )
     assert page.read_bytes() == b"old"
     assert (page.stat().st_uid, len(list(shared_folder.iterdir()))) == (0, 1)

@@ -104,61 +104,72 @@ def _candidates(text: str, unseen: list[int]) -> list[tuple[int, bool]]:
     # start, where only spaces may.)
     lines: list[tuple[int, bool]] = []
     rfind = text.rfind
+    lone_cr: bool | None = None  # whether the page holds a CR alone: looked for once, if needed
     for opening in _openings(text):
         start = rfind("\n", 0, opening) + 1
         gap = opening - start
         if gap <= 3 and (gap == 0 or text[start:opening] == " " * gap):
             lines.append((start, text[opening] in "`~"))
-        elif text[opening] in "`~":
             continue
-        elif (cr := rfind("\r", start, opening)) >= 0:
-            gap = opening - cr - 1
-            if gap <= 3 and (gap == 0 or text[cr + 1 : opening] == " " * gap):
-                unseen.append(cr + 1)
-        elif gap <= 8 and _shows_nothing(text[start:opening]):
-            unseen.append(opening)  # characters that do not show, before a marker
+        if text[opening] in "`~":
+            continue
+        if lone_cr is None:
+            lone_cr = "\r" in text and LONE_CR.search(text) is not None
+        if lone_cr and (cr := rfind("\r", start, opening)) >= 0:
+            start = cr + 1  # where the line starts, to Markdown
+        if opening - start <= 8 and starts_a_line(text[start:opening]):
+            unseen.append(opening)
     return lines
 
 
-# Characters that do not show (no-break and other Unicode spaces, zero-width characters, a
-# byte order mark inside a page): before a marker, the line looks like one and is not.
-INVISIBLE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-INVISIBLE += "\u200b\u200c\u200d\u202f\u205f\u2060\u3000\ufeff"
+def does_not_show(char: str) -> bool:
+    """A character that leaves no mark: a no-break or other Unicode space, a zero-width or
+    other format character (a byte order mark inside a page, a direction mark, a soft hyphen),
+    a control character, or a Hangul filler. (A tab shows as indentation.)"""
+    return (not char.isprintable() and char not in "\t\r\n") or char in _FILLERS
 
 
-def _shows_nothing(prefix: str) -> bool:
-    """Whether the prefix holds characters that do not show, and nothing else but spaces (only
-    spaces: indented code, which is text)."""
-    return not prefix.strip(" " + INVISIBLE) and bool(prefix.strip(" "))
+_FILLERS = "\u115f\u1160\u3164\uffa0"  # letters, to Unicode, but drawn as nothing
+
+
+def starts_a_line(prefix: str) -> bool:
+    """Whether an opening after `prefix`, in a line that is one to Markdown (not to regen),
+    starts it: up to three spaces, or spaces and characters that do not show (only spaces,
+    four or more: indented code, which is text)."""
+    if prefix.strip(" ") == "":
+        return len(prefix) <= 3
+    return len(prefix) <= 8 and all(c == " " or does_not_show(c) for c in prefix)
 
 
 # A CR not followed by LF: a line break to Markdown (CommonMark), but regen's lines end in LF.
 LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def _unseen(text: str, path: str, starts: list[int]) -> list[Problem]:
-    """A problem for each marker regen would not see, though it starts a line to the eye:
-    after a CR alone (a page of classic Mac line endings, or a stray CR), or after characters
-    that do not show (a no-break space, say, pasted in)."""
+_AFTER_LONE_CR = (
+    "a marker follows a line break that is a CR alone (classic Mac line endings), which regen"
+    " does not read as one",
+    "make the page's line endings LF or CRLF",
+)
+
+
+def _unseen(text: str, path: str, openings: list[int]) -> list[Problem]:
+    """A problem for each marker regen would not see, though it starts a line to the eye: after
+    a CR alone (a page of classic Mac line endings, or a stray CR), or after characters that do
+    not show (a no-break space, say, pasted in)."""
     problems = []
-    for start in starts:
-        end = text.find("\n", start) + 1 or len(text)
-        piece = LONE_CR.split(text[start:end], 1)[0]
-        if not _is_marker_like(piece):
+    for opening in openings:
+        end = text.find("\n", opening) + 1 or len(text)
+        if not _is_marker_like(LONE_CR.split(text[opening:end], 1)[0]):
             continue
-        line_start = text.rfind("\n", 0, start) + 1
-        before = text[line_start:start].replace(" ", "")
-        if before and not before.endswith("\r"):
-            shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(before))
+        start = text.rfind("\n", 0, opening) + 1
+        if "\r" in text[start:opening]:
+            message, hint = _AFTER_LONE_CR
+        else:
+            hidden = dict.fromkeys(c for c in text[start:opening] if does_not_show(c))
+            shown = ", ".join(f"U+{ord(c):04X}" for c in hidden)
             message = f"a marker with characters that do not show before it ({shown})"
             hint = "delete them: a marker starts its line, after three spaces at most"
-        else:
-            message = (
-                "a marker follows a line break that is a CR alone (classic Mac line endings),"
-                " which regen does not read as one"
-            )
-            hint = "make the page's line endings LF or CRLF"
-        problems.append(Problem(path, text.count("\n", 0, start) + 1, message, hint))
+        problems.append(Problem(path, text.count("\n", 0, opening) + 1, message, hint))
     return problems
 
 
@@ -222,7 +233,10 @@ def scan_text(text: str, path: str) -> Document:
         try:
             marker = parse_marker(line)
         except MalformedMarker as exc:
-            problems.append(Problem(path, number, str(exc), exc.hint))
+            if "\r" in line and LONE_CR.search(line):  # what follows the CR is another line
+                problems.append(Problem(path, number, *_AFTER_LONE_CR))
+            else:
+                problems.append(Problem(path, number, str(exc), exc.hint))
             continue
         if marker is None:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from regen.markers import MalformedMarker, Role, parse_marker
 from regen.model import Document, Part, Region
-from regen.scan import _FENCE, INVISIBLE, LONE_CR
+from regen.scan import _FENCE, LONE_CR, starts_a_line
 from regen.textfile import split_lines
 
 
@@ -40,20 +40,21 @@ def reference_scan(text: str) -> Document | list[int]:
     opened: tuple[int, str, Role, object] | None = None  # line index, uuid, role, kind
     for index, line in enumerate(lines):
         number = index + 1
-        # A marker starting a line only after a CR alone (a line break to Markdown) is one
-        # regen cannot read: a problem, in or out of a fence.
-        for piece in LONE_CR.split(line)[1:]:
-            indent = len(piece) - len(piece.lstrip(" "))
-            opens = piece[indent:].startswith(("{{!--", "<!--"))
-            if indent <= 3 and opens and _marker_like(piece):
+        # A marker that starts a line to Markdown, not to regen: after a CR alone (a line
+        # break to Markdown), or after characters that do not show. A problem, in or out of
+        # a fence.
+        for segment, piece in enumerate(LONE_CR.split(line)):
+            first = min(
+                (at for at in (piece.find("{{!--"), piece.find("<!--")) if at >= 0), default=-1
+            )
+            if first < 0:
+                continue
+            prefix = piece[:first]
+            regular = len(prefix) <= 3 and prefix.strip(" ") == ""  # a line regen reads
+            if (segment == 0 and regular) or not starts_a_line(prefix):
+                continue
+            if _marker_like(LONE_CR.split(piece[first:])[0]):
                 problems.append(number)
-        # Characters that do not show before a marker: a problem, in or out of a fence.
-        first = min((at for at in (line.find("{{!--"), line.find("<!--")) if at >= 0), default=-1)
-        prefix = line[:first] if first > 0 else ""
-        unseen = "\r" not in prefix and len(prefix) <= 8 and prefix.strip(" ") != ""
-        unseen = unseen and not prefix.strip(" " + INVISIBLE)
-        if unseen and _marker_like(LONE_CR.split(line[first:])[0]):
-            problems.append(number)
         found = _fence(line)
         if fence is not None:
             if found and found[0] == fence[0] and found[1] >= fence[1] and not found[2].strip():

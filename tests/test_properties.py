@@ -109,6 +109,10 @@ tricky_lines = st.sampled_from(
         "    " + BLURB_END,
         "\u00a0x" + BLURB_END,
         "\ufeff\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0" + BLURB_END,
+        "a\r\u00a0" + BLURB_END,
+        "\u200e" + BLURB_END,
+        "\u3164 " + BLURB_END,
+        BLURB_END + "\r\r",
     ]
 )
 

@@ -295,6 +295,31 @@ def test_a_stray_cr_before_a_marker_is_a_problem_at_its_line() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("page", "lines"),
+    [
+        (f"{BEGIN % UUID_A}\rold\r{END % UUID_A}\r", [1, 1]),  # a Mac page that starts with one
+        (f"# T\n{BLURB_END}\r\r\n", [2]),  # a stray CR before the CRLF
+        (f"a\r\u00a0{BLURB_END}\n", [1]),  # a CR, then a no-break space
+    ],
+)
+def test_a_cr_alone_is_named_wherever_it_cuts_a_marker_line(page: str, lines: list[int]) -> None:
+    with pytest.raises(RegenError) as caught:
+        scan_text(page, "p.md")
+    assert [(p.line, f"{p.message} ({p.hint})") for p in caught.value.problems] == [
+        (line, LONE_CR) for line in lines
+    ]
+
+
+@pytest.mark.parametrize("hidden", ["\u200e", "\u200f", "\u00ad", "\u3164", "\u2060", "\x0b"])
+def test_every_kind_of_character_that_does_not_show_is_caught(hidden: str) -> None:
+    with pytest.raises(RegenError) as caught:
+        scan_text(f"{hidden}{BLURB_END}\n", "p.md")
+    assert caught.value.problems[0].message == (
+        f"a marker with characters that do not show before it (U+{ord(hidden):04X})"
+    )
+
+
 def test_a_marker_after_characters_that_do_not_show_is_a_problem_naming_them() -> None:
     """Pasted from a web page, say: a no-break space before both markers made a region that
     looks whole and that regen never saw."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -83,11 +84,6 @@ def test_a_foreign_hook_is_never_replaced(repo_git: Repo, run: Runner) -> None:
     ("make", "said"),
     [
         (Path.mkdir, "cannot read the hook there: Is a directory (move it aside)"),
-        (
-            os.mkfifo,  # never waited on
-            "cannot read the hook there: not a regular file (a named pipe or a device)"
-            " (move it aside)",
-        ),
         (
             lambda hook: hook.symlink_to(hook.parent / "gone"),
             "a symlink to a file that does not exist (remove it, or fix it)",
@@ -226,3 +222,24 @@ def test_a_staged_check_lists_no_region_built_from_unstaged_data(
     assert result.code == ExitCode.INPUT_ERROR
     assert result.out == ""
     assert result.err.splitlines() == [UNSTAGED_CARRIERS, "regen: 1 problem found"]
+
+
+def test_a_hook_that_is_a_named_pipe_is_one_line_never_waited_on(repo_git: Repo) -> None:
+    """In a process of its own, with a timeout: waited on, it would hang the suite."""
+    hook = repo_git.root / ".git/hooks/pre-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.unlink(missing_ok=True)
+    os.mkfifo(hook)
+    done = subprocess.run(
+        [sys.executable, "-m", "regen", "install-hook"],
+        cwd=repo_git.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == ExitCode.INPUT_ERROR
+    assert done.stderr.splitlines()[0] == (
+        f"{hook}: cannot read the hook there: not a regular file (a named pipe or a device)"
+        " (move it aside)"
+    )

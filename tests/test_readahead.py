@@ -184,15 +184,23 @@ def test_pages_on_disk_are_hinted_ahead_of_the_loop_never_far_ahead(
     evictable: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = pages(evictable, 3 * LEAD + 5)
-    assert all(evict(evictable / name) for name in names)
     hinted = recording(monkeypatch)
-    given: list[str] = []
-    for name in read_ahead(evictable, names):
-        given.append(name)
-        # Every hint so far is of a page after this one, at most LEAD after it.
-        assert len(hinted) == min(len(names) - 1, len(given) + LEAD - 1)
-        (evictable / name).read_bytes()
-    assert given == names
+    # The kernel may bring a dropped page back before its probe (seen once in many runs):
+    # then the hints stop early, rightly. A bug does it every time; three tries tell them apart.
+    for _ in range(3):
+        assert all(evict(evictable / name) for name in names)
+        hinted.clear()
+        given: list[str] = []
+        ahead: list[int] = []  # after each page given, how many pages were hinted
+        for name in read_ahead(evictable, names):
+            given.append(name)
+            ahead.append(len(hinted))
+            (evictable / name).read_bytes()
+        assert given == names
+        if hinted == names[1:]:
+            break
+    # Every hint so far is of a page after this one, at most LEAD after it.
+    assert ahead == [min(len(names) - 1, n + LEAD) for n in range(len(names))]
     assert hinted == names[1:]  # the first was probed, and read at once: no use hinting it
 
 
@@ -200,23 +208,45 @@ def test_only_every_so_many_pages_is_probed(
     evictable: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = pages(evictable, 2 * PROBE_EVERY + 10)
-    assert evict(evictable / names[1])  # between two probes: not worth finding
-    assert all(evict(evictable / name) for name in names[PROBE_EVERY:])  # the second probe
     hinted = recording(monkeypatch)
-    assert list(read_ahead(evictable, names)) == names
+    for _ in range(3):  # (as above: a dropped page may come back before its probe, rarely)
+        assert evict(evictable / names[1])  # between two probes: not worth finding
+        assert all(evict(evictable / name) for name in names[PROBE_EVERY:])  # the second probe
+        hinted.clear()
+        assert list(read_ahead(evictable, names)) == names
+        if hinted == names[PROBE_EVERY + 1 :]:
+            break
     assert hinted == names[PROBE_EVERY + 1 :]
 
 
 def test_hinting_stops_where_pages_are_in_memory_and_starts_again_where_they_are_not(
-    evictable: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    names = pages(evictable, 4 * PROBE_EVERY + 5)
-    dropped = names[: PROBE_EVERY + 36] + names[3 * PROBE_EVERY + 8 :]  # as after a partial rsync
-    assert all(evict(evictable / name) for name in dropped)
-    hinted = recording(monkeypatch)
-    assert list(read_ahead(evictable, names)) == names
-    # Probed: 0 (on disk, hints start), 64 (on disk), 128 (in memory: they stop), 192 (in
-    # memory), 256 (on disk: they start again, after it).
+    """The policy, with the kernel's answers given: which pages are on disk is the test's to
+    say (the probe itself is tested on real files above; real files here once had a dropped
+    page back in memory before its probe, by some doing of the kernel's, and the hints then
+    stopped one probe early)."""
+    names = [f"p{number:04}.md" for number in range(4 * PROBE_EVERY + 5)]
+    dropped = names[: PROBE_EVERY + 36] + names[3 * PROBE_EVERY + 8 :]  # after a partial rsync
+    on_disk_now = set(dropped)
+    probed: list[str] = []
+    hinted: list[str] = []
+
+    def probe(file: str) -> bool:
+        probed.append(Path(file).name)
+        return Path(file).name in on_disk_now
+
+    def record(file: str) -> None:
+        hinted.append(Path(file).name)
+        on_disk_now.discard(Path(file).name)  # read in, as a hint does
+
+    monkeypatch.setattr(regen.readahead, "on_disk", probe)
+    monkeypatch.setattr(regen.readahead, "hint", record)
+    assert list(read_ahead(Path("/nowhere"), names)) == names
+    # Probed: 0 (on disk, hints start), 64 (on disk, ahead of the loop), 128 (in memory: they
+    # stop; probed again when the loop reaches it), 192 (in memory), 256 (on disk: they start
+    # again, after it).
+    assert probed == [names[n * PROBE_EVERY] for n in (0, 1, 2, 2, 3, 4)]
     assert hinted == names[1 : 2 * PROBE_EVERY] + names[4 * PROBE_EVERY + 1 :]
 
 

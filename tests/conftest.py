@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,3 +147,16 @@ def run(repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monk
         return Result(code, captured.out, captured.err)
 
     return _run
+
+
+def regen_apart(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`regen ARGS` in `root`, in a process of its own, bounded by a timeout: a run that would
+    wait forever (on a named pipe, say) fails its test instead of hanging the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "regen", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -26,6 +26,7 @@ from tests.conftest import (
     Runner,
     blurb,
     git_init,
+    regen_apart,
 )
 from tests.conftest import region as generated
 
@@ -319,10 +320,7 @@ def test_named_pipes_where_files_are_read_are_refused_not_waited_on(repo: Repo) 
     repo.write("docs/a.md", STALE)
 
     def regen(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "regen", *args]
-        return subprocess.run(
-            command, cwd=repo.root, capture_output=True, text=True, timeout=60, check=False
-        )
+        return regen_apart(repo.root, *args)
 
     assert regen("check").returncode == ExitCode.STALE  # the cache now remembers the source's bytes
     source = repo.root / "sources/carriers.csv"
@@ -359,14 +357,7 @@ def test_a_lock_that_is_no_file_is_one_line_never_waited_on(
 ) -> None:
     repo.write("docs/a.md", FRESH)
     make(repo.root / "regen.lock")
-    done = subprocess.run(
-        [sys.executable, "-m", "regen", "check"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = regen_apart(repo.root, "check")
     assert done.returncode == ExitCode.INPUT_ERROR
     assert done.stderr.splitlines()[0] == (
         f"regen.lock: {said} (remove it: 'regen update' writes regen.lock anew)"
@@ -378,14 +369,7 @@ def test_a_blurb_master_that_is_a_named_pipe_is_one_line(repo: Repo) -> None:
     master = repo.root / f"sources/blurbs/{UUID_BLURB}.md"
     master.unlink()
     os.mkfifo(master)
-    done = subprocess.run(
-        [sys.executable, "-m", "regen", "check"],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = regen_apart(repo.root, "check")
     assert done.returncode == ExitCode.INPUT_ERROR
     assert done.stderr.splitlines()[0] == (
         f"sources/blurbs/{UUID_BLURB}.md: not a regular file (a named pipe or a device)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.hook import MARK, hook_script
-from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git, git_init
+from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git, git_init, regen_apart
 from tests.conftest import region as generated
 
 PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -230,14 +229,7 @@ def test_a_hook_that_is_a_named_pipe_is_one_line_never_waited_on(repo_git: Repo)
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.unlink(missing_ok=True)
     os.mkfifo(hook)
-    done = subprocess.run(
-        [sys.executable, "-m", "regen", "install-hook"],
-        cwd=repo_git.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = regen_apart(repo_git.root, "install-hook")
     assert done.returncode == ExitCode.INPUT_ERROR
     assert done.stderr.splitlines()[0] == (
         f"{hook}: cannot read the hook there: not a regular file (a named pipe or a device)"

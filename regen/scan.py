@@ -155,21 +155,40 @@ _AFTER_LONE_CR = (
 def _unseen(text: str, path: str, openings: list[int]) -> list[Problem]:
     """A problem for each marker regen would not see, though it starts a line to the eye: after
     a CR alone (a page of classic Mac line endings, or a stray CR), or after characters that do
-    not show (a no-break space, say, pasted in)."""
-    problems = []
+    not show (a no-break space, say, pasted in). The markers after CRs are told once a line:
+    a classic Mac page is one line to regen."""
+    problems: list[Problem] = []
+    after_cr: dict[int, list[int]] = {}  # line: [how many markers, where its problem is]
     for opening in openings:
         end = text.find("\n", opening) + 1 or len(text)
         if not _is_marker_like(LONE_CR.split(text[opening:end], 1)[0]):
             continue
         start = text.rfind("\n", 0, opening) + 1
+        line = text.count("\n", 0, opening) + 1
         if "\r" in text[start:opening]:
-            message, hint = _AFTER_LONE_CR
-        else:
-            hidden = dict.fromkeys(c for c in text[start:opening] if does_not_show(c))
-            shown = ", ".join(f"U+{ord(c):04X}" for c in hidden)
-            message = f"a marker with characters that do not show before it ({shown})"
-            hint = "delete them: a marker starts its line, after three spaces at most"
-        problems.append(Problem(path, text.count("\n", 0, opening) + 1, message, hint))
+            if line in after_cr:
+                after_cr[line][0] += 1
+                continue
+            after_cr[line] = [1, len(problems)]
+            problems.append(Problem(path, line, *_AFTER_LONE_CR))
+            continue
+        hidden = dict.fromkeys(c for c in text[start:opening] if does_not_show(c))
+        shown = ", ".join(f"U+{ord(c):04X}" for c in hidden)
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"a marker with characters that do not show before it ({shown})",
+                "delete them: a marker starts its line, after three spaces at most",
+            )
+        )
+    for line, (count, at) in after_cr.items():
+        if count > 1:
+            message = (
+                f"{count} markers follow line breaks that are a CR alone (classic Mac line"
+                " endings), which regen does not read as such"
+            )
+            problems[at] = Problem(path, line, message, _AFTER_LONE_CR[1])
     return problems
 
 

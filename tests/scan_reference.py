@@ -43,6 +43,7 @@ def reference_scan(text: str) -> Document | list[int]:
         # A marker that starts a line to Markdown, not to regen: after a CR alone (a line
         # break to Markdown), or after characters that do not show. A problem, in or out of
         # a fence.
+        after_cr = False  # told once a line
         for segment, piece in enumerate(LONE_CR.split(line)):
             first = min(
                 (at for at in (piece.find("{{!--"), piece.find("<!--")) if at >= 0), default=-1
@@ -53,8 +54,9 @@ def reference_scan(text: str) -> Document | list[int]:
             regular = len(prefix) <= 3 and prefix.strip(" ") == ""  # a line regen reads
             if (segment == 0 and regular) or not starts_a_line(prefix):
                 continue
-            if _marker_like(LONE_CR.split(piece[first:])[0]):
+            if _marker_like(LONE_CR.split(piece[first:])[0]) and not (segment and after_cr):
                 problems.append(number)
+                after_cr = after_cr or segment > 0
         found = _fence(line)
         if fence is not None:
             if found and found[0] == fence[0] and found[1] >= fence[1] and not found[2].strip():

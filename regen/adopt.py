@@ -8,6 +8,7 @@ from pathlib import Path
 from regen.config import Config
 from regen.errors import RegenError
 from regen.model import Page, Region, RegionKind
+from regen.sources import unmerged
 from regen.textfile import TextFile, decode, split_lines
 from regen.write import PageWrite
 
@@ -49,6 +50,9 @@ def master_from_copy(config: Config, root: Path, page: Page, line: int) -> Adopt
     shown = config.master(region.uuid)
     file = root / shown
     text = region.body.replace("\r\n", "\n")
+    conflict = unmerged(text, where, "the text", offset=region.line)
+    if conflict is not None:  # a merge left both sides here: not a text anyone wrote
+        raise conflict
     try:
         old: bytes | None = file.read_bytes()
     except FileNotFoundError:

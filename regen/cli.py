@@ -879,6 +879,11 @@ def _why_outdated(result: RegionResult) -> tuple[str, str]:
         return f"region {uuid} is stale", "run 'regen update' to rebuild it"
     also = ", and its sources changed" if status is Status.EDITED_STALE else ""
     if result.region.kind is RegionKind.BLURB:
+        if "<<<<<<<" in result.region.body:  # (its merge conflict said by adopt, exactly)
+            return (
+                f"blurb {uuid} holds a merge conflict{also}",
+                "resolve it in the blurb's master; 'regen update --force' then copies that",
+            )
         return (
             f"blurb {uuid} was edited by hand{also}",
             f"'regen adopt {where}' makes this copy the master; "

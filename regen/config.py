@@ -177,6 +177,11 @@ def _parse(text: str, shown: str) -> Parsed:
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        from regen.sources import unmerged
+
+        conflict = unmerged(text, shown, "the entries")
+        if conflict is not None:
+            raise conflict from None
         match = re.search(r"line (\d+)", str(exc))
         line = int(match[1]) if match else text.count("\n") + 1  # "at end of document"
         raise RegenError.at(

@@ -260,15 +260,27 @@ def parse_source(text: str, key: SourceKey) -> SourceTable:
     return table
 
 
-def _conflict_error(text: str, conflict: re.Match[str], path: str) -> RegenError:
-    first = text.count("\n", 0, conflict.start()) + 1
+def _conflict_error(
+    text: str, conflict: re.Match[str], path: str, what: str = "the rows", offset: int = 0
+) -> RegenError:
+    first = offset + text.count("\n", 0, conflict.start()) + 1
     last = first + text.count("\n", conflict.start(), conflict.end())
     return RegenError.at(
         path,
         first,
         f"unresolved merge conflict (lines {first}-{last})",
-        "keep the rows you want, and remove the <<<<<<<, ======= and >>>>>>> lines",
+        f"keep {what} you want, and remove the <<<<<<<, ======= and >>>>>>> lines",
     )
+
+
+def unmerged(text: str, path: str, what: str, offset: int = 0) -> RegenError | None:
+    """The error naming a merge conflict git left in `text` (a blurb's text, a configuration:
+    never to be copied on as if it were what someone wrote), or None. `offset`: the lines of
+    the file before `text`."""
+    if "<<<<<<<" not in text:
+        return None
+    conflict = re.search(_CONFLICT, text)
+    return None if conflict is None else _conflict_error(text, conflict, path, what, offset)
 
 
 def _parse_by_type(text: str, key: SourceKey) -> SourceTable:

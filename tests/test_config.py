@@ -901,3 +901,15 @@ def test_tool_regen_that_is_not_a_table(tmp_path: Path) -> None:
 def test_tool_that_is_not_a_table(tmp_path: Path) -> None:
     path = write(tmp_path / "pyproject.toml", "tool = 3\n")
     assert load_error(path) == ["pyproject.toml:1: tool.regen: expected a table"]
+
+
+def test_a_merge_conflict_in_the_configuration_is_named_as_one(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "regen.toml",
+        'pages = ["docs/**/*.md"]\n<<<<<<< HEAD\nexclude = ["a"]\n=======\nexclude = ["b"]\n'
+        ">>>>>>> x\n",
+    )
+    assert load_error(path) == [
+        "regen.toml:2: unresolved merge conflict (lines 2-6) (keep the entries you want, and"
+        " remove the <<<<<<<, ======= and >>>>>>> lines)"
+    ]

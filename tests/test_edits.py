@@ -213,6 +213,40 @@ def test_adopt_makes_a_copy_the_master_and_spreads_it(written: Repo, run: Runner
     assert {s for (p, u), s in statuses(run).items() if u == UUID_BLURB} == {"fresh"}
 
 
+CONFLICTED = "<<<<<<< HEAD\nShared text, ours.\n=======\nShared text, theirs.\n>>>>>>> x\n"
+
+
+def test_a_merge_conflict_in_a_blurb_copy_is_never_adopted(written: Repo, run: Runner) -> None:
+    """Both sides of a merge left in a copy: check says so, and adopt refuses it (it would
+    spread the conflict to every page)."""
+    edit(written, "docs/b.md", BLURB, CONFLICTED)
+    check = run("check", "-q")
+    assert check.out.splitlines()[0] == (
+        f"docs/b.md:3: blurb {UUID_BLURB} holds a merge conflict (resolve it in the blurb's"
+        " master; 'regen update --force' then copies that)"
+    )
+    before = written.snapshot()
+    result = run("adopt", "docs/b.md:4")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "docs/b.md:4: unresolved merge conflict (lines 4-8) (keep the text you want, and remove"
+        " the <<<<<<<, ======= and >>>>>>> lines)"
+    )
+    assert written.snapshot() == before
+
+
+def test_a_merge_conflict_in_a_blurb_master_is_never_spread(written: Repo, run: Runner) -> None:
+    written.write(f"sources/blurbs/{UUID_BLURB}.md", "Intro.\n" + CONFLICTED)
+    before = written.snapshot()
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"sources/blurbs/{UUID_BLURB}.md:2: unresolved merge conflict (lines 2-6) (keep the"
+        " text you want, and remove the <<<<<<<, ======= and >>>>>>> lines)"
+    )
+    assert written.snapshot() == before
+
+
 def test_adopt_refuses_over_another_edit_unless_forced(written: Repo, run: Runner) -> None:
     edit(written, "docs/b.md", BLURB, EDITED_BLURB)
     edit(written, "docs/c.md", BLURB, OTHER_EDIT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from regen.config import master_path
 from regen.errors import RegenError
 from regen.generators import Context, Job
-from regen.sources import SourceNotFound
+from regen.sources import SourceNotFound, unmerged
 
 
 class BlurbGenerator:
@@ -27,6 +27,9 @@ class BlurbGenerator:
                     f"blurb {context.spec.uuid} has no master text {master}",
                     "create it with the blurb's text, or fix the uuid",
                 ) from None
+            conflict = unmerged(text, master, "the text")
+            if conflict is not None:  # never spread to every page
+                raise conflict
             # The END marker must start a line of its own.
             return text if text.endswith("\n") or not text else text + "\n"
 

@@ -246,9 +246,20 @@ def _read_lines(text: str, shown: str) -> tuple[LockFile, list[Problem]]:
     blurbs: dict[str, str | None] = {}
     problems: list[Problem] = []
     section = ""
+    hunk: str | None = None  # the section a merge conflict's hunk began in
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
-        if not line or line == "#" or line.startswith(("# ", *CONFLICT_MARKERS)):
+        if line.startswith(CONFLICT_MARKERS):
+            # Each side of a hunk starts in the section the hunk began in: one side may have
+            # crossed into [regions] before the other side's first line.
+            if line.startswith("<<<<<<<"):
+                hunk = section
+            elif line.startswith(">>>>>>>"):
+                hunk = None
+            elif hunk is not None:
+                section = hunk
+            continue
+        if not line or line == "#" or line.startswith("# "):
             continue
         if line in _SECTIONS:
             section = line

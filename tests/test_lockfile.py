@@ -87,6 +87,31 @@ def test_a_merge_conflict_drops_only_the_entries_the_sides_disagree_on() -> None
     assert lock.blurbs == {UUID_1: H1}
 
 
+@pytest.mark.parametrize("base", [False, True], ids=["merge", "diff3"])
+def test_a_merge_conflict_across_the_sections_is_read_side_by_side(base: bool) -> None:
+    """A hunk that begins in [blurbs] and holds [regions] on each side (both sides changed a
+    blurb and a table): each side's lines are read in their own sections."""
+    side = f"||||||| base\n{UUID_1} {H3}\n[regions]\n" if base else ""
+    text = (
+        "[blurbs]\n"
+        "<<<<<<< HEAD\n"
+        f"{UUID_1} {H1}\n"
+        "[regions]\n"
+        f"docs/a.md {UUID_2} {H1}\n"
+        f"{side}"
+        "=======\n"
+        f"{UUID_1} {H2}\n"
+        "[regions]\n"
+        f"docs/a.md {UUID_2} {H2}\n"
+        ">>>>>>> topic\n"
+        f"docs/b.md {UUID_2} {H1}\n"
+    )
+    lock, problems = parse_lock(text)
+    assert problems == []
+    assert lock.blurbs == {}  # disputed: as if none
+    assert lock.regions == {("docs/b.md", UUID_2): H1}
+
+
 def test_a_partial_run_replaces_only_the_pages_it_planned() -> None:
     lock = LockFile.of({("docs/a.md", UUID_1): H1, ("docs/b.md", UUID_1): H1}, {UUID_1: H1})
     merged = lock.merged({"docs/a.md": ((UUID_2, H2),)}, {}, ["docs/a.md"], complete=False)

@@ -12,7 +12,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,6 +83,14 @@ def find_config(start: Path) -> Path:
         "create regen.toml at the repository root (an empty one will do); see the README's"
         " Configuration section",
     )
+
+
+def holds_configuration(folder: Path, names: Collection[str]) -> bool:
+    """Whether `folder`, holding files of these `names`, holds a configuration of its own:
+    regen.toml, or pyproject.toml with a [tool.regen] table."""
+    if "regen.toml" in names:
+        return True
+    return "pyproject.toml" in names and _has_regen_table(folder / "pyproject.toml")
 
 
 def _has_regen_table(pyproject: Path) -> bool:

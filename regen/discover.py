@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from regen.config import Config
+from regen.config import Config, holds_configuration
 from regen.errors import Problem, RegenError
 from regen.git import repository_files
 from regen.markers import UUID_RE
@@ -96,6 +96,16 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
         elif (why := _unreadable(target)) is not None:
             problems.append(
                 Problem(str(path), None, f"cannot read: {why}", "check its permissions")
+            )
+        elif target.is_dir() and (other := _own_configuration(root, target)) is not None:
+            shown = relative(root, other)
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    f"{shown} has a configuration of its own",
+                    f"run regen in {shown}, or with --config pointing at its configuration",
+                )
             )
         elif target.is_dir():
             before = len(problems)
@@ -228,15 +238,44 @@ def _pages(
     return _listed(root, start, config, known)
 
 
+def _own_configuration(root: Path, folder: Path) -> Path | None:
+    """The folder at or above `folder`, below the root, that holds a configuration of its
+    own; None when there is none."""
+    for candidate in (folder, *folder.parents):
+        if candidate == root or not candidate.is_relative_to(root):
+            return None
+        try:
+            names = [entry.name for entry in os.scandir(candidate)]
+        except OSError:
+            continue
+        if holds_configuration(candidate, names):
+            return candidate
+    return None
+
+
+def _other_configurations(root: Path, known: set[str]) -> tuple[str, ...]:
+    """The folders below the root (each ending in '/') that hold a configuration of their own:
+    a run of this one leaves their pages to theirs, as a run started there would find it."""
+    found = []
+    for rel in [rel for rel in known if rel.endswith(("/regen.toml", "/pyproject.toml"))]:
+        folder, _, name = rel.rpartition("/")
+        if holds_configuration(root / folder, (name,)):
+            found.append(folder + "/")
+    return tuple(found)
+
+
 def _listed(root: Path, start: Path, config: Config, known: set[str]) -> Iterator[Found]:
     """The pages among git's names: strings matched, and one lstat each (thousands of pages)."""
     base = "" if start == root else relative(root, start) + "/"
     top = f"{root}{os.sep}"
     page, excluded = any_glob(config.pages), any_glob(config.exclude)
     master = blurb_masters(config)
+    others = _other_configurations(root, known)
     for rel in known:
         if not rel.startswith(base) or master(rel):
             continue
+        if others and rel.startswith(others):
+            continue  # another configuration's page
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts) or any(p in _SKIPPED_DIRS for p in parts[:-1]):
             continue
@@ -337,6 +376,8 @@ def _walk(root: Path, start: Path, config: Config, problems: list[Problem]) -> I
             if _may_hold_pages(rel_base, config.pages) and not _all_excluded(rel_base, config):
                 problems.append(_unreadable_folder(rel_base, exc, config))
             continue
+        if rel_base and holds_configuration(folder, {entry.name for entry in entries}):
+            continue  # another configuration's folder: its pages are that one's
         for entry in entries:
             name = entry.name
             rel = rel_base + name

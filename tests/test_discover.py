@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from regen.config import parse_config
 from regen.discover import _order, discover, glob_regex
 from regen.errors import RegenError
+from tests.conftest import git, git_init
 
 
 @pytest.mark.parametrize(
@@ -222,3 +223,28 @@ def test_a_folder_may_hold_pages_when_a_glob_reaches_below_it(
     from regen.discover import _may_hold_pages
 
     assert _may_hold_pages(folder, globs) is may
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["walked", "listed by git"])
+@pytest.mark.parametrize("nested", ["regen.toml", "pyproject.toml"])
+def test_a_folder_with_a_configuration_of_its_own_is_left_to_it(
+    tmp_path: Path, in_git: bool, nested: str
+) -> None:
+    """Its pages are that configuration's, as a run started there finds (its uuids unknown
+    to the configuration above): a run of the one above leaves them alone."""
+    make(tmp_path, "regen.toml", "docs/a.md", "site/docs/s.md", "site/notes/pyproject.toml")
+    (tmp_path / "site" / nested).write_text(
+        '[tool.regen]\npages = ["docs/*.md"]\n' if nested == "pyproject.toml" else ""
+    )
+    if in_git:
+        git_init(tmp_path)
+        git(tmp_path, "add", "-A")
+    config = parse_config({}, root=tmp_path, file="regen.toml")
+    assert discover(config) == ["docs/a.md"]
+    for named in ("site", "site/docs"):
+        with pytest.raises(RegenError) as caught:
+            discover(config, [tmp_path / named])
+        assert str(caught.value) == (
+            f"{tmp_path / named}: site has a configuration of its own (run regen in site, or"
+            " with --config pointing at its configuration)"
+        )

@@ -553,7 +553,13 @@ def check_command(
         for problem in report.problems:
             # A problem of the run (a --since that does not resolve) is about no file.
             about = prefix + problem.path if (base / problem.path).exists() else None
-            _echo(_annotation(about, problem.line, str(problem)))
+            # Where it is goes in the annotation's properties, not again in its text (as for
+            # a stale region: "what is wrong; how to fix it").
+            if about is None:
+                text = str(problem)
+            else:
+                text = f"{problem.message}; {problem.hint}" if problem.hint else problem.message
+            _echo(_annotation(about, problem.line, text))
     if verbose and not report.problems:
         _print_statuses(report.results)
     # Stale regions are listed even when problems stop the run (after them): fixing those

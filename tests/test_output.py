@@ -39,8 +39,8 @@ def test_github_annotations_for_problems_escape_their_text(repo: Repo, run: Runn
     result = run("check", "--format", "github")
     assert result.code == ExitCode.INPUT_ERROR
     assert result.out == (
-        "::error file=docs/a%2Cb.md,line=2::docs/a,b.md:2: shared-blurb END marker has no BEGIN "
-        "(add the BEGIN line above it or delete this one)\n"
+        "::error file=docs/a%2Cb.md,line=2::shared-blurb END marker has no BEGIN; "
+        "add the BEGIN line above it or delete this one\n"
     )
 
 

@@ -836,8 +836,14 @@ def _print_import(plan: ImportPlan, dry_run: bool) -> None:
     for left in plan.left:
         for line in left.lines():
             _echo(line)
+    for copy in plan.drifted:
+        _echo(
+            f"{copy.where}: blurb {copy.region.uuid} differs from its master: "
+            f"{verb('kept', 'keep')} as a hand edit ('regen adopt {copy.where}' makes it the "
+            "master; 'regen update --force' takes the master)"
+        )
     tables, blurbs = plan.count(RegionKind.GENERATED), plan.count(RegionKind.BLURB)
-    if plan.imported or plan.left:
+    if plan.imported or plan.left or plan.config_created:
         added_entries = tables + len(plan.left)  # a table's entry, or a keep entry
         entries = f"{added_entries} {'entry' if added_entries == 1 else 'entries'}"
         added = f"{verb('added', 'add')} {entries} to {plan.config_file}"

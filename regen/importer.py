@@ -154,6 +154,10 @@ class ImportPlan:
     writes: tuple[PageWrite, ...] = ()
     problems: tuple[Problem, ...] = ()
     written: tuple[str, ...] = field(default=())
+    # Copies of a blurb that has a master already, whose text differs from it: kept, and
+    # recorded in regen.lock as the master, so that their text is a hand edit (never written
+    # over in silence), not a stale copy.
+    drifted: tuple[Copy, ...] = ()
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -183,7 +187,7 @@ def plan_import(
     for page in pages:
         for index, region in enumerate(page.document.regions):
             groups[region.uuid].append(Copy(page, index))
-    skipped, left, candidates = 0, [], []
+    skipped, left, candidates, drifted = 0, [], [], []
     for uuid, copies in groups.items():
         if only is not None and uuid not in only:
             continue  # on none of the pages named: their copies were read to choose well
@@ -192,6 +196,8 @@ def plan_import(
         mastered = kinds == {RegionKind.BLURB} and (root / config.master(uuid)).exists()
         if configured or mastered:
             skipped += 1
+            if mastered:
+                drifted += _drifted_from(root / config.master(uuid), copies)
         elif len(kinds) > 1:
             why = "its uuid marks both generated regions and shared blurbs"
             left.append(Left(uuid, RegionKind.GENERATED, tuple(copies), why))
@@ -254,21 +260,35 @@ def plan_import(
     # region, and `regen check` passes on the tree as it was.
     left.sort(key=lambda x: (x.copies[0].path, x.copies[0].line))
     added = [*entries.values(), *(x.entry(config.prefix) for x in left)]
-    if added or (config_created and imported):  # blurbs alone need a configuration too
+    # A tree with regions needs a configuration, even when they are all blurbs with masters
+    # already; a tree without any gets none.
+    config_created = config_created and bool(imported or left or skipped)
+    if added or config_created:
         writes.append(with_entries(config_path, added, header))
     writes.extend(_page_writes(rewritten))
     return ImportPlan(
         config.file,
-        config_created and bool(imported or left),
+        config_created,
         tuple(sorted(imported, key=lambda i: (i.first.path, i.first.line))),
         tuple(left),
         tuple(rewritten),
         skipped,
         tuple(writes),
+        drifted=tuple(sorted(drifted, key=lambda c: (c.path, c.line))),
     )
 
 
 _MOVE_HINT = "move it away, or configure the region by hand"
+
+
+def _drifted_from(master: Path, copies: Sequence[Copy]) -> list[Copy]:
+    """The copies whose text is not the master's (as the blurb generator reads it)."""
+    try:
+        text = master.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return []  # the run that builds it says why
+    text = text if text.endswith("\n") or not text else text + "\n"
+    return [copy for copy in copies if copy.text != text]
 
 
 def _all(choice: Choice) -> tuple[Copy, ...]:

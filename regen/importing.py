@@ -125,6 +125,7 @@ def _lock_write(
     planner = Planner(config, registry, sources)
     blocks: dict[str, Entries] = {}
     blurbs: dict[str, str] = {}
+    drifted = {(copy.path, copy.region.uuid) for copy in plan.drifted}
     for page in pages:
         if page.file in about:
             source = decode(about[page.file].data, page.document.path)
@@ -132,10 +133,15 @@ def _lock_write(
         path = page.document.path
         entries = dict(lock.entries_of(path))  # a stale region keeps what it had
         for result in planner.plan_page(page).results:
-            if result.status is Status.FRESH and result.written is not None:
-                entries[result.region.uuid] = result.written
-                if result.region.kind is RegionKind.BLURB and result.spec is not None:
-                    blurbs[result.region.uuid] = result.written
+            uuid, blurb = result.region.uuid, result.region.kind is RegionKind.BLURB
+            if result.written is None:
+                continue
+            drift = blurb and (path, uuid) in drifted and uuid not in entries
+            if result.status is Status.FRESH or drift:
+                # A drifted copy is recorded as its master: its text is then a hand edit.
+                entries[uuid] = result.written
+                if blurb and result.spec is not None:
+                    blurbs[uuid] = result.written
         blocks[path] = entries_of(entries)
     return lock_write(lock, root, lock.full()[0].merged(blocks, blurbs, blocks, complete=False))
 

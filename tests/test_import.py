@@ -652,3 +652,32 @@ def test_a_table_with_mixed_line_endings_is_left(repo: Repo, run: Runner) -> Non
     result = run("import")
     assert "its line endings are mixed, and regen writes the BEGIN line's throughout" in result.out
     assert repo.data("docs/a.md") == page.encode()
+
+
+def test_copies_that_drifted_from_an_existing_master_are_kept_as_hand_edits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blurb with a master already is not imported, but a copy whose text differs from it
+    must not be lost to the next update: it is said, and regen.lock records the master there,
+    so that check calls it a hand edit and update stops until adopt or --force."""
+    work = Repo(tmp_path)
+    work.write(f"sources/blurbs/{UUID_BLURB}.md", BLURB)
+    work.write("docs/a.md", "# A\n" + blurb(UUID_BLURB, BLURB))
+    improved = BLURB.replace("Second paragraph.", "A better second paragraph.")
+    work.write("docs/b.md", "# B\n" + blurb(UUID_BLURB, improved))
+    monkeypatch.chdir(tmp_path)
+    assert regen.cli.main(["import"]) == ExitCode.OK
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        f"docs/b.md:2: blurb {UUID_BLURB} differs from its master: kept as a hand edit"
+        " ('regen adopt docs/b.md:2' makes it the master; 'regen update --force' takes the"
+        " master)",
+        "regen: created regen.toml with 0 entries",
+    ]
+    assert regen.cli.main(["update"]) == ExitCode.INPUT_ERROR
+    assert capsys.readouterr().err.startswith(
+        f"docs/b.md:2: blurb {UUID_BLURB} was edited here since regen last spread it"
+    )
+    assert improved in work.read("docs/b.md")
+    assert regen.cli.main(["adopt", "docs/b.md:2"]) == ExitCode.OK
+    assert work.read(f"sources/blurbs/{UUID_BLURB}.md") == improved

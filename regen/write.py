@@ -129,9 +129,12 @@ class Staging:
 
     def commit(self) -> list[str]:
         """Put every staged page in place, once each is known to hold still what regen read
-        (a page saved since it was staged stops them all: RegenError, nothing written); a
-        failure of os.replace itself raises RegenError naming what was written before it (the
-        rest stay old, temp-free)."""
+        (a page saved since it was staged stops them all: RegenError, nothing written). Each
+        is looked at again just before its own rename (a save can land while the others are
+        renamed: thousands take a tenth of a second); a page changed then, or a failure of
+        os.replace itself, stops the renames there and raises PartialWrite naming what was
+        written before it (the rest stay old, temp-free; regen.lock, renamed last, too)."""
+        signatures = []
         for shown, target, _, held in self._staged:
             if not _unchanged(target, held):
                 self.abort()
@@ -141,28 +144,56 @@ class Staging:
                     "changed while regen was running; no page was written",
                     "run regen again",
                 )
+            signatures.append(_signature(target))
         written: list[str] = []
         # Renames are quick: a Ctrl-C waits for the last, so that the pages are all new or
         # all old (only a crash, or a failing rename, can leave some of each).
         with _ctrl_c_held_back():
-            for index, (shown, target, temp, _) in enumerate(self._staged):
+            for index, (shown, target, temp, held) in enumerate(self._staged):
                 try:
+                    if _signature(target) != signatures[index] and not _unchanged(target, held):
+                        raise _SavedMeanwhile
                     temp.replace(target)
-                except BaseException as exc:  # an OSError (Ctrl-C is held back)
+                except BaseException as exc:  # an OSError (Ctrl-C is held back), or a save
                     for _, _, rest, _ in self._staged[index:]:
                         with contextlib.suppress(OSError):
                             rest.unlink()
-                    if not isinstance(exc, OSError):
+                    if isinstance(exc, _SavedMeanwhile):
+                        message = "changed while regen was running; left as it is"
+                    elif isinstance(exc, OSError):
+                        message = _failed(shown, exc).message
+                    else:
                         raise
-                    done = ", ".join(written) or "none"
-                    message = _failed(shown, exc).message
-                    hint = f"written before it: {done}"
+                    hint = f"written before it: {_briefly(written)}; run regen again"
                     raise PartialWrite([Problem(shown, None, message, hint)], written) from None
                 written.append(shown)
         for folder in {target.parent for _, target, _, _ in self._staged}:
             _sync_folder(folder)
         self._staged = []
         return written
+
+
+class _SavedMeanwhile(Exception):
+    """A page saved by someone between the check of every page and its own rename."""
+
+
+def _signature(target: Path) -> tuple[int, ...] | None:
+    """What tells, without reading it, that a file was saved since: its inode (an editor that
+    saves by renaming makes a new one), size and times. None: there is no file."""
+    try:
+        status = target.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _briefly(names: Sequence[str], shown: int = 5) -> str:
+    """The names, the first few of them when there are many (a line, not 3,000 names)."""
+    if not names:
+        return "none"
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
 
 
 class PartialWrite(RegenError):

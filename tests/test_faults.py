@@ -122,7 +122,8 @@ def test_a_rename_failing_midway_says_what_was_written(
     assert result.code == ExitCode.INPUT_ERROR
     assert result.out == "updated docs/p0.md (1 region)\n"
     assert result.err == (
-        "docs/p1.md: cannot write: Input/output error (written before it: docs/p0.md)\n"
+        "docs/p1.md: cannot write: Input/output error (written before it: docs/p0.md; run"
+        " regen again)\n"
         "regen: 1 problem found\n"
     )
     assert [page.read_text() for page in pages] == [FRESH, STALE, STALE]
@@ -130,6 +131,34 @@ def test_a_rename_failing_midway_says_what_was_written(
     monkeypatch.setattr(Path, "replace", replace)
     assert run("update", "-q").code == ExitCode.OK
     assert [page.read_text() for page in pages] == [FRESH] * 3
+
+
+def test_a_save_landing_while_the_pages_are_renamed_is_left_alone(
+    repo: Repo, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page is checked, then each is renamed: an editor's save of a later page while the
+    earlier ones are renamed is not written over. The renames stop there, and say so."""
+    pages = [repo.write(f"docs/p{n}.md", STALE) for n in range(3)]
+    replace = Path.replace
+
+    def saving_meanwhile(self: Path, target: str | os.PathLike[str]) -> Path:
+        done = replace(self, target)
+        if Path(target).name == "p0.md":  # as p0 is put in place, someone saves p2
+            saved = repo.root / "docs/.p2.md.swp"
+            saved.write_text(STALE + "The user's work.\n")
+            replace(saved, repo.root / "docs/p2.md")
+        return done
+
+    monkeypatch.setattr(Path, "replace", saving_meanwhile)
+    result = run("update")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        "docs/p2.md: changed while regen was running; left as it is (written before it:"
+        " docs/p0.md, docs/p1.md; run regen again)"
+    )
+    assert result.out == "updated docs/p0.md (1 region)\nupdated docs/p1.md (1 region)\n"
+    assert pages[2].read_text() == STALE + "The user's work.\n"
+    assert [p.name for p in (repo.root / "docs").iterdir() if "regen-tmp" in p.name] == []
 
 
 def test_leftover_temp_files_are_removed(repo: Repo, run: Runner) -> None:

@@ -197,8 +197,10 @@ def test_an_import_whose_rename_fails_midway_says_what_was_written(
     monkeypatch.setattr(Path, "replace", failing)
     result = run("import")
     assert result.code == ExitCode.INPUT_ERROR
+    shown = f"{', '.join(done[:5])} and {len(done) - 5:,} more" if len(done) > 5 else done
     assert result.err.splitlines() == [
-        f"regen.lock: cannot write: Input/output error (written before it: {', '.join(done)})",
+        f"regen.lock: cannot write: Input/output error (written before it: {shown};"
+        " run regen again)",
         "regen: 1 problem found",
     ]
     assert "regen.toml" in done

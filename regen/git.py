@@ -25,7 +25,15 @@ _FETCH = "fetch more history: git fetch --unshallow, or fetch-depth: 0 in action
 
 
 def _inside_repository(root: Path) -> bool:
-    return any((folder / ".git").exists() for folder in (root, *root.parents))
+    return _nearest_git(root) is not None
+
+
+def _nearest_git(root: Path) -> Path | None:
+    """The nearest .git at or above `root`, folder or file."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder / ".git"
+    return None
 
 
 def repository_files(root: Path, only: Sequence[str] | None = None) -> set[str] | None:
@@ -67,7 +75,17 @@ def _listed(root: Path, options: Sequence[str]) -> set[str] | None:
     if listing.returncode != 0:
         message = _first_line(listing.stderr.decode("utf-8", "replace"))
         if "not a git repository" in message:
-            return None
+            broken = _nearest_git(root)
+            if broken is None:
+                return None
+            # A .git that git does not read (a gitdir that is gone, a folder without HEAD):
+            # taken for no repository, the files git ignores would be pages.
+            raise RegenError.at(
+                str(broken),
+                None,
+                f"git does not read this as a repository ({message})",
+                "repair it, or remove it, so that regen knows which files git ignores",
+            )
         raise RegenError.at(
             ".", None, f"git failed: {message}", "fix what git says, then run again"
         )

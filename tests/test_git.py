@@ -442,3 +442,23 @@ def test_a_problem_of_the_run_is_annotated_without_a_file(repo_git: Repo, run: R
     assert result.out.splitlines() == [
         "::error::--since origin/nope: unknown ref (check its name, or fetch it)"
     ]
+
+
+@pytest.mark.parametrize("broken", ["a gitdir that is gone", "a folder without HEAD"])
+def test_a_git_that_git_cannot_read_is_an_error_not_no_repository(
+    repo: Repo, run: Runner, broken: str
+) -> None:
+    """Taken for no repository, every file would be a page, those git ignores too."""
+    if broken == "a folder without HEAD":
+        (repo.root / ".git").mkdir()
+    else:
+        repo.write(".git", "gitdir: /nowhere/repository\n")
+    repo.write("docs/a.md", FRESH)
+    result = run("check")
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.startswith(
+        f"{repo.root / '.git'}: git does not read this as a repository (not a git repository"
+    )
+    assert result.err.splitlines()[0].endswith(
+        "(repair it, or remove it, so that regen knows which files git ignores)"
+    )

@@ -53,6 +53,7 @@ class Report:
     tally: Tally = field(default_factory=lambda: Tally())  # every page planned, kept or not
     unused: tuple[RegionSpec, ...] = ()  # configured regions on no page (a complete run's)
     unstaged: bool = False  # with --staged: built from inputs the commit does not hold
+    gone: tuple[str, ...] = ()  # pages the change deleted (or renamed away) that the lock holds
 
     @property
     def results(self) -> tuple[RegionResult, ...]:
@@ -316,9 +317,11 @@ class _Run:
         # The pages alone of a change, and the change, when some of its files are unstaged
         # (--staged): see _recheck.
         self.recheck: tuple[list[str], Change] | None = None
+        self.gone: tuple[str, ...] = ()  # see _gone
 
     def report(self, paths: Sequence[PathLike], change: Change | None, *, keep: bool) -> Report:
         complete = not paths and change is None
+        self.gone = gone = () if change is None else self._gone(change)
         selected = self._select(paths, change)
         if selected is None:
             return self._early(complete)
@@ -334,7 +337,7 @@ class _Run:
             planner.report_unmet()
         if self.recheck is not None:
             self._recheck(*self.recheck)
-        outdated = lock.exists and lock_outdated(lock, tally.lines, complete, files)
+        outdated = lock.exists and (lock_outdated(lock, tally.lines, complete, files) or bool(gone))
         self.problems += lock.problems  # the whole file in a full run; else its pages' lines
         # What was built goes to the cache at once. A full run of every region knows which
         # entries are still in use, and drops the others.
@@ -349,11 +352,36 @@ class _Run:
             tally=tally,
             unused=planner.unused_entries() if complete and only is None else (),
             unstaged=bool(self.held),
+            gone=gone,
+        )
+
+    def _gone(self, change: Change) -> tuple[str, ...]:
+        """The pages the change deletes (a rename deletes the old name) whose lines the lock
+        still holds: a run over the change drops them, as a full run does."""
+        conf, root = self.conf, self.root
+        return tuple(
+            sorted(
+                name
+                for name in change.paths
+                if matches(name, conf.pages)
+                and not matches(name, conf.exclude)
+                and not (root / name).exists()
+                and self.lock.entries_of(name)
+            )
         )
 
     def _early(self, complete: bool) -> Report:
-        """The report of a run that found no page to read, or could not look for them."""
-        return Report((), tuple(self.problems), root=self.root, lock=self.lock, complete=complete)
+        """The report of a run that found no page to read, or could not look for them (but for
+        the pages the change deleted, whose lines the lock drops)."""
+        return Report(
+            (),
+            tuple(self.problems),
+            root=self.root,
+            lock=self.lock,
+            complete=complete,
+            lock_outdated=bool(self.gone),
+            gone=self.gone,
+        )
 
     def _select(
         self, paths: Sequence[PathLike], change: Change | None
@@ -650,7 +678,8 @@ def _write(
     # Unless it is behind, or a region changes, the lock records this run already.
     lines, blurbs = report.tally.lines.pages, report.tally.lines.blurbs
     if report.lock_outdated or report.tally.lines.unsure or not report.lock.exists:
-        new = report.lock.full()[0].merged(lines, blurbs, lines, complete=report.complete)
+        planned = [*lines, *report.gone]  # a page gone has no lines now
+        new = report.lock.full()[0].merged(lines, blurbs, planned, complete=report.complete)
         assert report.root is not None
         lock = lock_write(report.lock, report.root, new)
         writes += [lock] if lock else []

@@ -62,7 +62,7 @@ def test_configured_globs_and_excludes(tmp_path: Path) -> None:
 
 
 def test_default_globs_skip_hidden_and_dependency_folders(tmp_path: Path) -> None:
-    make(tmp_path, "a.md", ".git/b.md", ".venv/c.md", "node_modules/d.md", "x/__pycache__/e.md")
+    make(tmp_path, "a.md", ".hidden/b.md", ".venv/c.md", "node_modules/d.md", "x/__pycache__/e.md")
     config = parse_config({}, root=tmp_path, file="regen.toml")
     assert discover(config) == ["a.md"]
 

@@ -235,3 +235,27 @@ def test_a_hook_that_is_a_named_pipe_is_one_line_never_waited_on(repo_git: Repo)
         f"{hook}: cannot read the hook there: not a regular file (a named pipe or a device)"
         " (move it aside)"
     )
+
+
+@pytest.mark.parametrize("how", ["mv", "rm"])
+def test_a_page_renamed_or_deleted_in_a_commit_leaves_no_line_in_the_lock(
+    repo_git: Repo, run: Runner, how: str
+) -> None:
+    """A run over the commit drops the lock's lines of a page it deletes (a rename deletes the
+    old name), as a full run does: the next full check in CI then passes."""
+    repo_git.write("docs/other.md", PAGE)
+    assert run("update", "-q").code == ExitCode.OK
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", "lock")
+    if how == "mv":
+        git(repo_git.root, "mv", "docs/other.md", "docs/renamed.md")
+    else:
+        git(repo_git.root, "rm", "-q", "docs/other.md")
+    check = run("check", "--staged")
+    assert check.code == ExitCode.STALE
+    assert check.out.startswith("regen.lock: does not record what the pages hold")
+    assert run("update", "--staged", "--fail-on-change").code == ExitCode.STALE  # lock written
+    assert "docs/other.md" not in repo_git.read("regen.lock")
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", how)
+    assert run("check").code == ExitCode.OK

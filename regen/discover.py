@@ -70,7 +70,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
     problems: list[Problem] = []
     if not paths:
         known = repository_files(root)  # in a git repository, ignored files are never pages
-        found = _unique(root, _pages(root, root, config, known, problems))
+        found = _unique(root, _pages(root, root, config, known, problems), config)
         if problems:
             raise RegenError(problems)
         if not found:
@@ -136,7 +136,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
         raise RegenError(problems)
-    return _unique(root, files)
+    return _unique(root, files, config)
 
 
 def _unreadable(target: Path) -> str | None:
@@ -194,13 +194,18 @@ def _real(file: Path) -> Path | None:
     return _resolved(file) or file if file.is_symlink() else None
 
 
-def _unique(root: Path, files: Iterable[Found]) -> list[str]:
+def _unique(root: Path, files: Iterable[Found], config: Config) -> list[str]:
     """Sorted, and one name per real file: a page reached through a symlink too is planned
-    once, by the name that sorts first. Only symlinks are resolved; resolving every page
-    would cost a system call per folder."""
+    once, by its own name when that is a page too (so that every run, over every page or over
+    a few, records it in regen.lock by the same name), else by the link's name that sorts
+    first. Only symlinks are resolved; resolving every page would cost a system call per
+    folder."""
     seen: dict[str, str] = {}  # by the name of the file itself
+    page, excluded = any_glob(config.pages), any_glob(config.exclude)
     for name, real in files:
         itself = name if real is None else _name_of(root, real)
+        if real is not None and itself != name and page(itself) and not excluded(itself):
+            name = itself
         kept = seen.setdefault(itself, name)
         if kept != name and _order(name) < _order(kept):
             seen[itself] = name

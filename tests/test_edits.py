@@ -590,3 +590,23 @@ def test_a_region_emptied_by_hand_is_refilled_as_stale(written: Repo, run: Runne
     assert statuses(run)[("docs/a.md", UUID_A)] == "stale"
     assert run("update").code == ExitCode.OK
     assert TABLE in written.read("docs/a.md")
+
+
+def test_a_page_reached_through_a_symlink_too_is_one_page_by_its_own_name(
+    repo: Repo, run: Runner
+) -> None:
+    """README.md links to docs/index.md, and both are pages: every run knows the page by its
+    own name, so that a run over either name finds its lock lines, and tells a hand edit."""
+    config = repo.read("regen.toml").replace('pages = ["docs/**/*.md"]', "")
+    repo.write("regen.toml", 'pages = ["docs/**/*.md", "README.md"]\n' + config)
+    repo.write("docs/index.md", page(region(UUID_A, TABLE)))
+    (repo.root / "README.md").symlink_to("docs/index.md")
+    assert run("update", "-q").code == ExitCode.OK
+    assert "README.md" not in repo.read(LOCK_FILE)
+    edit(repo, "docs/index.md", TABLE, EDITED_TABLE)
+    for named in ("docs/index.md", "README.md"):
+        result = run("update", "--keep-edited", named)
+        assert result.code == ExitCode.INPUT_ERROR, named
+        assert result.err.startswith(f"docs/index.md:3: region {UUID_A} was edited by hand")
+    assert EDITED_TABLE in repo.read("docs/index.md")
+    assert (repo.root / "README.md").is_symlink()

@@ -325,5 +325,13 @@ def ensure_folder(folder: Path) -> None:
     """Make the cache folder, git-ignored by a .gitignore of its own (as pytest's cache is)."""
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
-    if not ignore.exists():  # also after a crash between the two steps
-        ignore.write_text("# made by regen: its cache, never committed\n*\n")
+    try:
+        whole = ignore.read_bytes() == _IGNORE_ALL
+    except OSError:
+        whole = False
+    if not whole:  # also after a crash between the two steps, or a disk that filled up
+        with contextlib.suppress(OSError):  # (the cache works without; the next run mends it)
+            ignore.write_bytes(_IGNORE_ALL)
+
+
+_IGNORE_ALL = b"# made by regen: its cache, never committed\n*\n"

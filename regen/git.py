@@ -275,12 +275,16 @@ def _merge_base(repo: git.Repo, ref: str) -> str:
     import git
 
     where = f"--since {ref}"
+    if ".." in ref or ":" in ref:  # a range, or a path in a commit: not one commit
+        raise RegenError.at(
+            where, None, "not a ref", "name one commit: the changes since it are taken"
+        )
+    if not _resolves(repo, "HEAD"):  # (before the ref: HEAD itself resolves to nothing)
+        raise RegenError.at(where, None, "the repository has no commit yet", "commit first")
     shallow = _git(repo, "rev-parse", "--is-shallow-repository") == "true"
     if not _resolves(repo, ref):
         hint = _FETCH if shallow else "check its name, or fetch it"
         raise RegenError.at(where, None, "unknown ref", hint)
-    if not _resolves(repo, "HEAD"):
-        raise RegenError.at(where, None, "the repository has no commit yet", "commit first")
     try:
         base: str = repo.git.merge_base(ref, "HEAD")
     except git.GitCommandError:

@@ -462,3 +462,23 @@ def test_a_git_that_git_cannot_read_is_an_error_not_no_repository(
     assert result.err.splitlines()[0].endswith(
         "(repair it, or remove it, so that regen knows which files git ignores)"
     )
+
+
+@pytest.mark.parametrize("ref", ["HEAD~1..HEAD", "main...HEAD", "HEAD:docs"])
+def test_since_a_range_or_a_path_says_it_takes_one_commit(
+    repo_git: Repo, run: Runner, ref: str
+) -> None:
+    del repo_git  # the fixture makes the repository
+    result = run("check", "--since", ref)
+    assert result.code == ExitCode.INPUT_ERROR
+    assert result.err.splitlines()[0] == (
+        f"--since {ref}: not a ref (name one commit: the changes since it are taken)"
+    )
+
+
+def test_since_in_a_repository_without_a_commit_says_so(repo: Repo, run: Runner) -> None:
+    git_init(repo.root)
+    result = run("check", "--since", "HEAD")
+    assert result.err.splitlines()[0] == (
+        "--since HEAD: the repository has no commit yet (commit first)"
+    )

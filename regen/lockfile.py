@@ -321,6 +321,7 @@ class LockReader:
         self._head: dict[tuple[str, str], str] = {}
         self._by_page: dict[str, dict[str, str]] | None = None
         self._conflicted: bool | None = None  # whether the file holds a merge conflict
+        self._links: dict[str, str] | None = None  # see _link_to
         self.verified = False  # found, unread, to be exactly what regen writes (see agrees)
         self._take(text, data)
 
@@ -374,8 +375,25 @@ class LockReader:
         return self._data if self._data is not None else self._encoded()
 
     def recorded(self, page: str, uuid: str) -> str | None:
-        """The hash of what regen last wrote in the region `uuid` of `page`."""
-        return self.entries_of(page).get(uuid)
+        """The hash of what regen last wrote in the region `uuid` of `page` (or, recorded by
+        an older regen, under the name of a symlink to the page)."""
+        found = self.entries_of(page).get(uuid)
+        if found is None and (link := self._link_to(page)) is not None:
+            found = self.entries_of(link).get(uuid)
+        return found
+
+    def _link_to(self, page: str) -> str | None:
+        """A page name the lock records that is a symlink to `page`: regen once recorded a page
+        reached through a link by the link's name, when that sorted first. Worked out once a
+        run, at the first region that has no entry of its own."""
+        if self._links is None:
+            self._links = {}
+            if self.root is not None:
+                for name in self.full()[0].pages:
+                    link = self.root / name
+                    if link.is_symlink() and (real := _within(self.root, link)) is not None:
+                        self._links.setdefault(real, name)
+        return self._links.get(page)
 
     def entries_of(self, page: str) -> Mapping[str, str]:
         """The hash of every region the lock records on `page`, by uuid."""
@@ -791,3 +809,11 @@ def lock_write(lock: LockReader, root: Path, new: LockFile) -> PageWrite | None:
     if replaced is None:
         return None
     return PageWrite(root / LOCK_FILE, replaced[0], LOCK_FILE, replaced[1])
+
+
+def _within(root: Path, link: Path) -> str | None:
+    """Where the symlink leads, relative to the root; None outside it, or in a loop."""
+    try:
+        return link.resolve().relative_to(root.resolve()).as_posix()
+    except (OSError, RuntimeError, ValueError):
+        return None

@@ -50,7 +50,7 @@ def master_from_copy(config: Config, root: Path, page: Page, line: int) -> Adopt
     shown = config.master(region.uuid)
     file = root / shown
     text = region.body.replace("\r\n", "\n")
-    conflict = unmerged(text, where, "the text", offset=region.line)
+    conflict = unmerged(text, where, "the text", offset=region.line, markdown=True)
     if conflict is not None:  # a merge left both sides here: not a text anyone wrote
         raise conflict
     try:

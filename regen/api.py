@@ -366,6 +366,7 @@ class _Run:
                 if matches(name, conf.pages)
                 and not matches(name, conf.exclude)
                 and not (root / name).exists()
+                and name not in change.unstaged  # (--staged: the index holds it still)
                 and self.lock.entries_of(name)
             )
         )

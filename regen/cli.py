@@ -27,6 +27,7 @@ from regen.generators import default_registry
 from regen.git import show_prefix
 from regen.lockfile import LOCK_FILE
 from regen.model import RegionKind, RegionResult, Status
+from regen.sources import unmerged
 
 if TYPE_CHECKING:  # the commands that need more import it when they run: start-up is felt
     from regen.importer import ImportPlan
@@ -552,7 +553,9 @@ def check_command(
         base = report.root if report.root is not None else Path.cwd()
         for problem in report.problems:
             # A problem of the run (a --since that does not resolve) is about no file.
-            about = prefix + problem.path if (base / problem.path).exists() else None
+            # (An absolute path is outside the workspace, as GitHub reads file=: none.)
+            inside = not Path(problem.path).is_absolute() and (base / problem.path).exists()
+            about = prefix + problem.path if inside else None
             # Where it is goes in the annotation's properties, not again in its text (as for
             # a stale region: "what is wrong; how to fix it").
             if about is None:
@@ -891,7 +894,7 @@ def _why_outdated(result: RegionResult) -> tuple[str, str]:
         return f"region {uuid} is stale", "run 'regen update' to rebuild it"
     also = ", and its sources changed" if status is Status.EDITED_STALE else ""
     if result.region.kind is RegionKind.BLURB:
-        if "<<<<<<<" in result.region.body:  # (its merge conflict said by adopt, exactly)
+        if unmerged(result.region.body, "", "", markdown=True):  # (adopt names its lines)
             return (
                 f"blurb {uuid} holds a merge conflict{also}",
                 "resolve it in the blurb's master; 'regen update --force' then copies that",

@@ -98,15 +98,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
                 Problem(str(path), None, f"cannot read: {why}", "check its permissions")
             )
         elif target.is_dir() and (other := _own_configuration(root, target)) is not None:
-            shown = relative(root, other)
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    f"{shown} has a configuration of its own",
-                    f"run regen in {shown}, or with --config pointing at its configuration",
-                )
-            )
+            problems.append(_theirs(str(path), relative(root, other)))
         elif target.is_dir():
             before = len(problems)
             below = list(_pages(root, target, config, known, problems))
@@ -124,6 +116,8 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
             problems.append(
                 Problem(str(path), None, "ignored by git", "regen never touches ignored files")
             )
+        elif target.is_file() and (other := _own_configuration(root, target.parent)):
+            problems.append(_theirs(str(path), relative(root, other)))
         elif target.is_file():
             files.append((relative(root, target), _real(target)))
         elif target.exists():
@@ -241,6 +235,16 @@ def _pages(
     if known is None:
         return _walk(root, start, config, problems)
     return _listed(root, start, config, known)
+
+
+def _theirs(path: str, folder: str) -> Problem:
+    """The problem of a path named below a folder with a configuration of its own."""
+    return Problem(
+        path,
+        None,
+        f"{folder} has a configuration of its own",
+        f"run regen in {folder}, or with --config pointing at its configuration",
+    )
 
 
 def _own_configuration(root: Path, folder: Path) -> Path | None:

@@ -8,6 +8,7 @@ failure is one line with git's own words, never a traceback.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -76,7 +77,10 @@ def _listed(root: Path, options: Sequence[str]) -> set[str] | None:
         message = _first_line(listing.stderr.decode("utf-8", "replace"))
         if "not a git repository" in message:
             broken = _nearest_git(root)
-            if broken is None:
+            # Told where to look, or to stop (GIT_DIR, GIT_CEILING_DIRECTORIES, a mount
+            # point), git may rightly see no repository here.
+            told = {"GIT_DIR", "GIT_CEILING_DIRECTORIES"} & set(os.environ)
+            if broken is None or told or "mount point" in message or "boundary" in message:
                 return None
             # A .git that git does not read (a gitdir that is gone, a folder without HEAD):
             # taken for no repository, the files git ignores would be pages.
@@ -275,14 +279,14 @@ def _merge_base(repo: git.Repo, ref: str) -> str:
     import git
 
     where = f"--since {ref}"
-    if ".." in ref or ":" in ref:  # a range, or a path in a commit: not one commit
-        raise RegenError.at(
-            where, None, "not a ref", "name one commit: the changes since it are taken"
-        )
     if not _resolves(repo, "HEAD"):  # (before the ref: HEAD itself resolves to nothing)
         raise RegenError.at(where, None, "the repository has no commit yet", "commit first")
     shallow = _git(repo, "rev-parse", "--is-shallow-repository") == "true"
     if not _resolves(repo, ref):
+        if ".." in ref or ":" in ref:  # a range, or a path in a commit: not one commit
+            raise RegenError.at(
+                where, None, "not a ref", "name one commit: the changes since it are taken"
+            )
         hint = _FETCH if shallow else "check its name, or fetch it"
         raise RegenError.at(where, None, "unknown ref", hint)
     try:

@@ -155,7 +155,11 @@ class LockFile:
             return LockFile.from_pages(pages, blurbs)
         replaced = set(planned)
         kept = {page: found for page, found in self.pages.items() if page not in replaced}
-        return LockFile.from_pages({**kept, **pages}, {**self.blurbs, **blurbs})
+        every = {**kept, **pages}
+        # A blurb no page holds any more (its last page deleted) goes, as in a full run.
+        held = {uuid for entries in every.values() for uuid, _ in entries}
+        old = {uuid: value for uuid, value in self.blurbs.items() if uuid in held}
+        return LockFile.from_pages(every, {**old, **blurbs})
 
 
 def entries_of(found: Mapping[str, str]) -> Entries:

@@ -42,6 +42,25 @@ class _Fence:
         return fence[0] == self.char and len(fence) >= self.length and not rest.strip()
 
 
+def without_fenced_code(text: str) -> str:
+    """`text` with the lines of its fenced code blocks blanked (their line breaks kept, so that
+    line numbers stay): what a search for Markdown's own syntax should look at."""
+    if "```" not in text and "~~~" not in text:
+        return text
+    out: list[str] = []
+    fence: _Fence | None = None
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        if fence is None:
+            fence = _Fence.opened_by(line, number)
+            out.append(line)
+        elif fence.closed_by(line):
+            fence = None
+            out.append(line)
+        else:
+            out.append("\n" if line.endswith("\n") else "")
+    return "".join(out)
+
+
 def _is_marker_like(line: str) -> bool:
     """Whether the line is a marker, or means to be one."""
     try:

@@ -273,12 +273,19 @@ def _conflict_error(
     )
 
 
-def unmerged(text: str, path: str, what: str, offset: int = 0) -> RegenError | None:
+def unmerged(
+    text: str, path: str, what: str, offset: int = 0, *, markdown: bool = False
+) -> RegenError | None:
     """The error naming a merge conflict git left in `text` (a blurb's text, a configuration:
     never to be copied on as if it were what someone wrote), or None. `offset`: the lines of
-    the file before `text`."""
+    the file before `text`. `markdown`: conflict lines shown in a fenced code block (a page
+    teaching how to resolve one) are the text's own."""
     if "<<<<<<<" not in text:
         return None
+    if markdown:
+        from regen.scan import without_fenced_code
+
+        text = without_fenced_code(text)
     conflict = re.search(_CONFLICT, text)
     return None if conflict is None else _conflict_error(text, conflict, path, what, offset)
 

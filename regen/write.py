@@ -136,6 +136,7 @@ class Staging:
         written before it (the rest stay old, temp-free; regen.lock, renamed last, too)."""
         signatures = []
         for shown, target, _, held in self._staged:
+            signatures.append(_signature(target))  # first: a save after it shows as a change
             if not _unchanged(target, held):
                 self.abort()
                 raise RegenError.at(
@@ -144,7 +145,6 @@ class Staging:
                     "changed while regen was running; no page was written",
                     "run regen again",
                 )
-            signatures.append(_signature(target))
         written: list[str] = []
         # Renames are quick: a Ctrl-C waits for the last, so that the pages are all new or
         # all old (only a crash, or a failing rename, can leave some of each).

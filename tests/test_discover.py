@@ -241,7 +241,7 @@ def test_a_folder_with_a_configuration_of_its_own_is_left_to_it(
         git(tmp_path, "add", "-A")
     config = parse_config({}, root=tmp_path, file="regen.toml")
     assert discover(config) == ["docs/a.md"]
-    for named in ("site", "site/docs"):
+    for named in ("site", "site/docs", "site/docs/s.md"):
         with pytest.raises(RegenError) as caught:
             discover(config, [tmp_path / named])
         assert str(caught.value) == (

@@ -247,6 +247,17 @@ def test_a_merge_conflict_in_a_blurb_master_is_never_spread(written: Repo, run: 
     assert written.snapshot() == before
 
 
+def test_conflict_lines_in_a_fenced_block_are_the_texts_own(written: Repo, run: Runner) -> None:
+    """A blurb teaching how to resolve a merge conflict shows its lines in a code block."""
+    teaching = "Resolve it:\n\n```text\n" + CONFLICTED + "```\n"
+    written.write(f"sources/blurbs/{UUID_BLURB}.md", teaching)
+    assert run("--no-cache", "update").code == ExitCode.OK
+    assert blurb(UUID_BLURB, teaching) in written.read("docs/b.md")
+    edit(written, "docs/b.md", teaching, teaching.replace("Resolve it:", "Resolve it so:"))
+    assert "was edited by hand" in run("check", "-q").out
+    assert run("adopt", "docs/b.md:4").code == ExitCode.OK
+
+
 def test_adopt_refuses_over_another_edit_unless_forced(written: Repo, run: Runner) -> None:
     edit(written, "docs/b.md", BLURB, EDITED_BLURB)
     edit(written, "docs/c.md", BLURB, OTHER_EDIT)

@@ -482,3 +482,21 @@ def test_since_in_a_repository_without_a_commit_says_so(repo: Repo, run: Runner)
     assert result.err.splitlines()[0] == (
         "--since HEAD: the repository has no commit yet (commit first)"
     )
+
+
+def test_since_a_ref_with_a_colon_that_names_one_commit_is_taken(
+    repo_git: Repo, run: Runner
+) -> None:
+    del repo_git  # the fixture makes the repository
+    assert run("check", "--since", "HEAD@{2030-01-01 00:00:00}").code == ExitCode.OK
+
+
+def test_a_repository_git_was_told_not_to_see_is_no_error(
+    repo_git: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIT_CEILING_DIRECTORIES (or GIT_DIR) tells git where to look: its answer stands."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo_git.root))
+    repo_git.write("notes/regen.toml", "")
+    repo_git.write("notes/a.md", "# No region\n")
+    monkeypatch.chdir(repo_git.root / "notes")
+    assert main(["check"]) == ExitCode.OK

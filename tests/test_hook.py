@@ -11,7 +11,19 @@ import pytest
 
 from regen.errors import ExitCode
 from regen.hook import MARK, hook_script
-from tests.conftest import CARRIERS, TABLE, UUID_A, Repo, Runner, git, git_init, regen_apart
+from tests.conftest import (
+    BLURB,
+    CARRIERS,
+    TABLE,
+    UUID_A,
+    UUID_BLURB,
+    Repo,
+    Runner,
+    blurb,
+    git,
+    git_init,
+    regen_apart,
+)
 from tests.conftest import region as generated
 
 PAGE = "# Carriers\n\n" + generated(UUID_A, TABLE)
@@ -258,4 +270,20 @@ def test_a_page_renamed_or_deleted_in_a_commit_leaves_no_line_in_the_lock(
     assert "docs/other.md" not in repo_git.read("regen.lock")
     git(repo_git.root, "add", "-A")
     git(repo_git.root, "commit", "-q", "-m", how)
+    assert run("check").code == ExitCode.OK
+
+
+def test_a_blurb_whose_last_page_a_commit_deletes_leaves_the_lock_too(
+    repo_git: Repo, run: Runner
+) -> None:
+    repo_git.write("docs/other.md", "# Other\n" + blurb(UUID_BLURB, BLURB))
+    assert run("update", "-q").code == ExitCode.OK
+    assert UUID_BLURB in repo_git.read("regen.lock")
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", "lock")
+    git(repo_git.root, "rm", "-q", "docs/other.md")
+    assert run("update", "--staged", "--fail-on-change").code == ExitCode.STALE
+    assert UUID_BLURB not in repo_git.read("regen.lock")
+    git(repo_git.root, "add", "-A")
+    git(repo_git.root, "commit", "-q", "-m", "rm")
     assert run("check").code == ExitCode.OK

@@ -27,7 +27,7 @@ class BlurbGenerator:
                     f"blurb {context.spec.uuid} has no master text {master}",
                     "create it with the blurb's text, or fix the uuid",
                 ) from None
-            conflict = unmerged(text, master, "the text")
+            conflict = unmerged(text, master, "the text", markdown=True)
             if conflict is not None:  # never spread to every page
                 raise conflict
             # The END marker must start a line of its own.

@@ -321,7 +321,7 @@ class _Run:
 
     def report(self, paths: Sequence[PathLike], change: Change | None, *, keep: bool) -> Report:
         complete = not paths and change is None
-        self.gone = gone = () if change is None else self._gone(change)
+        self.gone = () if change is None else self._gone(change)
         selected = self._select(paths, change)
         if selected is None:
             return self._early(complete)
@@ -337,7 +337,8 @@ class _Run:
             planner.report_unmet()
         if self.recheck is not None:
             self._recheck(*self.recheck)
-        outdated = lock.exists and (lock_outdated(lock, tally.lines, complete, files) or bool(gone))
+        behind = lock_outdated(lock, tally.lines, complete, files) or bool(self.gone)
+        outdated = lock.exists and behind
         self.problems += lock.problems  # the whole file in a full run; else its pages' lines
         # What was built goes to the cache at once. A full run of every region knows which
         # entries are still in use, and drops the others.
@@ -352,7 +353,7 @@ class _Run:
             tally=tally,
             unused=planner.unused_entries() if complete and only is None else (),
             unstaged=bool(self.held),
-            gone=gone,
+            gone=self.gone,
         )
 
     def _gone(self, change: Change) -> tuple[str, ...]:

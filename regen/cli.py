@@ -27,7 +27,7 @@ from regen.generators import default_registry
 from regen.git import show_prefix
 from regen.lockfile import LOCK_FILE
 from regen.model import RegionKind, RegionResult, Status
-from regen.sources import unmerged
+from regen.sources import holds_conflict
 
 if TYPE_CHECKING:  # the commands that need more import it when they run: start-up is felt
     from regen.importer import ImportPlan
@@ -894,7 +894,7 @@ def _why_outdated(result: RegionResult) -> tuple[str, str]:
         return f"region {uuid} is stale", "run 'regen update' to rebuild it"
     also = ", and its sources changed" if status is Status.EDITED_STALE else ""
     if result.region.kind is RegionKind.BLURB:
-        if unmerged(result.region.body, "", "", markdown=True):  # (adopt names its lines)
+        if holds_conflict(result.region.body, markdown=True):  # (adopt names its lines)
             return (
                 f"blurb {uuid} holds a merge conflict{also}",
                 "resolve it in the blurb's master; 'regen update --force' then copies that",

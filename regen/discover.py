@@ -14,6 +14,7 @@ from regen.config import Config, holds_configuration
 from regen.errors import Problem, RegenError
 from regen.git import repository_files
 from regen.markers import UUID_RE
+from regen.textfile import NOT_REGULAR
 
 # Never pages, never worth walking into: tool state, virtual environments, dependencies.
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
@@ -121,11 +122,7 @@ def discover(config: Config, paths: Sequence[Path] = ()) -> list[str]:
         elif target.is_file():
             files.append((relative(root, target), _real(target)))
         elif target.exists():
-            problems.append(
-                Problem(
-                    str(path), None, "not a regular file (a named pipe or a device)", "name a page"
-                )
-            )
+            problems.append(Problem(str(path), None, NOT_REGULAR, "name a page"))
         else:
             problems.append(Problem(str(path), None, "no such file or folder", "check the path"))
     if problems:
@@ -253,20 +250,21 @@ def _own_configuration(root: Path, folder: Path) -> Path | None:
     for candidate in (folder, *folder.parents):
         if candidate == root or not candidate.is_relative_to(root):
             return None
-        try:
-            names = [entry.name for entry in os.scandir(candidate)]
-        except OSError:
-            continue
-        if holds_configuration(candidate, names):
+        names = [name for name in _CONFIGURATIONS if (candidate / name).is_file()]
+        if names and holds_configuration(candidate, names):
             return candidate
     return None
+
+
+_CONFIGURATIONS = ("regen.toml", "pyproject.toml")  # the files a configuration may be in
 
 
 def _other_configurations(root: Path, known: set[str]) -> tuple[str, ...]:
     """The folders below the root (each ending in '/') that hold a configuration of their own:
     a run of this one leaves their pages to theirs, as a run started there would find it."""
     found = []
-    for rel in [rel for rel in known if rel.endswith(("/regen.toml", "/pyproject.toml"))]:
+    ends = tuple(f"/{name}" for name in _CONFIGURATIONS)
+    for rel in [rel for rel in known if rel.endswith(ends)]:
         folder, _, name = rel.rpartition("/")
         if holds_configuration(root / folder, (name,)):
             found.append(folder + "/")

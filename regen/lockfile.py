@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from regen.errors import Problem, RegenError
 from regen.model import FileChange, RegionKind, Status
-from regen.textfile import decode
+from regen.textfile import NOT_REGULAR, decode
 
 if TYPE_CHECKING:
     from regen.write import PageWrite
@@ -698,7 +698,7 @@ def read_lock(root: Path) -> LockReader:
         return LockReader(root=root, file=file)  # reading it says why it cannot be read
     if stat.S_ISREG(mode):
         return LockReader(root=root, file=file)
-    kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a named pipe or a device)"
+    kind = "a folder" if stat.S_ISDIR(mode) else NOT_REGULAR
     hint = "remove it: 'regen update' writes regen.lock anew"
     return LockReader(root=root, problems=[Problem(LOCK_FILE, None, kind, hint)])
 

@@ -280,14 +280,28 @@ def unmerged(
     never to be copied on as if it were what someone wrote), or None. `offset`: the lines of
     the file before `text`. `markdown`: conflict lines shown in a fenced code block (a page
     teaching how to resolve one) are the text's own."""
+    searched = _searched(text, markdown)
+    conflict = None if searched is None else re.search(_CONFLICT, searched)
+    if conflict is None or searched is None:
+        return None
+    return _conflict_error(searched, conflict, path, what, offset)
+
+
+def holds_conflict(text: str, *, markdown: bool = False) -> bool:
+    """Whether `text` holds a merge conflict git left (see unmerged)."""
+    searched = _searched(text, markdown)
+    return searched is not None and re.search(_CONFLICT, searched) is not None
+
+
+def _searched(text: str, markdown: bool) -> str | None:
+    """What a search for a conflict looks at: nothing when no line could start one."""
     if "<<<<<<<" not in text:
         return None
-    if markdown:
-        from regen.scan import without_fenced_code
+    if not markdown:
+        return text
+    from regen.scan import without_fenced_code
 
-        text = without_fenced_code(text)
-    conflict = re.search(_CONFLICT, text)
-    return None if conflict is None else _conflict_error(text, conflict, path, what, offset)
+    return without_fenced_code(text)
 
 
 def _parse_by_type(text: str, key: SourceKey) -> SourceTable:

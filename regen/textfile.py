@@ -61,6 +61,9 @@ class NotARegularFile(OSError):
     """A named pipe, a socket or a device where a file is read: reading it could wait forever."""
 
 
+NOT_REGULAR = "not a regular file (a named pipe or a device)"
+
+
 def read_regular(path: Path) -> bytes:
     """The bytes of the file at `path`, which must be a regular file (or a symlink to one):
     opened without waiting (a named pipe with no writer would block the run), then checked."""
@@ -70,5 +73,5 @@ def read_regular(path: Path) -> bytes:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(21, "Is a directory", str(path))
         if not stat.S_ISREG(mode):
-            raise NotARegularFile(0, "not a regular file (a named pipe or a device)", str(path))
+            raise NotARegularFile(0, NOT_REGULAR, str(path))
         return file.readall()
